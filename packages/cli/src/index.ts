@@ -1,0 +1,1 @@
+export { createProgram, type CommandRegistration } from './program'

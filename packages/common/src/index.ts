@@ -1,0 +1,9 @@
+export {
+  defineErrors,
+  type ErrorDefinition,
+  type ErrorTable,
+  isKafkitError,
+  KafkitError,
+  type KafkitErrorOptions,
+} from './errors'
+export { ERROR_DEFINITIONS } from './codes'
