@@ -17,16 +17,24 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'integration-tests/unit/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
-          typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+          typecheck: {
+            enabled: true,
+            include: ['packages/*/test/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
         },
       },
       {
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['integration-tests/test/**/*.test.ts', 'packages/*/test/**/*.int.test.ts', 'examples/*/test/**/*.test.ts'],
+          include: [
+            'integration-tests/test/**/*.test.ts',
+            'packages/*/test/**/*.int.test.ts',
+            'examples/*/test/**/*.test.ts',
+          ],
           globalSetup: ['integration-tests/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -14,7 +14,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fromEnv = process.env.KAFKA_BROKERS
   if (fromEnv) {
-    project.provide('kafkaBrokers', fromEnv.split(',').map((s) => s.trim()).filter(Boolean))
+    project.provide(
+      'kafkaBrokers',
+      fromEnv
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     return async () => {}
   }
   const { startKafka } = await import('@kafkit/kafka-local')

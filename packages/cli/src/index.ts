@@ -1,1 +1,1 @@
-export { createProgram, type CommandRegistration } from './program'
+export { type CommandRegistration, createProgram } from './program'

@@ -8,7 +8,9 @@ import { version } from './version'
  */
 export function createProgram(): Command {
   const program = new Command('kafkit')
-    .description('Kafkit: Apache Kafka typed end to end (codegen, typed client, schema registry, local Kafka)')
+    .description(
+      'Kafkit: Apache Kafka typed end to end (codegen, typed client, schema registry, local Kafka)',
+    )
     .version(version)
     .showHelpAfterError()
   for (const register of commandRegistrations) register(program)

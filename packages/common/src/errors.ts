@@ -36,7 +36,13 @@ export class KafkitError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, canRetry: this.canRetry, details: this.details }
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      canRetry: this.canRetry,
+      details: this.details,
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+export { ERROR_DEFINITIONS } from './codes'
 export {
   defineErrors,
   type ErrorDefinition,
@@ -6,4 +7,4 @@ export {
   KafkitError,
   type KafkitErrorOptions,
 } from './errors'
-export { ERROR_DEFINITIONS } from './codes'
+export * from './topic'

@@ -1,4 +1,19 @@
 import type { CommandRegistration } from '../program'
+import { registerBenchCommands } from './bench'
+import { registerCodegenCommands } from './codegen'
+import { registerConsoleCommands } from './console'
+import { registerDemoCommands } from './demo'
+import { registerDltCommands } from './dlt'
+import { registerKafkaCommands } from './kafka'
+import { registerRegistryCommands } from './registry'
 
 /** One entry per product area; each lives in its own file in this folder. */
-export const commandRegistrations: CommandRegistration[] = []
+export const commandRegistrations: CommandRegistration[] = [
+  registerKafkaCommands,
+  registerCodegenCommands,
+  registerRegistryCommands,
+  registerConsoleCommands,
+  registerDltCommands,
+  registerDemoCommands,
+  registerBenchCommands,
+]

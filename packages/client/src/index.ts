@@ -1,0 +1,1 @@
+export { ERROR_DEFINITIONS } from './errors'
