@@ -9,7 +9,8 @@ declare module 'vitest' {
 
 /**
  * Starts one real Kafka broker for the integration suite, unless KAFKA_BROKERS points at an
- * existing cluster. Tests read the servers with `inject('kafkaBrokers')`.
+ * existing cluster. Tests read the servers with `inject('kafkaBrokers')`. The ports are picked free
+ * at random, so the suite never collides with a `kafkit kafka up` on 9092 or a parallel run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fromEnv = process.env.KAFKA_BROKERS
@@ -23,8 +24,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     )
     return async () => {}
   }
-  const { startKafka } = await import('@kafkit/kafka-local')
-  const cluster = await startKafka({ nodes: 1 })
+  const { findFreeBasePort, startKafka } = await import('@kafkit/kafka-local')
+  const started = Date.now()
+  const cluster = await startKafka({
+    nodes: 1,
+    basePort: await findFreeBasePort(1),
+    onProgress: (e) => {
+      // Jar downloads only happen on a fresh machine; say what the wait is for.
+      if (e.type === 'jars-resolving')
+        console.log(`[kafka] downloading Kafka ${e.version} jars with Maven...`)
+      if (e.type === 'jars-resolved') console.log(`[kafka] ${e.jars} jars cached in ${e.libsDir}`)
+    },
+  })
+  console.log(
+    `[kafka] broker ${cluster.brokers.join(',')} ready in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  )
   project.provide('kafkaBrokers', cluster.brokers)
   return async () => {
     await cluster.stop()

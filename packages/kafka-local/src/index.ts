@@ -1,1 +1,31 @@
-export { ERROR_DEFINITIONS } from './errors'
+export { type AttachKafkaOptions, attachKafka, startKafka } from './cluster'
+export { ERROR_DEFINITIONS, KafkaLocalError, type KafkaLocalErrorCode } from './errors'
+export { defaultCacheDir, ensureKafkaJars, kafkaLibsDir } from './jar-cache'
+export {
+  CONTROLLER_PORT_OFFSET,
+  DEFAULT_BASE_PORT,
+  DEFAULT_KAFKA_VERSION,
+  type ResolvedStartKafkaOptions,
+  resolveStartKafkaOptions,
+  type StartKafkaOptions,
+  SUPPORTED_KAFKA_VERSIONS,
+} from './options'
+export { findFreeBasePort, isPortFree } from './ports'
+export { type ClusterView, describeCluster } from './readiness'
+export {
+  currentClusterDataDir,
+  currentClusterFile,
+  forgetCurrentCluster,
+  readClusterState,
+  rememberCurrentCluster,
+  stateFile,
+} from './state'
+export { checkJava, checkMaven, javaCommand } from './tools'
+export type {
+  KafkaClusterState,
+  KafkaLocalCluster,
+  KafkaLocalProgress,
+  KafkaLocalProgressListener,
+  KafkaNodeInfo,
+  StopNodeOptions,
+} from './types'

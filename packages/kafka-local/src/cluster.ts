@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { BROKER_LOG4J2, nodeLayout, renderServerProperties, TOOLS_LOG4J2 } from './config'
+import { KafkaLocalError } from './errors'
+import { defaultCacheDir, ensureKafkaJars } from './jar-cache'
+import { resolveStartKafkaOptions, type StartKafkaOptions } from './options'
+import { busyPorts, clusterPorts } from './ports'
+import {
+  formatStorage,
+  isAlive,
+  isOurBroker,
+  type JvmSpec,
+  nodePaths,
+  relevantLogLines,
+  spawnBroker,
+  terminate,
+} from './process'
+import { waitForBrokers } from './readiness'
+import { readClusterState, writeClusterState } from './state'
+import { checkJava, javaCommand } from './tools'
+import type {
+  KafkaClusterState,
+  KafkaLocalCluster,
+  KafkaLocalProgressListener,
+  KafkaNodeInfo,
+  StopNodeOptions,
+} from './types'
+
+interface RuntimeOptions {
+  readonly startTimeoutMs: number
+  readonly stopTimeoutMs: number
+  readonly detached: boolean
+  readonly onProgress?: KafkaLocalProgressListener | undefined
+}
+
+/**
+ * Handle on a local cluster, either started by this process (startKafka) or found through its state
+ * file (attachKafka). Every signal goes to a pid recorded in the state, and only after checking that the
+ * pid still is this node's kafka.Kafka JVM.
+ */
+class LocalKafkaCluster implements KafkaLocalCluster {
+  #state: KafkaClusterState
+  #stopped = false
+  readonly #runtime: RuntimeOptions
+
+  constructor(state: KafkaClusterState, runtime: RuntimeOptions) {
+    this.#state = state
+    this.#runtime = runtime
+  }
+
+  get brokers(): string[] {
+    return nodeLayout(this.#state.basePort, this.#state.nodes.length).map((n) => `127.0.0.1:${n.port}`)
+  }
+  get clusterId(): string {
+    return this.#state.clusterId
+  }
+  get dataDir(): string {
+    return this.#state.dataDir
+  }
+  get kafkaVersion(): string {
+    return this.#state.kafkaVersion
+  }
+  get state(): KafkaClusterState {
+    return this.#state
+  }
+
+  nodes(): KafkaNodeInfo[] {
+    const layout = nodeLayout(this.#state.basePort, this.#state.nodes.length)
+    return layout.map((n) => ({
+      id: n.id,
+      port: n.port,
+      controllerPort: n.controllerPort,
+      bootstrap: `127.0.0.1:${n.port}`,
+      dir: nodePaths(this.#state.dataDir, n.id).dir,
+      pid: this.#livePid(n.id),
+    }))
+  }
+
+  /** The node's pid if that process is alive and still our broker. */
+  #livePid(id: number): number | undefined {
+    const pid = this.#state.nodes.find((n) => n.id === id)?.pid
+    if (pid == null || !isAlive(pid) || !isOurBroker(pid, this.#state.dataDir, id)) return undefined
+    return pid
+  }
+
+  #assertUsable(id?: number): void {
+    if (this.#stopped) {
+      throw new KafkaLocalError('KAFKIT_KAFKA_LOCAL_CLUSTER_STOPPED', 'the cluster was stopped')
+    }
+    if (id !== undefined && !this.#state.nodes.some((n) => n.id === id)) {
+      throw new KafkaLocalError(
+        'KAFKIT_KAFKA_LOCAL_UNKNOWN_NODE',
+        `no node ${id}: this cluster has nodes 1..${this.#state.nodes.length}`,
+        { details: { id } },
+      )
+    }
+  }
+
+  async #setPid(id: number, pid: number | null): Promise<void> {
+    this.#state = {
+      ...this.#state,
+      nodes: this.#state.nodes.map((n) => (n.id === id ? { id, pid } : n)),
+    }
+    await writeClusterState(this.#state)
+  }
+
+  async stopNode(id: number, options: StopNodeOptions = {}): Promise<void> {
+    this.#assertUsable(id)
+    const pid = this.#livePid(id)
+    if (pid !== undefined) await terminate(pid, options.hard ?? false, this.#runtime.stopTimeoutMs)
+    await this.#setPid(id, null)
+  }
+
+  async startNode(id: number): Promise<void> {
+    this.#assertUsable(id)
+    if (this.#livePid(id) !== undefined) {
+      throw new KafkaLocalError('KAFKIT_KAFKA_LOCAL_NODE_RUNNING', `node ${id} is already running`, {
+        details: { id },
+      })
+    }
+    await this.startNodes([id])
+  }
+
+  /** Spawns the given nodes together (a KRaft quorum needs its voters up at once) and waits for them. */
+  async startNodes(ids: readonly number[]): Promise<void> {
+    const s = this.#state
+    const layout = nodeLayout(s.basePort, s.nodes.length).filter((n) => ids.includes(n.id))
+    const busy = await busyPorts(layout.flatMap((n) => [n.port, n.controllerPort]))
+    if (busy.length > 0) {
+      throw new KafkaLocalError(
+        'KAFKIT_KAFKA_LOCAL_PORT_IN_USE',
+        `port(s) ${busy.join(', ')} on 127.0.0.1 are in use; choose another basePort (node i uses basePort+i-1 and basePort+100+i-1) or stop what listens there`,
+        { details: { ports: busy } },
+      )
+    }
+    const spec = jvmSpec(s)
+    const pids = new Map<number, number>()
+    for (const n of layout) {
+      const child = spawnBroker(spec, s.dataDir, n.id, this.#runtime.detached)
+      if (child.pid === undefined) {
+        throw new KafkaLocalError('KAFKIT_KAFKA_LOCAL_START_FAILED', `could not spawn ${spec.java}`, {
+          details: { java: spec.java },
+        })
+      }
+      pids.set(n.id, child.pid)
+      await this.#setPid(n.id, child.pid)
+      this.#runtime.onProgress?.({ type: 'node-spawned', nodeId: n.id, pid: child.pid })
+    }
+    const dead = () => [...pids].filter(([, pid]) => !isAlive(pid)).map(([id]) => id)
+    try {
+      let lastSeen = -1
+      const ready = await waitForBrokers({
+        nodes: layout.map((n) => ({ id: n.id, address: `127.0.0.1:${n.port}` })),
+        clusterId: s.clusterId,
+        deadline: Date.now() + this.#runtime.startTimeoutMs,
+        check: () => {
+          if (dead().length > 0) throw new Error('dead')
+        },
+        onPoll: (seen) => {
+          if (seen !== lastSeen) {
+            lastSeen = seen
+            this.#runtime.onProgress?.({ type: 'waiting-for-brokers', expected: layout.length, seen })
+          }
+        },
+      }).catch(() => false)
+      if (ready) return
+      const died = dead()
+      const quoted = (
+        await Promise.all((died.length ? died : ids).map((id) => relevantLogLines(s.dataDir, id)))
+      )
+        .flat()
+        .join('\n')
+      const where = `logs: ${layout.map((n) => nodePaths(s.dataDir, n.id).serverLog).join(', ')}`
+      if (died.length > 0) {
+        throw new KafkaLocalError(
+          'KAFKIT_KAFKA_LOCAL_START_FAILED',
+          `Kafka node(s) ${died.join(', ')} exited while starting (${where}):\n${quoted}`,
+          { details: { nodes: died, dataDir: s.dataDir } },
+        )
+      }
+      throw new KafkaLocalError(
+        'KAFKIT_KAFKA_LOCAL_START_TIMEOUT',
+        `Kafka node(s) ${ids.join(', ')} not ready after ${this.#runtime.startTimeoutMs} ms (${where}):\n${quoted}`,
+        { details: { nodes: [...ids], dataDir: s.dataDir } },
+      )
+    } catch (error) {
+      // Leave nothing half-started behind.
+      await Promise.all([...pids].map(([, pid]) => terminate(pid, true, 5_000)))
+      for (const id of pids.keys()) await this.#setPid(id, null)
+      throw error
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    const live = this.#state.nodes.map((n) => this.#livePid(n.id)).filter((p): p is number => p !== undefined)
+    await Promise.all(live.map((pid) => terminate(pid, false, this.#runtime.stopTimeoutMs)))
+    if (this.#state.ownsDataDir) {
+      await rm(this.#state.dataDir, { recursive: true, force: true, maxRetries: 3 })
+    } else {
+      this.#state = { ...this.#state, nodes: this.#state.nodes.map((n) => ({ id: n.id, pid: null })) }
+      await writeClusterState(this.#state)
+    }
+  }
+}
+
+function jvmSpec(s: KafkaClusterState): JvmSpec {
+  return { java: s.java, libsDir: s.libsDir, heap: s.heap, log4jConfig: join(s.dataDir, 'log4j2.properties') }
+}
+
+/**
+ * Starts a real Apache Kafka cluster (KRaft, combined broker+controller nodes) on 127.0.0.1 from the
+ * broker jars on Maven Central, and resolves once every broker shows up in the cluster metadata.
+ */
+export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaLocalCluster> {
+  const o = resolveStartKafkaOptions(options)
+  const onProgress = o.onProgress
+  onProgress?.({ type: 'check-tools' })
+  const java = javaCommand()
+  checkJava(java)
+  const libsDir = await ensureKafkaJars({
+    version: o.kafkaVersion,
+    cacheDir: o.cacheDir ?? defaultCacheDir(),
+    onProgress,
+  })
+
+  const ownsDataDir = o.dataDir === undefined
+  const dataDir = o.dataDir ? resolve(o.dataDir) : await mkdtemp(join(tmpdir(), 'kafkit-kafka-'))
+  await mkdir(dataDir, { recursive: true })
+  const previous = ownsDataDir ? undefined : await readClusterState(dataDir)
+  if (previous?.nodes.some((n) => n.pid != null && isAlive(n.pid) && isOurBroker(n.pid, dataDir, n.id))) {
+    throw new KafkaLocalError(
+      'KAFKIT_KAFKA_LOCAL_ALREADY_RUNNING',
+      `a cluster started by kafkit is still running in ${dataDir}; stop it first (kafkit kafka down --data-dir ${dataDir})`,
+      { details: { dataDir } },
+    )
+  }
+  if (previous && previous.nodes.length !== o.nodes) {
+    throw new KafkaLocalError(
+      'KAFKIT_INVALID_OPTIONS',
+      `${dataDir} holds a ${previous.nodes.length}-node cluster, but nodes: ${o.nodes} was asked for; use another data dir`,
+      { details: { dataDir } },
+    )
+  }
+  // Reusing a data dir keeps its cluster id, so its formatted storage stays valid.
+  const clusterId = previous?.clusterId ?? randomBytes(16).toString('base64url')
+  const layout = nodeLayout(o.basePort, o.nodes)
+  const state: KafkaClusterState = {
+    format: 1,
+    kafkaVersion: o.kafkaVersion,
+    clusterId,
+    dataDir,
+    ownsDataDir,
+    basePort: o.basePort,
+    libsDir,
+    java,
+    heap: o.heap,
+    startedAt: new Date().toISOString(),
+    nodes: layout.map((n) => ({ id: n.id, pid: null })),
+  }
+  const cluster = new LocalKafkaCluster(state, o)
+  try {
+    const busy = await busyPorts(clusterPorts(o.basePort, o.nodes))
+    if (busy.length > 0) {
+      throw new KafkaLocalError(
+        'KAFKIT_KAFKA_LOCAL_PORT_IN_USE',
+        `port(s) ${busy.join(', ')} on 127.0.0.1 are in use; pass another basePort (node i uses basePort+i-1 and basePort+100+i-1) or stop what listens there`,
+        { details: { ports: busy, basePort: o.basePort } },
+      )
+    }
+    await writeFile(join(dataDir, 'log4j2.properties'), BROKER_LOG4J2)
+    await writeFile(join(dataDir, 'tools-log4j2.properties'), TOOLS_LOG4J2)
+    const spec = jvmSpec(state)
+    await Promise.all(
+      layout.map(async (n) => {
+        const p = nodePaths(dataDir, n.id)
+        await mkdir(p.logs, { recursive: true })
+        await writeFile(p.properties, renderServerProperties(n, layout, p.data))
+        onProgress?.({ type: 'formatting', nodeId: n.id })
+        await formatStorage(spec, join(dataDir, 'tools-log4j2.properties'), p.properties, clusterId)
+      }),
+    )
+    await writeClusterState(state)
+    await cluster.startNodes(layout.map((n) => n.id))
+  } catch (error) {
+    if (
+      ownsDataDir &&
+      !(error instanceof KafkaLocalError && error.code.startsWith('KAFKIT_KAFKA_LOCAL_START'))
+    ) {
+      await rm(dataDir, { recursive: true, force: true })
+    }
+    throw error
+  }
+  onProgress?.({ type: 'ready', brokers: cluster.brokers })
+  return cluster
+}
+
+export interface AttachKafkaOptions {
+  readonly startTimeoutMs?: number
+  readonly stopTimeoutMs?: number
+  readonly onProgress?: KafkaLocalProgressListener
+}
+
+/**
+ * A handle on a cluster started earlier (e.g. by `kafkit kafka up` in another process), found through
+ * `<dataDir>/kafkit-cluster.json`. Nodes it restarts are detached, like the ones `up` started.
+ */
+export async function attachKafka(
+  dataDir: string,
+  options: AttachKafkaOptions = {},
+): Promise<KafkaLocalCluster> {
+  const state = await readClusterState(dataDir)
+  if (!state || !existsSync(state.dataDir)) {
+    throw new KafkaLocalError(
+      'KAFKIT_KAFKA_LOCAL_NOT_RUNNING',
+      `no kafkit cluster state in ${dataDir}; start one with \`kafkit kafka up\``,
+      { details: { dataDir } },
+    )
+  }
+  return new LocalKafkaCluster(state, {
+    startTimeoutMs: options.startTimeoutMs ?? 120_000,
+    stopTimeoutMs: options.stopTimeoutMs ?? 20_000,
+    detached: true,
+    onProgress: options.onProgress,
+  })
+}

@@ -1,0 +1,84 @@
+import { CONTROLLER_PORT_OFFSET } from './options'
+
+export interface NodeLayout {
+  readonly id: number
+  readonly port: number
+  readonly controllerPort: number
+}
+
+/** Node i (1-based): PLAINTEXT = basePort + (i-1), CONTROLLER = basePort + 100 + (i-1). */
+export function nodeLayout(basePort: number, nodes: number): NodeLayout[] {
+  return Array.from({ length: nodes }, (_, i) => ({
+    id: i + 1,
+    port: basePort + i,
+    controllerPort: basePort + CONTROLLER_PORT_OFFSET + i,
+  }))
+}
+
+/**
+ * server.properties for one combined broker+controller node. Static voters (controller.quorum.voters)
+ * so storage is formatted without --standalone/--initial-controllers. Test-friendly: no initial
+ * rebalance delay, small internal topics, explicit topic creation only.
+ */
+export function renderServerProperties(node: NodeLayout, all: readonly NodeLayout[], logDir: string): string {
+  const n = all.length
+  const rf = Math.min(3, n)
+  const minIsr = n >= 3 ? 2 : 1
+  const props: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': node.id,
+    'controller.quorum.voters': all.map((x) => `${x.id}@127.0.0.1:${x.controllerPort}`).join(','),
+    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': logDir,
+    'num.partitions': n >= 3 ? 3 : 1,
+    'default.replication.factor': rf,
+    'min.insync.replicas': minIsr,
+    'offsets.topic.replication.factor': rf,
+    'offsets.topic.num.partitions': 5,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': minIsr,
+    'transaction.state.log.num.partitions': 5,
+    'share.coordinator.state.topic.replication.factor': rf,
+    'share.coordinator.state.topic.min.isr': minIsr,
+    'group.initial.rebalance.delay.ms': 0,
+    // Tests create their topics explicitly; auto-creation hides typos and races with createTopics.
+    'auto.create.topics.enable': false,
+    // Without it the last nodes of a 3-node cluster may wait minutes for a controller that is gone.
+    'controlled.shutdown.enable': false,
+    'log.segment.bytes': 16 * 1024 * 1024,
+    'log.retention.check.interval.ms': 60_000,
+  }
+  return `${Object.entries(props)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`
+}
+
+/** Broker log4j2 config: everything to server.log in kafka.logs.dir, nothing on the console. */
+export const BROKER_LOG4J2 = `status = warn
+appender.file.type = File
+appender.file.name = FILE
+appender.file.fileName = \${sys:kafka.logs.dir}/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FILE
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.state.name = state.change.logger
+logger.state.level = WARN
+`
+
+/** Tool (StorageTool) log4j2 config: warnings only, to stderr. */
+export const TOOLS_LOG4J2 = `status = warn
+appender.err.type = Console
+appender.err.name = STDERR
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.err.ref = STDERR
+`

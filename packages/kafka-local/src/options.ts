@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { KafkaLocalError } from './errors'
+import type { KafkaLocalProgressListener } from './types'
+
+/** Broker versions this package knows how to resolve and configure (tested end to end with kafkajs 2.2.4). */
+export const SUPPORTED_KAFKA_VERSIONS = ['4.1.1'] as const
+export const DEFAULT_KAFKA_VERSION = '4.1.1'
+export const DEFAULT_BASE_PORT = 9092
+/** Offset between a node's PLAINTEXT port and its CONTROLLER port. */
+export const CONTROLLER_PORT_OFFSET = 100
+
+const schema = z
+  .object({
+    nodes: z.union([z.literal(1), z.literal(3)]).default(1),
+    dataDir: z.string().min(1).optional(),
+    basePort: z
+      .number()
+      .int()
+      .min(1024)
+      .max(65535 - CONTROLLER_PORT_OFFSET - 3)
+      .default(DEFAULT_BASE_PORT),
+    kafkaVersion: z.enum(SUPPORTED_KAFKA_VERSIONS).default(DEFAULT_KAFKA_VERSION),
+    /** Root of the jar cache; default KAFKIT_CACHE_DIR or ~/.cache/kafkit. */
+    cacheDir: z.string().min(1).optional(),
+    /** Max JVM heap per broker, e.g. '512m'; three nodes must fit beside the tests. */
+    heap: z
+      .string()
+      .regex(/^\d+[mMgG]$/, 'a JVM size such as 512m or 1g')
+      .default('512m'),
+    /** How long to wait for every broker to show up in the metadata. */
+    startTimeoutMs: z.number().int().positive().default(120_000),
+    /** How long a SIGTERM may take before SIGKILL follows. */
+    stopTimeoutMs: z.number().int().positive().default(20_000),
+    /** Start the JVMs in their own process group and let them outlive this process (the CLI's `up`). */
+    detached: z.boolean().default(false),
+    onProgress: z.custom<KafkaLocalProgressListener>((v) => typeof v === 'function').optional(),
+  })
+  .strict()
+
+export type StartKafkaOptions = z.input<typeof schema>
+export type ResolvedStartKafkaOptions = Readonly<z.output<typeof schema>>
+
+/** Validates once and freezes; errors name the bad option and what is expected. */
+export function resolveStartKafkaOptions(options: StartKafkaOptions = {}): ResolvedStartKafkaOptions {
+  const parsed = schema.safeParse(options)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`)
+    throw new KafkaLocalError('KAFKIT_INVALID_OPTIONS', `invalid startKafka options: ${issues.join('; ')}`, {
+      details: { issues },
+    })
+  }
+  return Object.freeze(parsed.data)
+}

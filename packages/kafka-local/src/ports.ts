@@ -1,0 +1,36 @@
+import { createServer } from 'node:net'
+import { CONTROLLER_PORT_OFFSET } from './options'
+
+/** True when nothing listens on 127.0.0.1:`port` (we could bind it ourselves). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)))
+  })
+}
+
+/** Every port a cluster of `nodes` nodes on `basePort` binds. */
+export function clusterPorts(basePort: number, nodes: number): number[] {
+  const ports: number[] = []
+  for (let i = 0; i < nodes; i++) ports.push(basePort + i, basePort + CONTROLLER_PORT_OFFSET + i)
+  return ports
+}
+
+/** Ports in `ports` that something already listens on. */
+export async function busyPorts(ports: readonly number[]): Promise<number[]> {
+  const free = await Promise.all(ports.map(isPortFree))
+  return ports.filter((_, i) => !free[i])
+}
+
+/**
+ * Picks a basePort whose whole layout (PLAINTEXT and CONTROLLER ports of every node) is free right
+ * now, at random in [20000, 60000) so parallel runs rarely race for the same block.
+ */
+export async function findFreeBasePort(nodes: 1 | 3 = 3, attempts = 50): Promise<number> {
+  for (let i = 0; i < attempts; i++) {
+    const base = 20_000 + Math.floor(Math.random() * 400) * 100
+    if ((await busyPorts(clusterPorts(base, nodes))).length === 0) return base
+  }
+  throw new Error(`no free block of ports found after ${attempts} attempts`)
+}
