@@ -1,3 +1,4 @@
+export * from './avro/index'
 export { ERROR_DEFINITIONS } from './codes'
 export {
   defineErrors,

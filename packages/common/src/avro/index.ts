@@ -1,0 +1,15 @@
+export { decimalParams, kafkitLogicalTypes } from './logical-types'
+export { bigintLongType, type LongMode } from './long'
+export { avroFieldDefault, type CreateAvroSerdeOptions, createAvroSerde } from './serde'
+export { type AvroTypeOptions, avroTypeOptions, createAvroType } from './type-options'
+export {
+  type DecimalParams,
+  daysToIsoDate,
+  decimalToUnscaled,
+  isoDateToDays,
+  isUuid,
+  MAX_SAFE_LONG,
+  UUID_PATTERN,
+  unscaledToDecimal,
+} from './values'
+export { avroZod } from './zod-types'

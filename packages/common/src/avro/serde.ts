@@ -1,0 +1,41 @@
+import type avro from 'avsc'
+import type { ZodType } from 'zod'
+import type { AvroSerdeDescriptor } from '../topic'
+import { type AvroTypeOptions, createAvroType } from './type-options'
+
+export interface CreateAvroSerdeOptions<Out, In> extends AvroTypeOptions {
+  readonly fullName: string | undefined
+  /** Self-contained Avro schema JSON. */
+  readonly schema: unknown
+  readonly validator: ZodType<Out, In>
+}
+
+/**
+ * Builds the descriptor generated code exports per Avro type. The avsc Type is built on first use,
+ * then kept: modules with hundreds of named types pay only for the ones they use.
+ */
+export function createAvroSerde<Out, In = Out>(
+  options: CreateAvroSerdeOptions<Out, In>,
+): AvroSerdeDescriptor<Out, In> {
+  const typeOptions: AvroTypeOptions = { longMode: options.longMode ?? 'number' }
+  let type: avro.Type | undefined
+  const descriptor = {
+    kind: 'avro' as const,
+    fullName: options.fullName,
+    schema: options.schema,
+    get type(): avro.Type {
+      type ??= createAvroType(options.schema, typeOptions)
+      return type
+    },
+    createType: (schema: unknown) => createAvroType(schema, typeOptions),
+    validator: options.validator,
+  }
+  return Object.freeze(descriptor)
+}
+
+/** The default value avsc fills in for a record field (a fresh copy), for zod `.default()`. */
+export function avroFieldDefault<T>(serde: { readonly type: avro.Type }, field: string): T {
+  const f = (serde.type as avro.types.RecordType).field(field)
+  if (!f) throw new Error(`no field ${field} in ${serde.type.name}`)
+  return f.defaultValue() as T
+}
