@@ -1,0 +1,19 @@
+export { JsonNumber, type JsonObject, type JsonValue } from './json-text'
+export { parseAvroSchema } from './parse'
+export type {
+  AvroArrayNode,
+  AvroEnumNode,
+  AvroField,
+  AvroFixedNode,
+  AvroMapNode,
+  AvroName,
+  AvroNamedNode,
+  AvroNode,
+  AvroPrimitive,
+  AvroPrimitiveNode,
+  AvroRecordNode,
+  AvroSchemaReference,
+  AvroUnionNode,
+  ParseAvroSchemaOptions,
+  ParsedAvroSchema,
+} from './types'

@@ -1,0 +1,409 @@
+import { RegistrySchemaError } from '../errors'
+import { coerceFloatText, defaultProblem } from './defaults'
+import { isJsonObject, JsonNumber, type JsonObject, type JsonValue } from './json-text'
+import type {
+  AvroEnumNode,
+  AvroField,
+  AvroFixedNode,
+  AvroName,
+  AvroNamedNode,
+  AvroNode,
+  AvroPrimitive,
+  AvroProps,
+  AvroRecordNode,
+} from './types'
+
+export const PRIMITIVES: ReadonlySet<string> = new Set([
+  'null',
+  'boolean',
+  'int',
+  'long',
+  'float',
+  'double',
+  'bytes',
+  'string',
+])
+
+// Attributes Avro reserves per construct; everything else is kept as a custom property (Avro's Schema.java).
+const SCHEMA_RESERVED = new Set([
+  'doc',
+  'fields',
+  'items',
+  'name',
+  'namespace',
+  'size',
+  'symbols',
+  'values',
+  'type',
+  'aliases',
+])
+const ENUM_RESERVED = new Set([...SCHEMA_RESERVED, 'default'])
+const FIELD_RESERVED = new Set(['default', 'doc', 'name', 'order', 'type', 'aliases'])
+
+// ASCII like avsc (Kafkit's own serdes): Java also allows other Unicode letters; see docs/compatibility.md.
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** Where parsing is: JSON pointer plus which document (main schema or a reference). */
+export interface ParseContext {
+  readonly names: Map<string, AvroNamedNode>
+  /** Full names defined by the document being parsed, in order. */
+  readonly defined: string[]
+  readonly external: boolean
+  /** e.g. "reference 'Address' (subject addr, version 1)"; empty for the main schema. */
+  readonly where: string
+}
+
+export function schemaError(
+  ctx: ParseContext,
+  path: string,
+  what: string,
+  hint?: string,
+): RegistrySchemaError {
+  const at = `${ctx.where ? `${ctx.where}, ` : ''}at ${path || '/'}`
+  return new RegistrySchemaError(`Invalid Avro schema ${at}: ${what}${hint ? ` (${hint})` : ''}`, {
+    details: { path: path || '/', ...(ctx.where ? { in: ctx.where } : {}) },
+  })
+}
+
+function props(obj: JsonObject, reserved: ReadonlySet<string>): AvroProps {
+  const out: AvroProps = new Map()
+  for (const [k, v] of obj) if (!reserved.has(k)) out.set(k, v)
+  return out
+}
+
+function optionalString(ctx: ParseContext, obj: JsonObject, key: string, path: string): string | undefined {
+  const v = obj.get(key)
+  if (v === undefined) return undefined
+  if (typeof v !== 'string') throw schemaError(ctx, `${path}/${key}`, `'${key}' must be a string`)
+  return v
+}
+
+function checkName(ctx: ParseContext, name: string, path: string, what: string): void {
+  if (!NAME_RE.test(name)) {
+    throw schemaError(
+      ctx,
+      path,
+      `invalid ${what} ${JSON.stringify(name)}`,
+      'names start with a letter or _ and contain only letters, digits and _',
+    )
+  }
+}
+
+function makeName(ctx: ParseContext, raw: string, space: string | undefined, path: string): AvroName {
+  const dot = raw.lastIndexOf('.')
+  let name = raw
+  let ns = space
+  if (dot >= 0) {
+    ns = raw.slice(0, dot)
+    name = raw.slice(dot + 1)
+  }
+  if (ns === '') ns = undefined
+  checkName(ctx, name, path, 'name')
+  if (ns !== undefined) {
+    for (const part of ns.split('.'))
+      checkName(ctx, part, path, `namespace component in ${JSON.stringify(ns)}:`)
+  }
+  return { name, space: ns, full: ns === undefined ? name : `${ns}.${name}` }
+}
+
+function aliasesOf(
+  ctx: ParseContext,
+  obj: JsonObject,
+  path: string,
+  space: string | undefined,
+  named: boolean,
+): string[] {
+  const v = obj.get('aliases')
+  if (v === undefined) return []
+  if (!Array.isArray(v) || v.some((a) => typeof a !== 'string')) {
+    throw schemaError(ctx, `${path}/aliases`, "'aliases' must be an array of strings")
+  }
+  const out: string[] = []
+  for (const a of v as string[]) {
+    const full = named ? makeName(ctx, a, space, `${path}/aliases`).full : a
+    if (!named) checkName(ctx, a, `${path}/aliases`, 'field alias')
+    if (!out.includes(full)) out.push(full)
+  }
+  return out
+}
+
+/** Resolves a type name like Avro's Names.get: the enclosing namespace first, then no namespace. */
+function lookup(ctx: ParseContext, ref: string, space: string | undefined): AvroNamedNode | undefined {
+  if (!ref.includes('.') && space !== undefined) {
+    const hit = ctx.names.get(`${space}.${ref}`)
+    if (hit) return hit
+  }
+  return ctx.names.get(ref)
+}
+
+function primitive(type: AvroPrimitive, p: AvroProps): AvroNode {
+  return { kind: 'primitive', type, props: p }
+}
+
+/** Builds the resolved schema graph from parsed JSON, validating like Avro's Schema.Parser. */
+export function parseNode(
+  ctx: ParseContext,
+  json: JsonValue,
+  space: string | undefined,
+  path: string,
+): AvroNode {
+  if (typeof json === 'string') {
+    if (PRIMITIVES.has(json)) return primitive(json as AvroPrimitive, new Map())
+    const hit = lookup(ctx, json, space)
+    if (hit) return hit
+    throw schemaError(
+      ctx,
+      path,
+      `unknown type ${JSON.stringify(json)}`,
+      `not a primitive type and no named type ${space && !json.includes('.') ? `"${space}.${json}" or ` : ''}"${json}" is defined before this point; define it first or add a schema reference that defines it`,
+    )
+  }
+  if (Array.isArray(json)) {
+    const branches: AvroNode[] = []
+    const seen = new Set<string>()
+    json.forEach((b, k) => {
+      const bp = `${path}/${k}`
+      if (Array.isArray(b)) throw schemaError(ctx, bp, 'a union cannot directly contain another union')
+      const node = parseNode(ctx, b, space, bp)
+      const key =
+        node.kind === 'record' || node.kind === 'enum' || node.kind === 'fixed'
+          ? node.name.full
+          : node.kind === 'primitive'
+            ? node.type
+            : node.kind
+      if (seen.has(key)) throw schemaError(ctx, bp, `duplicate type ${JSON.stringify(key)} in union`)
+      seen.add(key)
+      branches.push(node)
+    })
+    if (branches.length === 0) throw schemaError(ctx, path, 'a union needs at least one branch')
+    return { kind: 'union', branches }
+  }
+  if (!isJsonObject(json)) {
+    throw schemaError(
+      ctx,
+      path,
+      `a schema must be a type name, an object or a union array, not ${describe(json)}`,
+    )
+  }
+  const type = json.get('type')
+  if (type === undefined) throw schemaError(ctx, path, "missing 'type'")
+  if (typeof type !== 'string') {
+    // {"type": {...}} is how a field declares its type, not a schema: Avro rejects it at schema level too.
+    throw schemaError(ctx, `${path}/type`, `'type' must be a string, not ${describe(type)}`)
+  }
+  if (PRIMITIVES.has(type)) return primitive(type as AvroPrimitive, props(json, SCHEMA_RESERVED))
+  switch (type) {
+    case 'record':
+    case 'error':
+      return parseRecord(ctx, json, space, path, type === 'error')
+    case 'enum':
+      return parseEnum(ctx, json, space, path)
+    case 'fixed':
+      return parseFixed(ctx, json, space, path)
+    case 'array': {
+      const items = json.get('items')
+      if (items === undefined) throw schemaError(ctx, path, "an array needs 'items'")
+      return {
+        kind: 'array',
+        items: parseNode(ctx, items, space, `${path}/items`),
+        props: props(json, SCHEMA_RESERVED),
+      }
+    }
+    case 'map': {
+      const values = json.get('values')
+      if (values === undefined) throw schemaError(ctx, path, "a map needs 'values'")
+      return {
+        kind: 'map',
+        values: parseNode(ctx, values, space, `${path}/values`),
+        props: props(json, SCHEMA_RESERVED),
+      }
+    }
+    default: {
+      // {"type": "com.example.Named"} refers to a defined named type, as Avro allows.
+      const hit = lookup(ctx, type, space)
+      if (hit) return hit
+      throw schemaError(
+        ctx,
+        `${path}/type`,
+        `unknown type ${JSON.stringify(type)}`,
+        'use a primitive, record, enum, fixed, array, map, or the name of a named type defined before this point',
+      )
+    }
+  }
+}
+
+function describe(v: JsonValue): string {
+  if (v === null) return 'null'
+  if (v instanceof JsonNumber) return `the number ${v.raw}`
+  if (Array.isArray(v)) return 'an array'
+  if (v instanceof Map) return 'an object'
+  return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `the boolean ${v}`
+}
+
+function namedHeader(
+  ctx: ParseContext,
+  json: JsonObject,
+  space: string | undefined,
+  path: string,
+): { name: AvroName; doc: string | undefined } {
+  const rawName = json.get('name')
+  if (rawName === undefined) throw schemaError(ctx, path, `a ${String(json.get('type'))} needs a 'name'`)
+  if (typeof rawName !== 'string') throw schemaError(ctx, `${path}/name`, "'name' must be a string")
+  const ns = optionalString(ctx, json, 'namespace', path)
+  const name = makeName(ctx, rawName, ns ?? space, `${path}/name`)
+  if (PRIMITIVES.has(name.full)) {
+    throw schemaError(
+      ctx,
+      `${path}/name`,
+      `a named type cannot be called ${JSON.stringify(name.full)}, a primitive type`,
+    )
+  }
+  if (ctx.names.has(name.full)) {
+    const prev = ctx.names.get(name.full)!
+    throw schemaError(
+      ctx,
+      `${path}/name`,
+      `duplicate name: ${JSON.stringify(name.full)} is already defined${prev.external ? ' by a schema reference' : ''}`,
+      'define each named type once and refer to it by name afterwards',
+    )
+  }
+  return { name, doc: optionalString(ctx, json, 'doc', path) }
+}
+
+function register(ctx: ParseContext, node: AvroNamedNode): void {
+  ctx.names.set(node.name.full, node)
+  ctx.defined.push(node.name.full)
+}
+
+function parseRecord(
+  ctx: ParseContext,
+  json: JsonObject,
+  space: string | undefined,
+  path: string,
+  error: boolean,
+): AvroRecordNode {
+  const { name, doc } = namedHeader(ctx, json, space, path)
+  const rawFields = json.get('fields')
+  if (!Array.isArray(rawFields)) throw schemaError(ctx, path, `record ${name.full} needs a 'fields' array`)
+  const node: AvroRecordNode = {
+    kind: 'record',
+    error,
+    name,
+    doc,
+    aliases: aliasesOf(ctx, json, path, name.space, true),
+    props: props(json, SCHEMA_RESERVED),
+    external: ctx.external,
+    fields: [],
+  }
+  // Registered before the fields so a field may refer to the record itself (recursion).
+  register(ctx, node)
+  const seen = new Set<string>()
+  rawFields.forEach((f, k) => {
+    const fp = `${path}/fields/${k}`
+    if (!isJsonObject(f)) throw schemaError(ctx, fp, 'a field must be an object')
+    const fname = f.get('name')
+    if (typeof fname !== 'string') throw schemaError(ctx, fp, "a field needs a string 'name'")
+    checkName(ctx, fname, `${fp}/name`, 'field name')
+    if (seen.has(fname))
+      throw schemaError(ctx, `${fp}/name`, `duplicate field ${JSON.stringify(fname)} in record ${name.full}`)
+    seen.add(fname)
+    const ftype = f.get('type')
+    if (ftype === undefined) throw schemaError(ctx, fp, `field ${JSON.stringify(fname)} needs a 'type'`)
+    const rawOrder = f.get('order')
+    let order: AvroField['order'] = 'ascending'
+    if (rawOrder !== undefined) {
+      const o = typeof rawOrder === 'string' ? rawOrder.toLowerCase() : ''
+      if (o !== 'ascending' && o !== 'descending' && o !== 'ignore') {
+        throw schemaError(ctx, `${fp}/order`, "'order' must be 'ascending', 'descending' or 'ignore'")
+      }
+      order = o
+    }
+    const type = parseNode(ctx, ftype, name.space, `${fp}/type`)
+    let def = f.get('default')
+    if (def !== undefined) {
+      def = coerceFloatText(type, def)
+      const problem = defaultProblem(type, def)
+      if (problem) {
+        throw schemaError(
+          ctx,
+          `${fp}/default`,
+          `invalid default for field ${JSON.stringify(fname)} of record ${name.full}: ${problem}`,
+        )
+      }
+    }
+    node.fields.push({
+      name: fname,
+      type,
+      doc: optionalString(ctx, f, 'doc', fp),
+      default: def,
+      order,
+      aliases: aliasesOf(ctx, f, fp, undefined, false),
+      props: props(f, FIELD_RESERVED),
+    })
+  })
+  return node
+}
+
+function parseEnum(
+  ctx: ParseContext,
+  json: JsonObject,
+  space: string | undefined,
+  path: string,
+): AvroEnumNode {
+  const { name, doc } = namedHeader(ctx, json, space, path)
+  const symbols = json.get('symbols')
+  if (!Array.isArray(symbols) || symbols.some((s) => typeof s !== 'string')) {
+    throw schemaError(ctx, `${path}/symbols`, `enum ${name.full} needs a 'symbols' array of strings`)
+  }
+  const seen = new Set<string>()
+  symbols.forEach((s, k) => {
+    checkName(ctx, s as string, `${path}/symbols/${k}`, 'enum symbol')
+    if (seen.has(s as string))
+      throw schemaError(ctx, `${path}/symbols/${k}`, `duplicate enum symbol ${JSON.stringify(s)}`)
+    seen.add(s as string)
+  })
+  const def = json.get('default')
+  if (def !== undefined && (typeof def !== 'string' || !seen.has(def))) {
+    throw schemaError(
+      ctx,
+      `${path}/default`,
+      `enum default ${JSON.stringify(def instanceof Map ? 'object' : def instanceof JsonNumber ? def.raw : def)} is not one of the symbols of ${name.full}`,
+    )
+  }
+  const node: AvroEnumNode = {
+    kind: 'enum',
+    name,
+    doc,
+    symbols: symbols as string[],
+    default: def as string | undefined,
+    aliases: aliasesOf(ctx, json, path, name.space, true),
+    props: props(json, ENUM_RESERVED),
+    external: ctx.external,
+  }
+  register(ctx, node)
+  return node
+}
+
+function parseFixed(
+  ctx: ParseContext,
+  json: JsonObject,
+  space: string | undefined,
+  path: string,
+): AvroFixedNode {
+  const { name, doc } = namedHeader(ctx, json, space, path)
+  const size = json.get('size')
+  if (!(size instanceof JsonNumber) || !size.integral || size.value < 0 || size.value > 2147483647) {
+    throw schemaError(ctx, `${path}/size`, `fixed ${name.full} needs a non-negative integer 'size'`)
+  }
+  const node: AvroFixedNode = {
+    kind: 'fixed',
+    name,
+    doc,
+    size: size.value,
+    aliases: aliasesOf(ctx, json, path, name.space, true),
+    props: props(json, SCHEMA_RESERVED),
+    external: ctx.external,
+  }
+  register(ctx, node)
+  return node
+}

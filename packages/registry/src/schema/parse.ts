@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto'
+import type avsc from 'avsc'
+import { RegistrySchemaError } from '../errors'
+import { avscProblem } from './avsc-check'
+import { writeCanonical } from './canonical'
+import { JsonSyntaxError, type JsonValue, parseJsonText, toPlain } from './json-text'
+import { type ParseContext, parseNode, schemaError } from './parse-node'
+import type { AvroNamedNode, AvroNode, ParseAvroSchemaOptions, ParsedAvroSchema } from './types'
+
+const MAX_SCHEMA_CHARS = 16 * 1024 * 1024
+
+/**
+ * Parses and validates an Avro schema text the way Confluent's registry does on register, and computes the forms
+ * the registry keys on. Throws RegistrySchemaError (KAFKIT_REGISTRY_INVALID_SCHEMA, Confluent error_code 42201)
+ * with the JSON pointer of the offending spot.
+ */
+export function parseAvroSchema(text: string, options: ParseAvroSchemaOptions = {}): ParsedAvroSchema {
+  const references = options.references ?? []
+  const names = new Map<string, AvroNamedNode>()
+  const registry: Record<string, avsc.Type> = {}
+
+  references.forEach((ref, k) => {
+    const where = `reference ${JSON.stringify(ref?.name)} (subject ${JSON.stringify(ref?.subject)}, version ${ref?.version})`
+    if (!ref || typeof ref.schema !== 'string') {
+      throw new RegistrySchemaError(`Invalid Avro schema: ${where} has no schema text (references[${k}])`, {
+        details: { path: '/', in: where },
+      })
+    }
+    parseDocument(ref.schema, { names, defined: [], external: true, where }, registry)
+  })
+
+  const ctx: ParseContext = { names, defined: [], external: false, where: '' }
+  const { json, root } = parseDocument(text, ctx, registry)
+  const canonical = writeCanonical(root, false)
+  const refKey = references.map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')
+  return {
+    type: 'AVRO',
+    json: toPlain(json),
+    canonical,
+    normalized: writeCanonical(root, true),
+    fingerprint: createHash('sha256').update(canonical).update('\u0002').update(refKey).digest('hex'),
+    namedTypes: ctx.defined,
+    root,
+    references,
+  }
+}
+
+function parseDocument(
+  text: string,
+  ctx: ParseContext,
+  registry: Record<string, avsc.Type>,
+): { json: JsonValue; root: AvroNode } {
+  if (typeof text !== 'string') throw schemaError(ctx, '', 'the schema must be a string holding JSON')
+  if (text.length > MAX_SCHEMA_CHARS)
+    throw schemaError(ctx, '', `the schema is larger than ${MAX_SCHEMA_CHARS} characters`)
+  let json: JsonValue
+  try {
+    json = parseJsonText(text)
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) {
+      throw new RegistrySchemaError(
+        `Invalid Avro schema${ctx.where ? ` in ${ctx.where}` : ''}: not valid JSON: ${e.message}`,
+        { details: { path: '/', line: e.line, column: e.column, ...(ctx.where ? { in: ctx.where } : {}) } },
+      )
+    }
+    throw e
+  }
+  const root = parseNode(ctx, json, undefined, '')
+  // Backstop: whatever we accept must also compile with avsc (used by Kafkit's serdes).
+  const problem = avscProblem(json, registry)
+  if (problem !== undefined) throw schemaError(ctx, '', problem)
+  return { json, root }
+}
