@@ -1,4 +1,57 @@
-import { defineErrors } from '@kafkit/common'
+import { defineErrors, type ErrorDefinition, KafkitError, type KafkitErrorOptions } from '@kafkit/common'
 
 /** Every error code this package throws; docs/errors.md is generated from this table. */
-export const ERROR_DEFINITIONS = defineErrors({})
+export const ERROR_DEFINITIONS = defineErrors({
+  KAFKIT_CLIENT_INVALID_OPTIONS: {
+    message: 'Options passed to a client factory are invalid (the message names each bad field)',
+  },
+  KAFKIT_CLIENT_VALIDATION_FAILED: {
+    message:
+      'A key or value does not match its topic schema; nothing was sent (details.issues names each path)',
+  },
+  KAFKIT_CLIENT_UNKNOWN_TOPIC: {
+    message: 'The topic is not one the producer or consumer was created with; pass its descriptor',
+  },
+  KAFKIT_CLIENT_TOPIC_NOT_FOUND: {
+    message: 'The topic does not exist on the cluster: declare it and run ensureTopics(), or create it',
+  },
+  KAFKIT_CLIENT_SCHEMA_REFUSED: {
+    message:
+      'The publish guard refused the schema: incompatible with the subject, or not registered in strict mode',
+  },
+  KAFKIT_CLIENT_REGISTRY_UNAVAILABLE: {
+    message: 'The schema registry could not be reached or answered with an unexpected error',
+    canRetry: true,
+  },
+  KAFKIT_CLIENT_ENCODE_FAILED: { message: 'A key or value could not be serialized' },
+  KAFKIT_CLIENT_DECODE_FAILED: {
+    message:
+      'A record could not be decoded: not Confluent-framed, unknown schema id, or the writer schema cannot be read with the reader schema',
+  },
+  KAFKIT_CLIENT_PARTITION_INVALID: {
+    message: 'A partitioner returned a partition outside 0..partitionCount-1, or the topic has no partitions',
+  },
+  KAFKIT_CLIENT_SEND_FAILED: {
+    message: 'The broker did not acknowledge the records after the configured retries',
+    canRetry: true,
+  },
+  KAFKIT_CLIENT_CONSUMER_FAILED: {
+    message: 'The consumer stopped: a record failed with the `fail` policy, or the handler threw',
+  },
+  KAFKIT_CLIENT_ADMIN_FAILED: { message: 'A topic administration request failed' },
+  KAFKIT_CLIENT_ADMIN_DRIFT: {
+    message:
+      'Topics differ from their declaration in ways ensureTopics cannot fix (details.drift lists them)',
+  },
+})
+
+export type ClientErrorCode = keyof typeof ERROR_DEFINITIONS
+
+/** The one error class of @kafkit/client; `code` says what went wrong, `details` carries the specifics. */
+export class ClientError extends KafkitError {
+  declare readonly code: ClientErrorCode
+  constructor(code: ClientErrorCode, message: string, options: KafkitErrorOptions = {}) {
+    const definition: ErrorDefinition = ERROR_DEFINITIONS[code]
+    super(code, message, { canRetry: definition.canRetry ?? false, ...options })
+  }
+}

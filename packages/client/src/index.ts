@@ -1,1 +1,12 @@
-export { ERROR_DEFINITIONS } from './errors'
+export * from './engine/index'
+export { ClientError, type ClientErrorCode, ERROR_DEFINITIONS } from './errors'
+export { type Logger, silentLogger } from './logger'
+export {
+  murmur2,
+  type Partitioner,
+  type PartitionerContext,
+  partitionForKey,
+  toPositive,
+} from './partitioners'
+export * from './producer/index'
+export * from './serdes/index'

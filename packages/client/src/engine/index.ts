@@ -1,0 +1,2 @@
+export { createKafkajsEngine, type KafkajsEngineOptions } from './kafkajs'
+export type * from './types'

@@ -1,0 +1,239 @@
+import {
+  CompressionTypes,
+  ConfigResourceTypes,
+  ConfigSource,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type Message,
+} from 'kafkajs'
+import type { Logger } from '../logger'
+import type {
+  EngineAdmin,
+  EngineConsumer,
+  EngineConsumerOptions,
+  EngineProducer,
+  EngineProducerOptions,
+  EngineRecord,
+  EngineTopicConfigEntry,
+  EngineTopicPartitions,
+  KafkaEngine,
+} from './types'
+
+/** The only module that imports kafkajs: everything else talks to the `KafkaEngine` seam. */
+
+export interface KafkajsEngineOptions {
+  readonly brokers?: readonly string[] | undefined
+  readonly clientId?: string | undefined
+  /** An existing kafkajs `Kafka` instance (its own brokers, SSL and SASL settings apply). */
+  readonly kafka?: Kafka | undefined
+  /** Where kafkajs' own log lines go (warn and error only); silent when omitted. */
+  readonly logger?: Logger | undefined
+  readonly connectionTimeoutMs?: number | undefined
+  readonly requestTimeoutMs?: number | undefined
+}
+
+export function createKafkajsEngine(options: KafkajsEngineOptions): KafkaEngine {
+  const kafka = options.kafka ?? new Kafka(kafkaConfig(options))
+  return {
+    name: 'kafkajs',
+    producer: (o) => kafkajsProducer(kafka, o),
+    consumer: (o) => kafkajsConsumer(kafka, o),
+    admin: () => kafkajsAdmin(kafka),
+  }
+}
+
+function kafkaConfig(options: KafkajsEngineOptions): KafkaConfig {
+  const logger = options.logger
+  return {
+    clientId: options.clientId ?? 'kafkit',
+    brokers: [...(options.brokers ?? [])],
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30000,
+    logLevel: logger ? logLevel.WARN : logLevel.NOTHING,
+    // kafkajs would log to the console by default; a library must not.
+    logCreator: () => (entry) => {
+      if (!logger) return
+      const { message, ...rest } = entry.log
+      if (entry.level <= logLevel.ERROR) logger.error(`kafkajs: ${message}`, rest)
+      else logger.warn(`kafkajs: ${message}`, rest)
+    },
+  }
+}
+
+function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer {
+  const producer = kafka.producer({
+    idempotent: o.idempotent,
+    // kafkajs keeps ordering with idempotence only with one request in flight per broker.
+    maxInFlightRequests: o.idempotent ? 1 : 5,
+    retry: { retries: o.retries },
+    allowAutoTopicCreation: false,
+  })
+  return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
+    async send(batches) {
+      const result = await producer.sendBatch({
+        acks: o.acks,
+        timeout: o.timeoutMs,
+        compression: o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        topicMessages: batches.map((b) => ({
+          topic: b.topic,
+          messages: b.messages.map(
+            (m): Message => ({
+              key: m.key,
+              value: m.value,
+              partition: m.partition,
+              ...(m.headers ? { headers: m.headers } : {}),
+              ...(m.timestamp ? { timestamp: m.timestamp } : {}),
+            }),
+          ),
+        })),
+      })
+      return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }))
+    },
+  }
+}
+
+function kafkajsConsumer(kafka: Kafka, o: EngineConsumerOptions): EngineConsumer {
+  const consumer: Consumer = kafka.consumer({
+    groupId: o.groupId,
+    sessionTimeout: o.sessionTimeoutMs,
+    heartbeatInterval: o.heartbeatIntervalMs,
+    maxBytesPerPartition: o.maxBytesPerPartition,
+    allowAutoTopicCreation: false,
+    retry: { restartOnFailure: async (error) => o.restartOnFailure(error) },
+  })
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) o.onCrash(event.payload.error)
+  })
+  return {
+    connect: () => consumer.connect(),
+    subscribe: ({ topics, fromBeginning }) => consumer.subscribe({ topics: [...topics], fromBeginning }),
+    run: ({ eachBatch, partitionsConsumedConcurrently }) =>
+      consumer.run({
+        autoCommit: true,
+        // Offsets are resolved record by record by the Kafkit consumer, never for the whole batch.
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently,
+        eachBatch: async (payload) => {
+          const { batch } = payload
+          const records = batch.messages.map(
+            (m): EngineRecord => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: m.offset,
+              timestamp: m.timestamp,
+              key: m.key ?? null,
+              value: m.value ?? null,
+              headers: normalizeHeaders(m.headers),
+            }),
+          )
+          await eachBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            records,
+            resolveOffset: (offset) => payload.resolveOffset(offset),
+            heartbeat: () => payload.heartbeat(),
+            commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
+            isActive: () => payload.isRunning() && !payload.isStale(),
+          })
+        },
+      }),
+    pause: (topics) => consumer.pause(topics.map(toKafkajsTopicPartitions)),
+    resume: (topics) => consumer.resume(topics.map(toKafkajsTopicPartitions)),
+    commitOffsets: (offsets) => consumer.commitOffsets(offsets.map((x) => ({ ...x }))),
+    stop: () => consumer.stop(),
+    disconnect: () => consumer.disconnect(),
+  }
+}
+
+function toKafkajsTopicPartitions(t: EngineTopicPartitions): { topic: string; partitions?: number[] } {
+  return t.partitions ? { topic: t.topic, partitions: [...t.partitions] } : { topic: t.topic }
+}
+
+function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<string, Buffer | undefined> {
+  const out: Record<string, Buffer | undefined> = {}
+  if (!headers) return out
+  for (const [k, v] of Object.entries(headers)) {
+    // kafkajs gives an array when a header name repeats; Kafkit exposes the last value.
+    const last = Array.isArray(v) ? v[v.length - 1] : v
+    out[k] = last === undefined ? undefined : Buffer.isBuffer(last) ? last : Buffer.from(String(last))
+  }
+  return out
+}
+
+function kafkajsAdmin(kafka: Kafka): EngineAdmin {
+  const admin = kafka.admin()
+  const describeConfigs = async (topics: readonly string[]) => {
+    const out = new Map<string, EngineTopicConfigEntry[]>()
+    if (topics.length === 0) return out
+    const res = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+    })
+    for (const r of res.resources) {
+      out.set(
+        r.resourceName,
+        r.configEntries.map((e) => ({
+          name: e.configName,
+          value: e.configValue,
+          isDefault: e.isDefault || e.configSource !== ConfigSource.TOPIC_CONFIG,
+        })),
+      )
+    }
+    return out
+  }
+  return {
+    connect: () => admin.connect(),
+    disconnect: () => admin.disconnect(),
+    listTopics: () => admin.listTopics(),
+    async describeTopics(topics) {
+      if (topics.length === 0) return []
+      const res = await admin.fetchTopicMetadata({ topics: [...topics] })
+      return res.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions
+          .map((p) => ({ partition: p.partitionId, replicas: p.replicas }))
+          .sort((a, b) => a.partition - b.partition),
+      }))
+    },
+    describeTopicConfigs: describeConfigs,
+    async createTopics(topics) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+        })),
+      })
+    },
+    async createPartitions(topics) {
+      await admin.createPartitions({
+        topicPartitions: topics.map((t) => ({ topic: t.name, count: t.count })),
+      })
+    },
+    async alterTopicConfigs(topic, configs) {
+      // kafkajs only speaks the non-incremental AlterConfigs, which resets every topic config it is
+      // not given: send the topic's current overrides together with the changes.
+      const current = (await describeConfigs([topic])).get(topic) ?? []
+      const merged: Record<string, string> = {}
+      for (const e of current) if (!e.isDefault && e.value !== null) merged[e.name] = e.value
+      Object.assign(merged, configs)
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      })
+    },
+    deleteTopics: (topics) => admin.deleteTopics({ topics: [...topics] }),
+  }
+}

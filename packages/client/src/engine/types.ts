@@ -1,0 +1,139 @@
+/**
+ * The seam between Kafkit and a Kafka protocol client. Only the operations Kafkit needs, in plain
+ * data (Buffers, strings for offsets), so another engine (@confluentinc/kafka-javascript,
+ * @platformatic/kafka) can implement it without touching producers, consumers or serdes.
+ */
+
+export type EngineHeaders = Record<string, Buffer | string | undefined>
+
+export interface EngineMessage {
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** Always set: Kafkit partitions records itself (Java-compatible murmur2). */
+  readonly partition: number
+  readonly headers?: EngineHeaders | undefined
+  /** Milliseconds since the epoch, as a decimal string. */
+  readonly timestamp?: string | undefined
+}
+
+export interface EngineTopicMessages {
+  readonly topic: string
+  readonly messages: readonly EngineMessage[]
+}
+
+export interface EngineRecordMetadata {
+  readonly topic: string
+  readonly partition: number
+  /** Offset of the first record of this request on that partition. */
+  readonly baseOffset: string | undefined
+}
+
+export interface EngineProducerOptions {
+  readonly idempotent: boolean
+  /** -1 = all in-sync replicas, 1 = leader, 0 = none. */
+  readonly acks: -1 | 0 | 1
+  readonly retries: number
+  readonly timeoutMs: number
+  readonly compression: 'none' | 'gzip'
+}
+
+export interface EngineProducer {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  /** Sends one request batch; resolves once every record is acknowledged per `acks`. */
+  send(batches: readonly EngineTopicMessages[]): Promise<EngineRecordMetadata[]>
+}
+
+export interface EngineRecord {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
+  readonly timestamp: string
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  readonly headers: Readonly<Record<string, Buffer | undefined>>
+}
+
+export interface EngineBatch {
+  readonly topic: string
+  readonly partition: number
+  readonly records: readonly EngineRecord[]
+  /** Marks `offset` as processed: the next commit stores offset + 1. */
+  resolveOffset(offset: string): void
+  heartbeat(): Promise<void>
+  /** Commits resolved offsets when the auto-commit interval/threshold says so. */
+  commitOffsetsIfNecessary(): Promise<void>
+  /** False once the consumer is stopping or the partition was revoked: stop processing this batch. */
+  isActive(): boolean
+}
+
+export interface EngineConsumerOptions {
+  readonly groupId: string
+  readonly sessionTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  readonly maxBytesPerPartition: number
+  /** Decides, on a crash, whether the engine rejoins and carries on (false = stop for good). */
+  readonly restartOnFailure: (error: Error) => boolean
+  /** Called when the consumer stopped because of an error and will not restart. */
+  readonly onCrash: (error: Error) => void
+}
+
+export interface EngineTopicPartitions {
+  readonly topic: string
+  readonly partitions?: readonly number[] | undefined
+}
+
+export interface EngineConsumer {
+  connect(): Promise<void>
+  subscribe(options: { topics: readonly string[]; fromBeginning: boolean }): Promise<void>
+  /** Starts fetching; resolves once the consumer is running. Batches are handled one partition at a time. */
+  run(options: {
+    eachBatch: (batch: EngineBatch) => Promise<void>
+    partitionsConsumedConcurrently: number
+  }): Promise<void>
+  pause(topics: readonly EngineTopicPartitions[]): void
+  resume(topics: readonly EngineTopicPartitions[]): void
+  commitOffsets(offsets: readonly { topic: string; partition: number; offset: string }[]): Promise<void>
+  stop(): Promise<void>
+  disconnect(): Promise<void>
+}
+
+export interface EngineTopicDescription {
+  readonly name: string
+  readonly partitions: readonly { readonly partition: number; readonly replicas: readonly number[] }[]
+}
+
+export interface EngineTopicConfigEntry {
+  readonly name: string
+  readonly value: string | null
+  /** True when the value is the broker/cluster default, not set on the topic itself. */
+  readonly isDefault: boolean
+}
+
+export interface EngineAdmin {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  listTopics(): Promise<string[]>
+  describeTopics(topics: readonly string[]): Promise<EngineTopicDescription[]>
+  describeTopicConfigs(topics: readonly string[]): Promise<Map<string, EngineTopicConfigEntry[]>>
+  createTopics(
+    topics: readonly {
+      name: string
+      partitions: number
+      replicationFactor: number
+      configs: Readonly<Record<string, string>>
+    }[],
+  ): Promise<void>
+  createPartitions(topics: readonly { name: string; count: number }[]): Promise<void>
+  /** Sets these topic configs, keeping every other config set on the topic as it is. */
+  alterTopicConfigs(topic: string, configs: Readonly<Record<string, string>>): Promise<void>
+  deleteTopics(topics: readonly string[]): Promise<void>
+}
+
+/** Creates connections; one engine instance can serve several producers, consumers and admins. */
+export interface KafkaEngine {
+  readonly name: string
+  producer(options: EngineProducerOptions): EngineProducer
+  consumer(options: EngineConsumerOptions): EngineConsumer
+  admin(): EngineAdmin
+}

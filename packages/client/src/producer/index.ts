@@ -1,0 +1,15 @@
+import type { TopicDescriptor } from '@kafkit/common'
+import { Producer } from './producer'
+import type { ProducerOptions } from './types'
+
+export type { WriterSchema } from './guard'
+export { producerOptionsSchema } from './options'
+export { Producer } from './producer'
+export type * from './types'
+
+/** Creates a typed producer; see docs/client.md for the defaults (idempotent, acks all, retries). */
+export function createProducer<const Topics extends readonly TopicDescriptor[] = readonly []>(
+  options: ProducerOptions<Topics>,
+): Producer<Topics> {
+  return new Producer<Topics>(options)
+}

@@ -1,0 +1,305 @@
+import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kafkit/common'
+import { createKafkajsEngine } from '../engine/kafkajs'
+import type { EngineAdmin, EngineMessage, EngineProducer, KafkaEngine } from '../engine/types'
+import { ClientError } from '../errors'
+import { type Logger, silentLogger } from '../logger'
+import {
+  checkPartition,
+  type Partitioner,
+  partitionForKey,
+  partitionKeyBytes,
+  RoundRobin,
+  readPath,
+} from '../partitioners'
+import { encodeAvro } from '../serdes/avro'
+import type { SchemaRegistry } from '../serdes/registry'
+import { subjectFor } from '../serdes/subjects'
+import { validateSide } from '../serdes/validate'
+import { PublishGuard, type WriterSchema } from './guard'
+import { PartitionCounts } from './metadata'
+import { type ResolvedProducerOptions, resolveProducerOptions } from './options'
+import type {
+  ProducerOptions,
+  ProducerRecord,
+  RecordHeaders,
+  RecordMetadata,
+  TopicByName,
+  TopicNames,
+} from './types'
+
+interface EncodedRecord {
+  readonly message: EngineMessage
+  readonly keySchemaId: number | undefined
+  readonly valueSchemaId: number | undefined
+}
+
+/**
+ * A typed producer: validates (zod), guards schemas with the registry, encodes in the Confluent
+ * wire format, partitions like the Java client, and sends with reliable defaults.
+ */
+export class Producer<Topics extends readonly TopicDescriptor[] = readonly TopicDescriptor[]> {
+  readonly options: Readonly<ResolvedProducerOptions>
+  readonly #engine: KafkaEngine
+  readonly #byName = new Map<string, TopicDescriptor>()
+  readonly #guard: PublishGuard | undefined
+  readonly #registry: SchemaRegistry | undefined
+  readonly #logger: Logger
+  readonly #roundRobin = new RoundRobin()
+  readonly #partitionCounts: PartitionCounts
+  #producer: EngineProducer | undefined
+  #admin: EngineAdmin | undefined
+  #connecting: Promise<void> | undefined
+  #closed = false
+
+  constructor(options: ProducerOptions<Topics>) {
+    this.options = resolveProducerOptions(options)
+    const o = this.options
+    this.#logger = o.logger ?? silentLogger
+    this.#engine =
+      o.kafka ?? createKafkajsEngine({ brokers: o.brokers, clientId: o.clientId, logger: o.logger })
+    for (const t of o.topics as unknown as readonly TopicDescriptor[]) this.#byName.set(t.name, t)
+    this.#registry = o.registry
+    this.#guard = o.registry
+      ? new PublishGuard(o.registry, { autoRegister: o.autoRegister, useLatest: o.useLatest })
+      : undefined
+    this.#partitionCounts = new PartitionCounts(async () => {
+      await this.connect()
+      return this.#admin!
+    }, o.metadataMaxAgeMs)
+  }
+
+  /** Connects now (optional: the first send connects). */
+  connect(): Promise<void> {
+    if (this.#closed)
+      return Promise.reject(new ClientError('KAFKIT_CLIENT_SEND_FAILED', 'the producer is disconnected'))
+    if (this.#connecting === undefined) {
+      const o = this.options
+      this.#producer = this.#engine.producer({
+        idempotent: o.idempotent,
+        acks: o.acks,
+        retries: o.retries,
+        timeoutMs: o.requestTimeoutMs,
+        compression: o.compression,
+      })
+      this.#admin = this.#engine.admin()
+      this.#connecting = Promise.all([this.#producer.connect(), this.#admin.connect()]).then(
+        () => undefined,
+        (error: unknown) => {
+          this.#connecting = undefined
+          throw new ClientError(
+            'KAFKIT_CLIENT_SEND_FAILED',
+            `could not connect to Kafka: ${(error as Error).message}`,
+            {
+              cause: error,
+              canRetry: true,
+            },
+          )
+        },
+      )
+    }
+    return this.#connecting
+  }
+
+  async disconnect(): Promise<void> {
+    this.#closed = true
+    if (this.#connecting === undefined) return
+    await this.#connecting.catch(() => {})
+    await Promise.allSettled([this.#producer?.disconnect(), this.#admin?.disconnect()])
+  }
+
+  /** Sends one record and resolves once the broker acknowledged it (per `acks`). */
+  send<T extends TopicDescriptor>(topic: T, record: ProducerRecord<T>): Promise<RecordMetadata>
+  send<N extends TopicNames<Topics>>(
+    topic: N,
+    record: ProducerRecord<TopicByName<Topics, N>>,
+  ): Promise<RecordMetadata>
+  async send(
+    topic: TopicDescriptor | string,
+    record: ProducerRecord<TopicDescriptor>,
+  ): Promise<RecordMetadata> {
+    const [meta] = await this.#sendMany(this.#descriptor(topic), [record])
+    return meta!
+  }
+
+  /**
+   * Sends records to one topic in one request. Every record is validated and encoded first: if any
+   * is invalid, none is sent.
+   */
+  sendBatch<T extends TopicDescriptor>(
+    topic: T,
+    records: readonly ProducerRecord<T>[],
+  ): Promise<RecordMetadata[]>
+  sendBatch<N extends TopicNames<Topics>>(
+    topic: N,
+    records: readonly ProducerRecord<TopicByName<Topics, N>>[],
+  ): Promise<RecordMetadata[]>
+  sendBatch(
+    topic: TopicDescriptor | string,
+    records: readonly ProducerRecord<TopicDescriptor>[],
+  ): Promise<RecordMetadata[]> {
+    return this.#sendMany(this.#descriptor(topic), records)
+  }
+
+  /** Runs the publish guard for a topic now (it otherwise runs before the first send). */
+  async checkSchemas(
+    topic: TopicDescriptor | TopicNames<Topics>,
+  ): Promise<{ key?: WriterSchema; value?: WriterSchema }> {
+    const d = this.#descriptor(topic)
+    const [key, value] = await Promise.all([this.#writer(d, 'key'), this.#writer(d, 'value')])
+    return { ...(key ? { key } : {}), ...(value ? { value } : {}) }
+  }
+
+  #descriptor(topic: TopicDescriptor | string): TopicDescriptor {
+    if (typeof topic !== 'string') return topic
+    const d = this.#byName.get(topic)
+    if (!d) {
+      throw new ClientError(
+        'KAFKIT_CLIENT_UNKNOWN_TOPIC',
+        `topic '${topic}' is not one this producer was created with (${[...this.#byName.keys()].join(', ') || 'none'}): add its descriptor to \`topics\` or pass the descriptor to send()`,
+        { details: { topic } },
+      )
+    }
+    return d
+  }
+
+  async #writer(d: TopicDescriptor, side: 'key' | 'value'): Promise<WriterSchema | undefined> {
+    const serde = d[side] as SerdeDescriptor
+    if (serde.kind !== 'avro') return undefined
+    if (!this.#guard) {
+      throw new ClientError(
+        'KAFKIT_CLIENT_INVALID_OPTIONS',
+        `topic '${d.name}' has an Avro ${side}: pass \`registry\` to createProducer`,
+        { details: { topic: d.name, side } },
+      )
+    }
+    const subject = subjectFor(d, side, this.options.subjectNameStrategy)!
+    return this.#guard.check(subject, serde as AvroSerdeDescriptor<unknown, unknown>)
+  }
+
+  async #sendMany(
+    d: TopicDescriptor,
+    records: readonly ProducerRecord<TopicDescriptor>[],
+  ): Promise<RecordMetadata[]> {
+    if (records.length === 0) return []
+    const validate = this.options.validate
+    // 1. Validate everything before any network call: a bad payload sends nothing.
+    const checked = records.map((r) => {
+      const rr = r as { key?: unknown; value: unknown }
+      return {
+        record: r,
+        key: validate ? validateSide(d.name, 'key', d.key, rr.key) : (rr.key ?? null),
+        value: validate ? validateSide(d.name, 'value', d.value, rr.value) : rr.value,
+      }
+    })
+    // 2. Publish guard (cached after the first send per subject).
+    const [keyWriter, valueWriter] = await Promise.all([this.#writer(d, 'key'), this.#writer(d, 'value')])
+    await this.connect()
+    const partitionCount = await this.#partitionCounts.get(d.name)
+    const partitioner = (this.options.partitioners as Record<string, Partitioner>)[d.name]
+    // 3. Encode and partition.
+    const encoded: EncodedRecord[] = checked.map((c) => {
+      const keyBytes = encodeSide(d.key, c.key, keyWriter)
+      const valueBytes = encodeSide(d.value, c.value, valueWriter)
+      const partition = this.#partition(d, c.record, c.key, c.value, keyBytes, partitionCount, partitioner)
+      return {
+        keySchemaId: keyWriter?.schemaId,
+        valueSchemaId: valueWriter?.schemaId,
+        message: {
+          key: keyBytes,
+          value: valueBytes,
+          partition,
+          headers: c.record.headers ? toHeaders(c.record.headers) : undefined,
+          timestamp: timestampOf(c.record.timestamp),
+        },
+      }
+    })
+    // 4. Send; offsets per record follow from each partition's base offset.
+    let acked: Awaited<ReturnType<EngineProducer['send']>>
+    try {
+      acked = await this.#producer!.send([{ topic: d.name, messages: encoded.map((e) => e.message) }])
+    } catch (error) {
+      const e = error as { message?: string; retriable?: boolean }
+      throw new ClientError(
+        'KAFKIT_CLIENT_SEND_FAILED',
+        `sending ${encoded.length} record(s) to '${d.name}' failed: ${e.message ?? String(error)}`,
+        { cause: error, details: { topic: d.name }, canRetry: e.retriable ?? true },
+      )
+    }
+    const base = new Map(acked.map((a) => [a.partition, a.baseOffset]))
+    const seen = new Map<number, number>()
+    return encoded.map((e) => {
+      const p = e.message.partition
+      const i = seen.get(p) ?? 0
+      seen.set(p, i + 1)
+      const b = base.get(p)
+      return {
+        topic: d.name,
+        partition: p,
+        offset: b === undefined || b === '-1' ? undefined : (BigInt(b) + BigInt(i)).toString(),
+        keySchemaId: e.keySchemaId,
+        valueSchemaId: e.valueSchemaId,
+      }
+    })
+  }
+
+  #partition(
+    d: TopicDescriptor,
+    record: ProducerRecord<TopicDescriptor>,
+    key: unknown,
+    value: unknown,
+    keyBytes: Buffer | null,
+    partitionCount: number,
+    partitioner: Partitioner | undefined,
+  ): number {
+    if (record.partition !== undefined) return checkPartition(d.name, record.partition, partitionCount)
+    if (partitioner) {
+      return checkPartition(
+        d.name,
+        partitioner({ topic: d.name, partitionCount, key, value, keyBytes }),
+        partitionCount,
+      )
+    }
+    if (d.partitionKey !== undefined) {
+      const bytes = partitionKeyBytes(readPath(value, d.partitionKey))
+      if (bytes !== null) return partitionForKey(bytes, partitionCount)
+      this.#logger.debug('partitionKey field is empty; record goes round-robin', { topic: d.name })
+      return this.#roundRobin.next(d.name, partitionCount)
+    }
+    if (keyBytes !== null) return partitionForKey(keyBytes, partitionCount)
+    return this.#roundRobin.next(d.name, partitionCount)
+  }
+
+  get registry(): SchemaRegistry | undefined {
+    return this.#registry
+  }
+}
+
+function encodeSide(serde: SerdeDescriptor, value: unknown, writer: WriterSchema | undefined): Buffer | null {
+  switch (serde.kind) {
+    case 'avro': {
+      const framed = encodeAvro(serde.type, writer!.schemaId, value)
+      if (!writer!.convert) return framed
+      // Written with the subject's latest schema (useLatest): re-frame the converted payload.
+      const converted = writer!.convert(framed.subarray(5))
+      const out = Buffer.allocUnsafe(5 + converted.length)
+      framed.copy(out, 0, 0, 5)
+      converted.copy(out, 5)
+      return out
+    }
+    case 'string':
+      return value === null || value === undefined ? null : Buffer.from(String(value), 'utf8')
+    case 'bytes':
+      return value === null || value === undefined ? null : (value as Buffer)
+    case 'null':
+      return null
+  }
+}
+
+function toHeaders(headers: RecordHeaders): Record<string, Buffer | string> {
+  return { ...headers }
+}
+
+function timestampOf(t: number | Date | undefined): string | undefined {
+  if (t === undefined) return undefined
+  return String(t instanceof Date ? t.getTime() : t)
+}

@@ -1,0 +1,43 @@
+/**
+ * The few Schema Registry operations the client needs. `RegistryClient` from @kafkit/registry
+ * satisfies it; anything else speaking Confluent's REST API can be adapted to it.
+ */
+export interface SchemaRegistry {
+  /** Registers (or finds) `schema` under `subject`; returns its global id. */
+  register(subject: string, schema: RegistrySchema): Promise<{ id: number }>
+  /** The id/version of `schema` under `subject`; rejects with a 404-type error when it is not registered. */
+  lookup(subject: string, schema: RegistrySchema): Promise<{ id: number; version: number }>
+  /** The schema text for a global id (what consumers resolve the writer schema from). */
+  getSchemaById(id: number): Promise<{ schema: string; schemaType?: string | undefined }>
+  /** A registered version of a subject, or the latest. */
+  getVersion(
+    subject: string,
+    version: number | 'latest',
+  ): Promise<{ id: number; version: number; schema: string; subject?: string }>
+  /** Compatibility of `schema` with the subject (against the latest version unless `version` says otherwise). */
+  testCompatibility(
+    subject: string,
+    schema: RegistrySchema,
+    version?: number | 'latest',
+  ): Promise<{ isCompatible: boolean; messages?: readonly string[] | undefined }>
+  /** Effective compatibility level of a subject (falls back to the global level). */
+  getConfig(subject?: string): Promise<{ compatibilityLevel: string }>
+}
+
+export interface RegistrySchema {
+  /** Avro schema as JSON text. */
+  readonly schema: string
+  readonly schemaType?: 'AVRO'
+}
+
+/** True for "not found" answers (Confluent 404 / 40401 subject / 40402 version / 40403 schema). */
+export function isNotFound(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const e = error as { status?: unknown; httpStatus?: unknown; statusCode?: unknown; errorCode?: unknown }
+  const details = (error as { details?: { status?: unknown; errorCode?: unknown; httpStatus?: unknown } })
+    .details
+  const statuses = [e.status, e.httpStatus, e.statusCode, details?.status, details?.httpStatus]
+  if (statuses.includes(404)) return true
+  const codes = [e.errorCode, details?.errorCode]
+  return codes.some((c) => typeof c === 'number' && c >= 40400 && c < 40500)
+}
