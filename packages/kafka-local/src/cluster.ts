@@ -3,7 +3,13 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { BROKER_LOG4J2, nodeLayout, renderServerProperties, TOOLS_LOG4J2 } from './config'
+import {
+  BROKER_LOG4J2,
+  nodeLayout,
+  OFFSETS_TOPIC_PARTITIONS,
+  renderServerProperties,
+  TOOLS_LOG4J2,
+} from './config'
 import { KafkaLocalError } from './errors'
 import { defaultCacheDir, ensureKafkaJars } from './jar-cache'
 import { resolveStartKafkaOptions, type StartKafkaOptions } from './options'
@@ -18,7 +24,7 @@ import {
   spawnBroker,
   terminate,
 } from './process'
-import { waitForBrokers } from './readiness'
+import { waitForBrokers, warmUpGroupCoordinators } from './readiness'
 import { readClusterState, writeClusterState } from './state'
 import { checkJava, javaCommand } from './tools'
 import type {
@@ -286,6 +292,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     )
     await writeClusterState(state)
     await cluster.startNodes(layout.map((n) => n.id))
+    await warmUpGroupCoordinators(cluster.brokers, OFFSETS_TOPIC_PARTITIONS, Date.now() + 60_000)
   } catch (error) {
     if (
       ownsDataDir &&

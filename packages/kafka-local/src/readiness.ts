@@ -72,3 +72,59 @@ export async function waitForBrokers(options: WaitForBrokersOptions): Promise<bo
   }
   return false
 }
+
+/** Java's String.hashCode, which Kafka uses to map a group id to its __consumer_offsets partition. */
+export function javaStringHash(s: string): number {
+  let h = 0
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0
+  return h
+}
+
+/** One group id per __consumer_offsets partition (Kafka: `Utils.abs(groupId.hashCode) % partitions`). */
+export function groupIdsCoveringPartitions(partitions: number, prefix = 'kafkit-warmup-'): string[] {
+  const byPartition = new Map<number, string>()
+  for (let i = 0; byPartition.size < partitions; i++) {
+    const id = `${prefix}${i}`
+    const p = (javaStringHash(id) & 0x7fffffff) % partitions
+    if (!byPartition.has(p)) byPartition.set(p, id)
+  }
+  return [...byPartition.values()]
+}
+
+/**
+ * Creates __consumer_offsets and waits until every partition's group coordinator answers. A fresh
+ * cluster otherwise answers the first TxnOffsetCommit with NOT_COORDINATOR while the partition loads,
+ * which kafkajs 2.2.4's transaction sendOffsets does not retry.
+ */
+export async function warmUpGroupCoordinators(
+  brokers: readonly string[],
+  partitions: number,
+  deadline: number,
+): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'kafkit-kafka-local',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  }).admin()
+  try {
+    await admin.connect()
+    for (const groupId of groupIdsCoveringPartitions(partitions)) {
+      for (;;) {
+        try {
+          await admin.fetchOffsets({ groupId, topics: [] })
+          break
+        } catch {
+          // NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS while the partition loads: try again.
+          if (Date.now() > deadline) return false
+          await sleep(100)
+        }
+      }
+    }
+    return true
+  } catch {
+    return false
+  } finally {
+    await admin.disconnect().catch(() => {})
+  }
+}
