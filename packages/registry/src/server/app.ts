@@ -1,0 +1,394 @@
+import { timingSafeEqual } from 'node:crypto'
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
+import { RegistryApiError } from '../errors'
+import { FileRegistryLog } from '../store/file-log'
+import { KafkaRegistryLog } from '../store/kafka-log'
+import { MemoryRegistryLog } from '../store/memory-log'
+import type { RegistryLog } from '../store/types'
+import {
+  type RegistryServerOptions,
+  type ResolvedRegistryServerOptions,
+  resolveServerOptions,
+} from './options'
+import { RegistryService } from './registry-service'
+import {
+  flag,
+  idParam,
+  intQuery,
+  readCompatibilityBody,
+  readModeBody,
+  readSchemaBody,
+  subjectParam,
+  versionParam,
+} from './request'
+import type { RegistryApp, RegistryLogger, RegistryUser } from './types'
+
+const CONTENT_TYPES = [
+  'application/vnd.schemaregistry.v1+json',
+  'application/vnd.schemaregistry+json',
+  'application/json',
+] as const
+
+const silentLogger: RegistryLogger = { info() {}, warn() {}, error() {} }
+
+function createLog(options: ResolvedRegistryServerOptions, logger: RegistryLogger): RegistryLog {
+  const store = options.store
+  if ('append' in store) return store
+  if (store.type === 'memory') return new MemoryRegistryLog()
+  if (store.type === 'file') return new FileRegistryLog(store.dir)
+  return new KafkaRegistryLog({ ...store, logger })
+}
+
+/** Picks the response content type from Accept, defaulting to Confluent's v1 type. */
+function responseType(accept: string | undefined): string {
+  if (accept) {
+    for (const part of accept.split(',')) {
+      const type = part.split(';')[0]?.trim().toLowerCase()
+      if ((CONTENT_TYPES as readonly string[]).includes(type ?? '')) return type as string
+    }
+  }
+  return CONTENT_TYPES[0]
+}
+
+const WRITE_POST = /^\/subjects\/[^/]+\/versions\/?$/
+
+/** Reads (including lookups and compatibility tests, which are POSTs) are allowed to read-only users. */
+function isWrite(method: string, path: string): boolean {
+  if (method === 'PUT' || method === 'DELETE') return true
+  if (method === 'POST') return WRITE_POST.test(path)
+  return false
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function authenticate(header: string | undefined, users: readonly RegistryUser[]): RegistryUser | undefined {
+  if (!header?.startsWith('Basic ')) return undefined
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return undefined
+  const username = decoded.slice(0, colon)
+  const password = decoded.slice(colon + 1)
+  // Compare against every user so timing does not reveal which usernames exist.
+  let found: RegistryUser | undefined
+  for (const user of users) {
+    if (safeEqual(user.username, username) && safeEqual(user.password, password)) found = user
+  }
+  return found
+}
+
+function errorBody(error: RegistryApiError): { error_code: number; message: string } {
+  return { error_code: error.errorCode, message: error.message }
+}
+
+/**
+ * Builds the Confluent-compatible registry as a fastify app. The state is rebuilt from the log in
+ * the background: `app.registry.ready` resolves when done, /ready answers 200 from then on, and API
+ * requests before that get 50003. Tests use `app.inject` or `app.listen({ port: 0 })`.
+ */
+export function createRegistryApp(input: RegistryServerOptions = {}): RegistryApp {
+  const options = resolveServerOptions(input)
+  const logger = options.logger ?? silentLogger
+  const log = createLog(options, logger)
+  const service = new RegistryService(log, { writeTimeoutMs: options.writeTimeoutMs, logger })
+  service.ready.catch((error: unknown) =>
+    logger.error({ err: error, store: log.kind }, 'rebuilding the registry state from the log failed'),
+  )
+
+  const fastifyOptions: Record<string, unknown> = {
+    logger: false,
+    bodyLimit: options.bodyLimit,
+    // Subjects can be long and contain URL-encoded characters.
+    routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
+  }
+  if (options.tls) fastifyOptions.https = { ...options.tls }
+  const app = Fastify(fastifyOptions) as unknown as RegistryApp
+  app.decorate('registry', service)
+  app.addHook('onClose', async () => {
+    await service.close()
+  })
+
+  // The three content types all carry JSON. An unparsable body is a 400, never a 5xx.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser([...CONTENT_TYPES], { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body)
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(text))
+    } catch (error) {
+      done(
+        new RegistryApiError(
+          'KAFKIT_REGISTRY_BAD_REQUEST',
+          `The request body is not valid JSON (${(error as Error).message}); send a JSON object`,
+        ),
+        undefined,
+      )
+    }
+  })
+
+  app.addHook('onRequest', async (req, reply) => {
+    ;(req as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint()
+    const path = req.url.split('?')[0] ?? '/'
+    if (path === '/health' || path === '/ready') return
+    if (options.auth) {
+      const user = authenticate(req.headers.authorization, options.auth.users)
+      if (user === undefined) {
+        reply.header('www-authenticate', `Basic realm="${options.auth.realm}"`)
+        throw new RegistryApiError(
+          'KAFKIT_REGISTRY_UNAUTHORIZED',
+          'Unauthorized: send HTTP basic credentials of a configured registry user',
+        )
+      }
+      ;(req as FastifyRequest & { user?: string }).user = user.username
+      if (user.role === 'read-only' && isWrite(req.method, path)) {
+        throw new RegistryApiError(
+          'KAFKIT_REGISTRY_FORBIDDEN',
+          `User '${user.username}' is read-only and cannot ${req.method} ${path}; use a read-write user`,
+        )
+      }
+    }
+    if (!service.isReady && path !== '/') {
+      throw new RegistryApiError(
+        'KAFKIT_REGISTRY_LOG_UNAVAILABLE',
+        'The registry is still rebuilding its state from the log; retry shortly (see GET /ready)',
+      )
+    }
+  })
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const current = reply.getHeader('content-type')
+    if (current === undefined || String(current).startsWith('application/json')) {
+      reply.header('content-type', responseType(req.headers.accept))
+    }
+    return payload
+  })
+
+  app.addHook('onResponse', async (req, reply) => {
+    const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt
+    const entry = {
+      reqId: req.id,
+      method: req.method,
+      url: req.url,
+      statusCode: reply.statusCode,
+      durationMs: started === undefined ? undefined : Number(process.hrtime.bigint() - started) / 1e6,
+      user: (req as FastifyRequest & { user?: string }).user,
+      remoteAddress: req.ip,
+    }
+    if (reply.statusCode >= 500) logger.error(entry, 'request failed')
+    else logger.info(entry, 'request')
+  })
+
+  app.setErrorHandler((error: unknown, req, reply) => {
+    if (error instanceof RegistryApiError) {
+      return reply.status(error.httpStatus).send(errorBody(error))
+    }
+    const e = error as { statusCode?: number; code?: string; message?: string }
+    if (e.code === 'KAFKIT_REGISTRY_INVALID_SCHEMA') {
+      return reply.status(422).send({ error_code: 42201, message: `Invalid schema: ${e.message}` })
+    }
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      let message = e.message ?? 'Bad request'
+      if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        message = `Request body is larger than the ${options.bodyLimit} bytes this registry accepts`
+      } else if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        message = `Unsupported content type '${req.headers['content-type'] ?? ''}': use ${CONTENT_TYPES.join(', ')}`
+      }
+      return reply.status(e.statusCode).send({ error_code: e.statusCode, message })
+    }
+    logger.error({ err: error, method: req.method, url: req.url }, 'unexpected registry error')
+    return reply
+      .status(500)
+      .send({ error_code: 50001, message: `Internal error: ${e.message ?? String(error)}` })
+  })
+
+  app.setNotFoundHandler((req, reply) => {
+    reply
+      .status(404)
+      .send({ error_code: 404, message: `HTTP 404 Not Found: no route ${req.method} ${req.url}` })
+  })
+
+  registerRoutes(app, service)
+  return app
+}
+
+type Req = FastifyRequest<{
+  Params: Record<string, string>
+  Querystring: Record<string, string | undefined>
+}>
+
+function registerRoutes(app: RegistryApp, service: RegistryService): void {
+  const state = service.state
+
+  app.get('/', async () => ({}))
+  app.get('/health', async () => ({ status: 'UP' }))
+  app.get('/ready', async (_req, reply: FastifyReply) => {
+    if (service.isReady) return { status: 'READY', store: service.log.kind, records: state.appliedCount }
+    return reply.status(503).send({ status: 'NOT_READY', store: service.log.kind })
+  })
+  app.get('/contexts', async () => ['.'])
+
+  // ------------------------------------------------------------------ schemas
+  app.get('/schemas/types', async () => ['AVRO'])
+  app.get('/schemas', async (req: Req) =>
+    state.listSchemas({
+      subjectPrefix: req.query.subjectPrefix ?? '',
+      deleted: flag(req.query.deleted),
+      latestOnly: flag(req.query.latestOnly),
+      offset: intQuery(req.query.offset, 'offset') ?? 0,
+      limit: intQuery(req.query.limit, 'limit') ?? -1,
+    }),
+  )
+  app.get('/schemas/ids/:id', async (req: Req) => {
+    const id = idParam(req.params.id ?? '')
+    const view = state.getSchemaById(id)
+    if (flag(req.query.fetchMaxId)) return { ...view, maxId: state.maxId }
+    return view
+  })
+  app.get('/schemas/ids/:id/schema', async (req: Req, reply: FastifyReply) => {
+    const view = state.getSchemaById(idParam(req.params.id ?? ''))
+    return reply.type(responseType(req.headers.accept)).send(view.schema)
+  })
+  app.get('/schemas/ids/:id/subjects', async (req: Req) => {
+    const id = idParam(req.params.id ?? '')
+    state.getSchemaById(id)
+    return [...new Set(state.versionsOfId(id, flag(req.query.deleted)).map((v) => v.subject))]
+  })
+  app.get('/schemas/ids/:id/versions', async (req: Req) => {
+    const id = idParam(req.params.id ?? '')
+    state.getSchemaById(id)
+    return state.versionsOfId(id, flag(req.query.deleted))
+  })
+
+  // ------------------------------------------------------------------ subjects
+  app.get('/subjects', async (req: Req) =>
+    state.listSubjects({ deleted: flag(req.query.deleted), prefix: req.query.subjectPrefix ?? '' }),
+  )
+  app.get('/subjects/:subject/versions', async (req: Req) =>
+    state.listVersions(req.params.subject ?? '', flag(req.query.deleted)),
+  )
+  app.get('/subjects/:subject/versions/:version', async (req: Req) =>
+    state.getVersion(
+      req.params.subject ?? '',
+      versionParam(req.params.version ?? ''),
+      flag(req.query.deleted),
+    ),
+  )
+  app.get('/subjects/:subject/versions/:version/schema', async (req: Req, reply: FastifyReply) => {
+    const view = state.getVersion(
+      req.params.subject ?? '',
+      versionParam(req.params.version ?? ''),
+      flag(req.query.deleted),
+    )
+    return reply.type(responseType(req.headers.accept)).send(view.schema)
+  })
+  app.get('/subjects/:subject/versions/:version/referencedby', async (req: Req) => {
+    const view = state.getVersion(req.params.subject ?? '', versionParam(req.params.version ?? ''), true)
+    return state.referencedBy(view.subject, view.version)
+  })
+  app.post('/subjects/:subject/versions', async (req: Req) => {
+    const subject = subjectParam(req.params.subject ?? '')
+    const body = readSchemaBody(req.body)
+    // Parse before proposing so a broken schema never reaches the log.
+    state.parse(body.schema, body.schemaType, body.references)
+    return service.submit({
+      op: 'register',
+      subject,
+      schema: body.schema,
+      schemaType: body.schemaType,
+      references: body.references,
+      normalize: flag(req.query.normalize),
+      ...(body.id !== undefined ? { id: body.id } : {}),
+      ...(body.version !== undefined ? { version: body.version } : {}),
+    })
+  })
+  app.post('/subjects/:subject', async (req: Req) => {
+    const body = readSchemaBody(req.body)
+    return state.lookup(req.params.subject ?? '', body.schema, body.schemaType, body.references, {
+      normalize: flag(req.query.normalize),
+      deleted: flag(req.query.deleted),
+    })
+  })
+  app.delete('/subjects/:subject', async (req: Req) =>
+    service.submit({
+      op: 'deleteSubject',
+      subject: req.params.subject ?? '',
+      permanent: flag(req.query.permanent),
+    }),
+  )
+  app.delete('/subjects/:subject/versions/:version', async (req: Req) =>
+    service.submit({
+      op: 'deleteVersion',
+      subject: req.params.subject ?? '',
+      version: versionParam(req.params.version ?? ''),
+      permanent: flag(req.query.permanent),
+    }),
+  )
+
+  // ------------------------------------------------------------------ compatibility
+  const compatibility = (req: Req, version: number | 'latest' | undefined) => {
+    const body = readSchemaBody(req.body)
+    const answer = state.testCompatibility(
+      req.params.subject ?? '',
+      version,
+      body.schema,
+      body.schemaType,
+      body.references,
+      flag(req.query.normalize),
+    )
+    return flag(req.query.verbose)
+      ? { is_compatible: answer.isCompatible, messages: answer.messages }
+      : { is_compatible: answer.isCompatible }
+  }
+  app.post('/compatibility/subjects/:subject/versions/:version', async (req: Req) =>
+    compatibility(req, versionParam(req.params.version ?? '')),
+  )
+  app.post('/compatibility/subjects/:subject/versions', async (req: Req) => compatibility(req, undefined))
+
+  // ------------------------------------------------------------------ config
+  app.get('/config', async () => state.getConfig(null, true))
+  app.put('/config', async (req: Req) =>
+    service.submit({ op: 'setConfig', subject: null, compatibility: readCompatibilityBody(req.body) }),
+  )
+  app.delete('/config', async () => service.submit({ op: 'deleteConfig', subject: null }))
+  app.get('/config/:subject', async (req: Req) =>
+    state.getConfig(req.params.subject ?? '', flag(req.query.defaultToGlobal)),
+  )
+  app.put('/config/:subject', async (req: Req) =>
+    service.submit({
+      op: 'setConfig',
+      subject: subjectParam(req.params.subject ?? ''),
+      compatibility: readCompatibilityBody(req.body),
+    }),
+  )
+  app.delete('/config/:subject', async (req: Req) =>
+    service.submit({ op: 'deleteConfig', subject: req.params.subject ?? '' }),
+  )
+
+  // ------------------------------------------------------------------ mode
+  app.get('/mode', async () => state.getMode(null, true))
+  app.put('/mode', async (req: Req) =>
+    service.submit({
+      op: 'setMode',
+      subject: null,
+      mode: readModeBody(req.body),
+      force: flag(req.query.force),
+    }),
+  )
+  app.get('/mode/:subject', async (req: Req) =>
+    state.getMode(req.params.subject ?? '', flag(req.query.defaultToGlobal)),
+  )
+  app.put('/mode/:subject', async (req: Req) =>
+    service.submit({
+      op: 'setMode',
+      subject: subjectParam(req.params.subject ?? ''),
+      mode: readModeBody(req.body),
+      force: flag(req.query.force),
+    }),
+  )
+  app.delete('/mode/:subject', async (req: Req) =>
+    service.submit({ op: 'deleteMode', subject: req.params.subject ?? '' }),
+  )
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto'
+import { RegistryApiError } from '../errors'
+import { type ApplyResult, RegistryState } from '../state/registry-state'
+import type { LogRecord, RegistryCommand } from '../state/types'
+import type { RegistryLog } from '../store/types'
+import type { RegistryLogger } from './types'
+
+/**
+ * Binds the state machine to a log. Writes become proposals appended to the log; every instance
+ * applies records in log order, and the proposer waits until its own record comes back ("read
+ * your own write") to answer with the outcome the state machine computed.
+ */
+export class RegistryService {
+  readonly state = new RegistryState()
+  readonly log: RegistryLog
+  readonly #writeTimeoutMs: number
+  readonly #logger: RegistryLogger
+  #waiters = new Map<string, (result: ApplyResult) => void>()
+  #ready = false
+  #closed = false
+  readonly ready: Promise<void>
+
+  constructor(log: RegistryLog, options: { writeTimeoutMs: number; logger: RegistryLogger }) {
+    this.log = log
+    this.#writeTimeoutMs = options.writeTimeoutMs
+    this.#logger = options.logger
+    this.ready = this.#start()
+    // The promise is observed by /ready and by startRegistry; avoid an unhandled rejection here.
+    this.ready.catch(() => {})
+  }
+
+  get isReady(): boolean {
+    return this.#ready && !this.#closed
+  }
+
+  async #start(): Promise<void> {
+    await this.log.start((record) => this.#onRecord(record))
+    this.#ready = true
+    this.#logger.info(
+      { store: this.log.kind, records: this.state.appliedCount },
+      'registry state rebuilt from the log',
+    )
+  }
+
+  #onRecord(record: LogRecord): void {
+    const result = this.state.apply(record)
+    const waiter = this.#waiters.get(record.proposalId)
+    if (waiter) {
+      this.#waiters.delete(record.proposalId)
+      waiter(result)
+    }
+  }
+
+  /** Appends a change and resolves with what the state machine answered for it. */
+  async submit(command: RegistryCommand): Promise<unknown> {
+    if (!this.isReady) {
+      throw new RegistryApiError(
+        'KAFKIT_REGISTRY_LOG_UNAVAILABLE',
+        'The registry is still rebuilding its state from the log (or is shutting down); retry shortly',
+      )
+    }
+    const proposalId = randomUUID()
+    let timer: NodeJS.Timeout | undefined
+    const outcome = new Promise<ApplyResult>((resolve, reject) => {
+      this.#waiters.set(proposalId, resolve)
+      timer = setTimeout(() => {
+        this.#waiters.delete(proposalId)
+        reject(
+          new RegistryApiError(
+            'KAFKIT_REGISTRY_OPERATION_TIMEOUT',
+            `The change was not read back from the ${this.log.kind} log within ${this.#writeTimeoutMs} ms; it may still be applied`,
+          ),
+        )
+      }, this.#writeTimeoutMs)
+    })
+    try {
+      await this.log.append({ proposalId, command })
+    } catch (cause) {
+      this.#waiters.delete(proposalId)
+      clearTimeout(timer)
+      throw new RegistryApiError(
+        'KAFKIT_REGISTRY_STORE_ERROR',
+        `Writing to the ${this.log.kind} log failed: ${(cause as Error).message ?? String(cause)}`,
+        { cause },
+      )
+    }
+    try {
+      const result = await outcome
+      if (!result.ok) throw result.error
+      return result.value
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Waits until every change appended anywhere before the call is applied here (for reads after writes elsewhere). */
+  async sync(): Promise<void> {
+    await this.ready
+    await this.log.sync()
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.ready.catch(() => {})
+    await this.log.close()
+  }
+}

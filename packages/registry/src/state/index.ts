@@ -1,0 +1,10 @@
+export {
+  type ApplyResult,
+  type CompatibilityAnswer,
+  DEFAULT_COMPATIBILITY,
+  DEFAULT_MODE,
+  parseVersion,
+  RegistryState,
+  validateSubject,
+} from './registry-state'
+export * from './types'

@@ -1,0 +1,682 @@
+import { isKafkitError } from '@kafkit/common'
+import { type CompatibilityLevel, checkCompatibility } from '../compatibility'
+import { RegistryApiError } from '../errors'
+import { type ParsedAvroSchema, parseAvroSchema } from '../schema'
+import type {
+  LogRecord,
+  RegistryCommand,
+  RegistryMode,
+  SchemaReference,
+  SchemaView,
+  SubjectVersionView,
+} from './types'
+
+export const DEFAULT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD'
+export const DEFAULT_MODE: RegistryMode = 'READWRITE'
+const MAX_VERSION = 2 ** 31 - 1
+
+interface StoredSchema {
+  readonly id: number
+  readonly schemaType: string
+  /** The text we answer with: Avro canonical form, or the normalized form when registered with normalize. */
+  readonly schema: string
+  readonly references: readonly SchemaReference[]
+  readonly parsed: ParsedAvroSchema
+}
+
+interface VersionEntry {
+  readonly version: number
+  readonly id: number
+  deleted: boolean
+}
+
+export type ApplyResult = { ok: true; value: unknown } | { ok: false; error: RegistryApiError }
+
+export interface CompatibilityAnswer {
+  isCompatible: boolean
+  messages: string[]
+}
+
+const api = (code: ConstructorParameters<typeof RegistryApiError>[0], message: string, details?: object) =>
+  new RegistryApiError(code, message, details ? { details: { ...details } } : {})
+
+export function subjectNotFound(subject: string): RegistryApiError {
+  return api('KAFKIT_REGISTRY_SUBJECT_NOT_FOUND', `Subject '${subject}' not found.`, { subject })
+}
+
+export function versionNotFound(version: number | string): RegistryApiError {
+  return api('KAFKIT_REGISTRY_VERSION_NOT_FOUND', `Version ${version} not found.`, { version })
+}
+
+export function schemaNotFound(id?: number): RegistryApiError {
+  return api(
+    'KAFKIT_REGISTRY_SCHEMA_NOT_FOUND',
+    id === undefined ? 'Schema not found' : `Schema ${id} not found`,
+  )
+}
+
+/** Confluent accepts any subject that is non-empty and has no ISO control characters. */
+export function validateSubject(subject: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (subject.length === 0 || subject.length > 255 || /[\u0000-\u001f\u007f-\u009f]/.test(subject)) {
+    throw api(
+      'KAFKIT_REGISTRY_INVALID_SUBJECT',
+      `The specified subject '${subject.slice(0, 300)}' is not valid: it must be 1 to 255 characters without control characters.`,
+      { subject },
+    )
+  }
+}
+
+/** Parses a version path segment: a number in [1, 2^31-1], `latest` or `-1`. */
+export function parseVersion(text: string): number | 'latest' {
+  if (text === 'latest' || text === '-1') return 'latest'
+  if (/^[0-9]{1,10}$/.test(text)) {
+    const n = Number(text)
+    if (n >= 1 && n <= MAX_VERSION) return n
+  }
+  throw api(
+    'KAFKIT_REGISTRY_INVALID_VERSION',
+    `The specified version '${text.slice(0, 100)}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`,
+    { version: text.slice(0, 100) },
+  )
+}
+
+function schemaKey(schemaType: string, schema: string, references: readonly SchemaReference[]): string {
+  return `${schemaType}\u0000${schema}\u0000${JSON.stringify(references.map((r) => [r.name, r.subject, r.version]))}`
+}
+
+/**
+ * The registry state machine. `apply` takes log records in order and is deterministic: the same
+ * log gives the same ids, versions and errors on every instance. Reads never change state.
+ */
+export class RegistryState {
+  #schemas = new Map<number, StoredSchema>()
+  #idByKey = new Map<string, number>()
+  #subjects = new Map<string, VersionEntry[]>()
+  #config = new Map<string, CompatibilityLevel>()
+  #modes = new Map<string, RegistryMode>()
+  #globalConfig: CompatibilityLevel = DEFAULT_COMPATIBILITY
+  #globalMode: RegistryMode = DEFAULT_MODE
+  #maxId = 0
+  #applied = 0
+
+  /** Highest schema id handed out so far. */
+  get maxId(): number {
+    return this.#maxId
+  }
+
+  /** Number of records applied so far. */
+  get appliedCount(): number {
+    return this.#applied
+  }
+
+  apply(record: LogRecord): ApplyResult {
+    this.#applied++
+    try {
+      return { ok: true, value: this.#run(record.command) }
+    } catch (error) {
+      if (error instanceof RegistryApiError) return { ok: false, error }
+      if (isKafkitError(error, 'KAFKIT_REGISTRY_INVALID_SCHEMA')) {
+        return {
+          ok: false,
+          error: new RegistryApiError('KAFKIT_REGISTRY_INVALID_SCHEMA', `Invalid schema: ${error.message}`, {
+            cause: error,
+            details: error.details,
+          }),
+        }
+      }
+      return {
+        ok: false,
+        error: new RegistryApiError(
+          'KAFKIT_REGISTRY_STORE_ERROR',
+          `Applying a change failed: ${String(error)}`,
+          {
+            cause: error,
+          },
+        ),
+      }
+    }
+  }
+
+  #run(command: RegistryCommand): unknown {
+    switch (command.op) {
+      case 'register':
+        return this.#register(command)
+      case 'deleteVersion':
+        return this.#deleteVersion(command.subject, command.version, command.permanent)
+      case 'deleteSubject':
+        return this.#deleteSubject(command.subject, command.permanent)
+      case 'setConfig':
+        if (command.subject === null) this.#globalConfig = command.compatibility
+        else {
+          validateSubject(command.subject)
+          this.#config.set(command.subject, command.compatibility)
+        }
+        return { compatibility: command.compatibility }
+      case 'deleteConfig': {
+        if (command.subject === null) {
+          const previous = this.#globalConfig
+          this.#globalConfig = DEFAULT_COMPATIBILITY
+          return { compatibilityLevel: previous }
+        }
+        const previous = this.#config.get(command.subject)
+        if (previous === undefined) {
+          if (!this.#subjects.has(command.subject)) throw subjectNotFound(command.subject)
+          throw this.#noSubjectConfig(command.subject)
+        }
+        this.#config.delete(command.subject)
+        return { compatibilityLevel: previous }
+      }
+      case 'setMode':
+        return this.#setMode(command.subject, command.mode, command.force)
+      case 'deleteMode': {
+        const previous = this.#modes.get(command.subject)
+        if (previous === undefined) {
+          if (!this.#subjects.has(command.subject)) throw subjectNotFound(command.subject)
+          throw this.#noSubjectMode(command.subject)
+        }
+        this.#modes.delete(command.subject)
+        return { mode: previous }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  #register(command: Extract<RegistryCommand, { op: 'register' }>): { id: number } {
+    const { subject, normalize } = command
+    validateSubject(subject)
+    const mode = this.modeOf(subject)
+    if (mode === 'READONLY') {
+      throw api('KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is in read-only mode`, {
+        subject,
+      })
+    }
+    const parsed = this.parse(command.schema, command.schemaType, command.references)
+    const text = normalize ? parsed.normalized : parsed.canonical
+    const key = schemaKey(command.schemaType, text, command.references)
+    const versions = this.#subjects.get(subject) ?? []
+
+    // Registering what the subject already has (live) answers with its id and changes nothing.
+    const existing = this.#findInSubject(
+      versions,
+      parsed,
+      command.schemaType,
+      command.references,
+      normalize,
+      false,
+    )
+    if (existing !== undefined && command.version === undefined) {
+      if (command.id !== undefined && command.id !== existing.id) {
+        throw api(
+          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+          `Overwrite new schema with id ${command.id} is not permitted: the subject already has it as id ${existing.id}.`,
+        )
+      }
+      return { id: existing.id }
+    }
+
+    let id = this.#idByKey.get(key)
+    if (command.id !== undefined) {
+      if (mode !== 'IMPORT' && id !== command.id) {
+        throw api(
+          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+          `Subject ${subject} is not in import mode: a schema id can only be given in IMPORT mode.`,
+          { subject },
+        )
+      }
+      const holder = this.#schemas.get(command.id)
+      // An import may give the same text a second id (as exported from another registry), never reuse an id.
+      if (holder !== undefined && schemaKey(holder.schemaType, holder.schema, holder.references) !== key) {
+        throw api(
+          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+          `Overwrite new schema with id ${command.id} is not permitted.`,
+        )
+      }
+      id = command.id
+    }
+
+    let version: number
+    if (command.version !== undefined) {
+      if (mode !== 'IMPORT') {
+        throw api(
+          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+          `Subject ${subject} is not in import mode: a version can only be given in IMPORT mode.`,
+          { subject },
+        )
+      }
+      if (versions.some((v) => v.version === command.version)) {
+        throw api(
+          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+          `Overwrite of version ${command.version} of subject ${subject} is not permitted.`,
+          { subject },
+        )
+      }
+      version = command.version
+    } else {
+      // Versions are never reused while any version (soft-deleted included) remains; hard deletes free them.
+      version = versions.reduce((max, v) => Math.max(max, v.version), 0) + 1
+    }
+
+    if (mode !== 'IMPORT') {
+      const level = this.compatibilityOf(subject)
+      const previous = this.#liveParsed(versions)
+      if (previous.length > 0 && level !== 'NONE') {
+        const result = checkCompatibility(parsed, previous, level)
+        if (!result.compatible) {
+          throw api(
+            'KAFKIT_REGISTRY_INCOMPATIBLE_SCHEMA',
+            `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: [${result.messages.join(', ')}]`,
+            { subject, level, messages: result.messages },
+          )
+        }
+      }
+    }
+
+    // Every check passed: mutate.
+    if (id === undefined) id = this.#maxId + 1
+    if (!this.#schemas.has(id)) {
+      this.#schemas.set(id, {
+        id,
+        schemaType: command.schemaType,
+        schema: text,
+        references: command.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
+        parsed,
+      })
+      if (!this.#idByKey.has(key)) this.#idByKey.set(key, id)
+    }
+    this.#maxId = Math.max(this.#maxId, id)
+    const list = [...versions, { version, id, deleted: false }].sort((a, b) => a.version - b.version)
+    this.#subjects.set(subject, list)
+    return { id }
+  }
+
+  #deleteVersion(subject: string, versionSpec: number | 'latest', permanent: boolean): number {
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined || (!permanent && versions.every((v) => v.deleted)))
+      throw subjectNotFound(subject)
+    this.#assertWritable(subject)
+    const entry =
+      versionSpec === 'latest'
+        ? permanent
+          ? versions[versions.length - 1]
+          : versions.filter((v) => !v.deleted).at(-1)
+        : versions.find((v) => v.version === versionSpec)
+    if (entry === undefined) throw versionNotFound(versionSpec)
+    if (permanent) {
+      if (!entry.deleted) {
+        throw api(
+          'KAFKIT_REGISTRY_VERSION_NOT_SOFT_DELETED',
+          `Subject '${subject}' Version ${entry.version} was not deleted first before being permanently deleted`,
+          { subject, version: entry.version },
+        )
+      }
+      const rest = versions.filter((v) => v !== entry)
+      if (rest.length === 0) this.#subjects.delete(subject)
+      else this.#subjects.set(subject, rest)
+      return entry.version
+    }
+    if (entry.deleted) {
+      throw api(
+        'KAFKIT_REGISTRY_VERSION_SOFT_DELETED',
+        `Subject '${subject}' Version ${entry.version} was soft deleted.Set permanent=true to delete permanently`,
+        { subject, version: entry.version },
+      )
+    }
+    this.#assertNotReferenced(subject, entry.version)
+    entry.deleted = true
+    return entry.version
+  }
+
+  #deleteSubject(subject: string, permanent: boolean): number[] {
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined) throw subjectNotFound(subject)
+    this.#assertWritable(subject)
+    const live = versions.filter((v) => !v.deleted)
+    if (permanent) {
+      if (live.length > 0) {
+        throw api(
+          'KAFKIT_REGISTRY_SUBJECT_NOT_SOFT_DELETED',
+          `Subject '${subject}' was not deleted first before being permanently deleted`,
+          { subject },
+        )
+      }
+      this.#subjects.delete(subject)
+      // Only a hard delete drops the subject's own config and mode (as Confluent does).
+      this.#config.delete(subject)
+      this.#modes.delete(subject)
+      return versions.map((v) => v.version)
+    }
+    if (live.length === 0) {
+      throw api(
+        'KAFKIT_REGISTRY_SUBJECT_SOFT_DELETED',
+        `Subject '${subject}' was soft deleted.Set permanent=true to delete permanently`,
+        { subject },
+      )
+    }
+    for (const v of live) this.#assertNotReferenced(subject, v.version)
+    for (const v of live) v.deleted = true
+    return live.map((v) => v.version)
+  }
+
+  #setMode(subject: string | null, mode: RegistryMode, force: boolean): { mode: RegistryMode } {
+    if (subject !== null) validateSubject(subject)
+    if (mode === 'IMPORT' && !force) {
+      const nonEmpty =
+        subject === null
+          ? [...this.#subjects.values()].some((vs) => vs.some((v) => !v.deleted))
+          : (this.#subjects.get(subject) ?? []).some((v) => !v.deleted)
+      if (nonEmpty) {
+        throw api(
+          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+          'Cannot import since found existing subjects; set force=true to switch to IMPORT anyway',
+        )
+      }
+    }
+    if (subject === null) this.#globalMode = mode
+    else this.#modes.set(subject, mode)
+    return { mode }
+  }
+
+  #assertWritable(subject: string): void {
+    if (this.modeOf(subject) === 'READONLY') {
+      throw api('KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is in read-only mode`, {
+        subject,
+      })
+    }
+  }
+
+  #assertNotReferenced(subject: string, version: number): void {
+    const by = this.referencedBy(subject, version)
+    if (by.length > 0) {
+      throw api(
+        'KAFKIT_REGISTRY_REFERENCE_EXISTS',
+        `One or more references exist to the schema {subject=${subject},version=${version}}: schema ids ${by.join(', ')}`,
+        { subject, version, referencedBy: by },
+      )
+    }
+  }
+
+  // ---------------------------------------------------------------- parsing and lookup
+
+  /** Parses a schema with its references resolved (transitively) from this state. */
+  parse(schema: string, schemaType: string, references: readonly SchemaReference[]): ParsedAvroSchema {
+    if (schemaType !== 'AVRO') {
+      throw api(
+        'KAFKIT_REGISTRY_INVALID_SCHEMA',
+        `Invalid schema: schema type ${schemaType} is not supported; use AVRO`,
+        {
+          schemaType,
+        },
+      )
+    }
+    const resolved: Array<{ name: string; subject: string; version: number; schema: string }> = []
+    const seen = new Set<string>()
+    const visit = (refs: readonly SchemaReference[], depth: number) => {
+      if (depth > 32)
+        throw api('KAFKIT_REGISTRY_INVALID_SCHEMA', 'Invalid schema: references nest too deeply')
+      for (const ref of refs) {
+        const key = `${ref.subject}\u0000${ref.version}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        const entry = this.#resolveVersion(ref.subject, ref.version === -1 ? 'latest' : ref.version, true)
+        const stored = entry === undefined ? undefined : this.#schemas.get(entry.id)
+        if (entry === undefined || stored === undefined) {
+          throw api(
+            'KAFKIT_REGISTRY_INVALID_SCHEMA',
+            `Invalid schema: reference '${ref.name}' points at subject '${ref.subject}' version ${ref.version}, which does not exist; register it first`,
+            { reference: ref },
+          )
+        }
+        visit(stored.references, depth + 1) // dependencies first
+        resolved.push({ name: ref.name, subject: ref.subject, version: entry.version, schema: stored.schema })
+      }
+    }
+    visit(references, 0)
+    return parseAvroSchema(schema, { references: resolved })
+  }
+
+  #findInSubject(
+    versions: readonly VersionEntry[],
+    parsed: ParsedAvroSchema,
+    schemaType: string,
+    references: readonly SchemaReference[],
+    normalize: boolean,
+    includeDeleted: boolean,
+  ): VersionEntry | undefined {
+    const refs = JSON.stringify(references.map((r) => [r.name, r.subject, r.version]))
+    // Newest first, so a lookup answers with the latest version holding the schema.
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i] as VersionEntry
+      if (v.deleted && !includeDeleted) continue
+      const s = this.#schemas.get(v.id)
+      if (s === undefined || s.schemaType !== schemaType) continue
+      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) !== refs) continue
+      if (s.parsed.canonical === parsed.canonical || (normalize && s.parsed.normalized === parsed.normalized))
+        return v
+    }
+    return undefined
+  }
+
+  #resolveVersion(
+    subject: string,
+    version: number | 'latest',
+    includeDeleted: boolean,
+  ): VersionEntry | undefined {
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined) return undefined
+    const visible = includeDeleted ? versions : versions.filter((v) => !v.deleted)
+    return version === 'latest' ? visible.at(-1) : visible.find((v) => v.version === version)
+  }
+
+  #liveParsed(versions: readonly VersionEntry[]): ParsedAvroSchema[] {
+    const out: ParsedAvroSchema[] = []
+    for (const v of versions) {
+      if (v.deleted) continue
+      const s = this.#schemas.get(v.id)
+      if (s) out.push(s.parsed)
+    }
+    return out
+  }
+
+  #noSubjectConfig(subject: string): RegistryApiError {
+    return api(
+      'KAFKIT_REGISTRY_SUBJECT_CONFIG_NOT_FOUND',
+      `Subject '${subject}' does not have subject-level compatibility configured`,
+      { subject },
+    )
+  }
+
+  #noSubjectMode(subject: string): RegistryApiError {
+    return api(
+      'KAFKIT_REGISTRY_SUBJECT_MODE_NOT_FOUND',
+      `Subject '${subject}' does not have subject-level mode configured`,
+      {
+        subject,
+      },
+    )
+  }
+
+  #view(subject: string, entry: VersionEntry): SubjectVersionView {
+    const s = this.#schemas.get(entry.id)
+    if (s === undefined) throw schemaNotFound(entry.id)
+    return { subject, version: entry.version, id: entry.id, ...this.#schemaFields(s) }
+  }
+
+  #schemaFields(s: StoredSchema): SchemaView {
+    // Confluent omits schemaType for AVRO and references when there are none.
+    const out: SchemaView = { schema: s.schema }
+    if (s.schemaType !== 'AVRO') out.schemaType = s.schemaType
+    if (s.references.length > 0) out.references = s.references.map((r) => ({ ...r }))
+    return out
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  compatibilityOf(subject: string | null): CompatibilityLevel {
+    return (subject === null ? undefined : this.#config.get(subject)) ?? this.#globalConfig
+  }
+
+  modeOf(subject: string | null): RegistryMode {
+    return (subject === null ? undefined : this.#modes.get(subject)) ?? this.#globalMode
+  }
+
+  getConfig(subject: string | null, defaultToGlobal: boolean): { compatibilityLevel: CompatibilityLevel } {
+    if (subject === null) return { compatibilityLevel: this.#globalConfig }
+    const level = this.#config.get(subject)
+    if (level !== undefined) return { compatibilityLevel: level }
+    if (defaultToGlobal) return { compatibilityLevel: this.#globalConfig }
+    throw this.#noSubjectConfig(subject)
+  }
+
+  getMode(subject: string | null, defaultToGlobal: boolean): { mode: RegistryMode } {
+    if (subject === null) return { mode: this.#globalMode }
+    const mode = this.#modes.get(subject)
+    if (mode !== undefined) return { mode }
+    if (defaultToGlobal) return { mode: this.#globalMode }
+    throw this.#noSubjectMode(subject)
+  }
+
+  listSubjects(options: { deleted?: boolean; prefix?: string } = {}): string[] {
+    const out: string[] = []
+    for (const [subject, versions] of this.#subjects) {
+      if (options.prefix && !subject.startsWith(options.prefix)) continue
+      if (options.deleted || versions.some((v) => !v.deleted)) out.push(subject)
+    }
+    return out.sort()
+  }
+
+  listVersions(subject: string, deleted = false): number[] {
+    const versions = this.#subjects.get(subject)
+    const visible = (versions ?? []).filter((v) => deleted || !v.deleted)
+    if (visible.length === 0) throw subjectNotFound(subject)
+    return visible.map((v) => v.version)
+  }
+
+  getVersion(subject: string, version: number | 'latest', deleted = false): SubjectVersionView {
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined || (!deleted && versions.every((v) => v.deleted)))
+      throw subjectNotFound(subject)
+    const entry = this.#resolveVersion(subject, version, deleted)
+    if (entry === undefined) throw versionNotFound(version === 'latest' ? 'latest' : version)
+    return this.#view(subject, entry)
+  }
+
+  /** Ids of live schemas that reference `subject` at `version`. */
+  referencedBy(subject: string, version: number): number[] {
+    const ids = new Set<number>()
+    for (const [s, versions] of this.#subjects) {
+      for (const v of versions) {
+        if (v.deleted) continue
+        const stored = this.#schemas.get(v.id)
+        if (stored?.references.some((r) => r.subject === subject && r.version === version)) ids.add(v.id)
+      }
+      void s
+    }
+    return [...ids].sort((a, b) => a - b)
+  }
+
+  /** Every (subject, version) holding the id; soft-deleted ones only with `deleted`. */
+  versionsOfId(id: number, deleted = false): Array<{ subject: string; version: number }> {
+    const out: Array<{ subject: string; version: number }> = []
+    for (const subject of [...this.#subjects.keys()].sort()) {
+      for (const v of this.#subjects.get(subject) ?? []) {
+        if (v.id === id && (deleted || !v.deleted)) out.push({ subject, version: v.version })
+      }
+    }
+    return out
+  }
+
+  /** A schema by global id. Soft-deleted versions keep their schema readable, as consumers need it. */
+  getSchemaById(id: number): SchemaView {
+    const s = this.#schemas.get(id)
+    if (s === undefined || this.versionsOfId(id, true).length === 0) throw schemaNotFound(id)
+    return this.#schemaFields(s)
+  }
+
+  lookup(
+    subject: string,
+    schema: string,
+    schemaType: string,
+    references: readonly SchemaReference[],
+    options: { normalize?: boolean; deleted?: boolean } = {},
+  ): SubjectVersionView {
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined || (!options.deleted && versions.every((v) => v.deleted))) {
+      throw subjectNotFound(subject)
+    }
+    const parsed = this.parse(schema, schemaType, references)
+    const found = this.#findInSubject(
+      versions,
+      parsed,
+      schemaType,
+      references,
+      options.normalize ?? false,
+      options.deleted ?? false,
+    )
+    if (found === undefined) throw schemaNotFound()
+    return this.#view(subject, found)
+  }
+
+  listSchemas(options: {
+    subjectPrefix?: string
+    deleted?: boolean
+    latestOnly?: boolean
+    offset?: number
+    limit?: number
+  }): SubjectVersionView[] {
+    const out: SubjectVersionView[] = []
+    for (const subject of this.listSubjects({
+      deleted: options.deleted ?? false,
+      prefix: options.subjectPrefix ?? '',
+    })) {
+      const visible = (this.#subjects.get(subject) ?? []).filter((v) => options.deleted || !v.deleted)
+      const chosen = options.latestOnly ? visible.slice(-1) : visible
+      for (const v of chosen) out.push(this.#view(subject, v))
+    }
+    const start = options.offset ?? 0
+    return options.limit !== undefined && options.limit >= 0
+      ? out.slice(start, start + options.limit)
+      : out.slice(start)
+  }
+
+  /** Tests a schema against one version or (for `latest`/undefined) every live version, never registering. */
+  testCompatibility(
+    subject: string,
+    version: number | 'latest' | undefined,
+    schema: string,
+    schemaType: string,
+    references: readonly SchemaReference[],
+    normalize: boolean,
+  ): CompatibilityAnswer {
+    const versions = this.#subjects.get(subject) ?? []
+    let previous: ParsedAvroSchema[]
+    if (typeof version === 'number') {
+      if (versions.length === 0 || versions.every((v) => v.deleted)) throw subjectNotFound(subject)
+      const entry = versions.find((v) => v.version === version && !v.deleted)
+      if (entry === undefined) throw versionNotFound(version)
+      previous = this.#liveParsed([entry])
+    } else {
+      if (version === 'latest' && versions.every((v) => v.deleted)) throw subjectNotFound(subject)
+      previous = this.#liveParsed(versions)
+    }
+    const parsed = this.parse(schema, schemaType, references)
+    void normalize
+    const level = this.compatibilityOf(subject)
+    if (previous.length === 0 || level === 'NONE') return { isCompatible: true, messages: [] }
+    const result = checkCompatibility(parsed, previous, level)
+    return { isCompatible: result.compatible, messages: [...result.messages] }
+  }
+
+  /** A stable summary of the whole state, used to compare instances. */
+  snapshot(): unknown {
+    return {
+      schemas: [...this.#schemas.values()]
+        .sort((a, b) => a.id - b.id)
+        .map((s) => ({ id: s.id, schema: s.schema, references: s.references })),
+      subjects: [...this.#subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      config: [this.#globalConfig, ...[...this.#config.entries()].sort()],
+      modes: [this.#globalMode, ...[...this.#modes.entries()].sort()],
+    }
+  }
+}
