@@ -34,6 +34,10 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'Schema is incompatible with an earlier schema of the subject (40901)',
     httpStatus: 409,
   },
+  KAFKIT_REGISTRY_INVALID_SCHEMA: {
+    message: 'The schema is not a valid Avro schema (42201): fix the spot the message names',
+    httpStatus: 422,
+  },
   KAFKIT_REGISTRY_INVALID_VERSION: {
     message: 'Invalid version: use an integer between 1 and 2^31-1, "latest" or -1 (42202)',
     httpStatus: 422,
@@ -157,6 +161,19 @@ export class RegistryApiError extends KafkitError {
     super(code, message, { ...options, canRetry: options.canRetry ?? def?.canRetry ?? false })
     this.errorCode = REGISTRY_API_ERROR_CODES[code] ?? 50001
     this.httpStatus = httpStatusOf(code)
+  }
+}
+
+/**
+ * A schema text that cannot be registered: bad JSON, unknown type, bad name, bad default, missing reference
+ * (thrown by parseAvroSchema). `details.errorCode` is 42201; `details.path` a JSON pointer into the schema.
+ */
+export class RegistrySchemaError extends RegistryApiError {
+  constructor(message: string, options: KafkitErrorOptions = {}) {
+    super('KAFKIT_REGISTRY_INVALID_SCHEMA', message, {
+      ...options,
+      details: { errorCode: 42201, ...(options.details ?? {}) },
+    })
   }
 }
 
