@@ -1,3 +1,4 @@
+export * from './client/index'
 export * from './compatibility/index'
 export {
   ERROR_DEFINITIONS,

@@ -1,0 +1,3 @@
+export { type RegistryClientOptions, registryClientOptionsSchema } from './options'
+export { RegistryClient } from './registry-client'
+export type * from './types'
