@@ -1,0 +1,91 @@
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createRegistryApp } from '../src/index'
+import { bad, call, uniq, v1, v2 } from './helpers/http-suite'
+
+describe('file store', () => {
+  const dirs: string[] = []
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
+  })
+  const tempDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-registry-file-'))
+    dirs.push(dir)
+    return dir
+  }
+
+  it('survives a restart with the same ids, versions, deletes and config', async () => {
+    const dir = await tempDir()
+    const s = uniq()
+    const first = createRegistryApp({ store: { type: 'file', dir } })
+    await first.registry.ready
+    const { id: id1 } = (await call(first, 'POST', `/subjects/${s}/versions`, { schema: v1 })).body
+    const { id: id2 } = (await call(first, 'POST', `/subjects/${s}/versions`, { schema: v2 })).body
+    await call(first, 'DELETE', `/subjects/${s}/versions/1`)
+    await call(first, 'PUT', `/config/${s}`, { compatibility: 'FULL' })
+    // a rejected write is logged too but changes nothing, before and after the restart
+    expect((await call(first, 'POST', `/subjects/${s}/versions`, { schema: bad })).status).toBe(409)
+    const before = first.registry.state.snapshot()
+    await first.close()
+
+    const second = createRegistryApp({ store: { type: 'file', dir } })
+    await second.registry.ready
+    try {
+      expect(second.registry.state.snapshot()).toEqual(before)
+      expect((await call(second, 'GET', `/subjects/${s}/versions`)).body).toEqual([2])
+      expect((await call(second, 'GET', `/subjects/${s}/versions/2`)).body.id).toBe(id2)
+      expect((await call(second, 'GET', `/schemas/ids/${id1}`)).status).toBe(200)
+      expect((await call(second, 'GET', `/config/${s}`)).body).toEqual({ compatibilityLevel: 'FULL' })
+      // new ids continue after the highest one
+      const other = await call(second, 'POST', `/subjects/${uniq()}/versions`, {
+        schema: JSON.stringify({ type: 'enum', name: 'E', symbols: ['A'] }),
+      })
+      expect(other.body.id).toBe(Math.max(id1, id2) + 1)
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('drops a torn last line left by a crash mid-write', async () => {
+    const dir = await tempDir()
+    const s = uniq()
+    const first = createRegistryApp({ store: { type: 'file', dir } })
+    await first.registry.ready
+    await call(first, 'POST', `/subjects/${s}/versions`, { schema: v1 })
+    await first.close()
+    await appendFile(join(dir, 'registry.log'), '{"proposalId":"x","comm')
+    const second = createRegistryApp({ store: { type: 'file', dir } })
+    await second.registry.ready
+    try {
+      expect((await call(second, 'GET', `/subjects/${s}/versions`)).body).toEqual([1])
+      await call(second, 'POST', `/subjects/${s}/versions`, { schema: v2 })
+      const lines = (await readFile(join(dir, 'registry.log'), 'utf8')).trim().split('\n')
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow()
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('refuses a data dir another live process holds, and a corrupt log, with typed errors', async () => {
+    const dir = await tempDir()
+    const first = createRegistryApp({ store: { type: 'file', dir } })
+    await first.registry.ready
+    // process.ppid is alive and is not us: the lock is held by "another process".
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(join(dir, 'registry.lock'), String(process.ppid))
+    const second = createRegistryApp({ store: { type: 'file', dir } })
+    await expect(second.registry.ready).rejects.toMatchObject({ code: 'KAFKIT_REGISTRY_DATA_DIR_LOCKED' })
+    expect((await call(second, 'GET', '/ready')).status).toBe(503)
+    expect((await call(second, 'GET', '/subjects')).body.error_code).toBe(50003)
+    await second.close()
+    await first.close()
+
+    const corrupt = await tempDir()
+    await writeFile(join(corrupt, 'registry.log'), 'garbage\n{"also":"bad"}\n')
+    const third = createRegistryApp({ store: { type: 'file', dir: corrupt } })
+    await expect(third.registry.ready).rejects.toMatchObject({ code: 'KAFKIT_REGISTRY_LOG_CORRUPT' })
+    await third.close()
+  })
+})
