@@ -1,3 +1,5 @@
+export * from './admin/index'
+export * from './consumer/index'
 export * from './engine/index'
 export { ClientError, type ClientErrorCode, ERROR_DEFINITIONS } from './errors'
 export { type Logger, silentLogger } from './logger'

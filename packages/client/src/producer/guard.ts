@@ -93,7 +93,12 @@ export class PublishGuard {
     }
     const compat = await this.#call(
       subject,
-      () => this.#registry.testCompatibility(subject, { schema: text, schemaType: 'AVRO' }, 'latest'),
+      () =>
+        this.#registry.testCompatibility(
+          subject,
+          { schema: text, schemaType: 'AVRO' },
+          { version: 'latest' },
+        ),
       false,
     )
     if (!compat.isCompatible)
@@ -135,9 +140,13 @@ export class PublishGuard {
   ): Promise<ClientError> {
     let level = 'unknown'
     try {
-      level = (await this.#registry.getConfig(subject)).compatibilityLevel
+      level = (await this.#registry.getConfig(subject, { defaultToGlobal: true })).compatibilityLevel
     } catch {
-      // The level only makes the message better; the refusal stands without it.
+      try {
+        level = (await this.#registry.getConfig()).compatibilityLevel
+      } catch {
+        // The level only makes the message better; the refusal stands without it.
+      }
     }
     const mode = this.#options.autoRegister
       ? 'autoRegister'

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { KafkaEngine } from '../engine/types'
 import type { Logger } from '../logger'
 import { parseOptions } from '../options-util'
-import type { SchemaRegistry } from '../serdes/registry'
+import { type SchemaRegistry, toSchemaRegistry } from '../serdes/registry'
 
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `${what} must be a function`)
@@ -22,14 +22,20 @@ export const producerOptionsSchema = z
     brokers: z.array(broker).min(1).optional(),
     kafka: objectWith<KafkaEngine>('kafka (an engine)', ['producer', 'consumer', 'admin']).optional(),
     clientId: z.string().min(1).default('kafkit-producer'),
-    registry: objectWith<SchemaRegistry>('registry', [
-      'register',
-      'lookup',
-      'getSchemaById',
-      'getVersion',
-      'testCompatibility',
-      'getConfig',
-    ]).optional(),
+    registry: z
+      .union([
+        z.string().url('registry must be a URL or a SchemaRegistry'),
+        objectWith<SchemaRegistry>('registry', [
+          'register',
+          'lookup',
+          'getSchemaById',
+          'getVersion',
+          'testCompatibility',
+          'getConfig',
+        ]),
+      ])
+      .transform(toSchemaRegistry)
+      .optional(),
     topics: z
       .array(
         z.custom<{ name: string }>(

@@ -48,7 +48,7 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly kafka?: KafkaEngine | undefined
   readonly clientId?: string | undefined
   /** Needed when a topic has an Avro key or value. */
-  readonly registry?: SchemaRegistry | undefined
+  readonly registry?: SchemaRegistry | string | undefined
   /** Topics this producer sends to by name (descriptors can also be passed to send directly). */
   readonly topics?: Topics | undefined
   /** zod-check keys and values before encoding (default true); false skips it for speed. */

@@ -1,6 +1,6 @@
 export { AvroDecoder, encodeAvro, SchemaCache } from './avro'
 export { schemaText } from './json-schema-text'
-export { isNotFound, type RegistrySchema, type SchemaRegistry } from './registry'
+export { isNotFound, type RegistrySchema, type SchemaRegistry, toSchemaRegistry } from './registry'
 export { subjectFor } from './subjects'
 export { type ValidationIssue, validateSide, validationError } from './validate'
 export { frame, HEADER_SIZE, MAGIC_BYTE, type Unframed, unframe } from './wire-format'

@@ -1,3 +1,5 @@
+import { RegistryClient } from '@kafkit/registry'
+
 /**
  * The few Schema Registry operations the client needs. `RegistryClient` from @kafkit/registry
  * satisfies it; anything else speaking Confluent's REST API can be adapted to it.
@@ -18,10 +20,13 @@ export interface SchemaRegistry {
   testCompatibility(
     subject: string,
     schema: RegistrySchema,
-    version?: number | 'latest',
+    options?: { version?: number | 'latest' },
   ): Promise<{ isCompatible: boolean; messages?: readonly string[] | undefined }>
-  /** Effective compatibility level of a subject (falls back to the global level). */
-  getConfig(subject?: string): Promise<{ compatibilityLevel: string }>
+  /** Compatibility level of a subject (with defaultToGlobal, the global level when it has none). */
+  getConfig(
+    subject?: string,
+    options?: { defaultToGlobal?: boolean },
+  ): Promise<{ compatibilityLevel: string }>
 }
 
 export interface RegistrySchema {
@@ -40,4 +45,9 @@ export function isNotFound(error: unknown): boolean {
   if (statuses.includes(404)) return true
   const codes = [e.errorCode, details?.errorCode]
   return codes.some((c) => typeof c === 'number' && c >= 40400 && c < 40500)
+}
+
+/** A registry given as a URL becomes a `RegistryClient` (from @kafkit/registry). */
+export function toSchemaRegistry(registry: SchemaRegistry | string): SchemaRegistry {
+  return typeof registry === 'string' ? new RegistryClient({ url: registry }) : registry
 }

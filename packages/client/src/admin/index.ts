@@ -1,0 +1,12 @@
+import { TopicAdmin } from './admin'
+import type { TopicAdminOptions } from './types'
+
+export { TopicAdmin } from './admin'
+export { topicAdminOptionsSchema } from './options'
+export { type ClusterState, declaredConfigs, planTopics } from './plan'
+export type * from './types'
+
+/** Declares topics in code; `ensureTopics()` reconciles the cluster with them. */
+export function createTopicAdmin(options: TopicAdminOptions): TopicAdmin {
+  return new TopicAdmin(options)
+}

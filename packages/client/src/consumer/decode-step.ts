@@ -1,0 +1,158 @@
+import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kafkit/common'
+import type { EngineRecord } from '../engine/types'
+import { ClientError } from '../errors'
+import { AvroDecoder, SchemaCache } from '../serdes/avro'
+import type { SchemaRegistry } from '../serdes/registry'
+import { validationError } from '../serdes/validate'
+import type { ConsumerMessage, InvalidRecord, InvalidStage } from './types'
+
+export type DecodeOutcome<T extends TopicDescriptor> =
+  | { readonly ok: true; readonly message: ConsumerMessage<T> }
+  | { readonly ok: false; readonly invalid: InvalidRecord }
+
+type SideDecoder = (data: Buffer | null) => Promise<{ value: unknown; schemaId: number | undefined }>
+
+/**
+ * The first step of the per-record pipeline: raw bytes to a typed message, or an `InvalidRecord`
+ * (never a throw) so the policy step decides what happens. Usable on its own, e.g. by a retry or
+ * dead-letter consumer re-reading records.
+ */
+export function createDecodeStep<T extends TopicDescriptor>(
+  topics: readonly T[],
+  options: { registry?: SchemaRegistry | undefined; validate?: boolean | undefined },
+): (record: EngineRecord) => Promise<DecodeOutcome<T>> {
+  const cache = options.registry ? new SchemaCache(options.registry) : undefined
+  const decoders = new Map<string, { topic: T; key: SideDecoder; value: SideDecoder }>()
+  for (const t of topics) {
+    decoders.set(t.name, {
+      topic: t,
+      key: sideDecoder(t.name, 'key', t.key, cache),
+      value: sideDecoder(t.name, 'value', t.value, cache),
+    })
+  }
+  return async (record) => {
+    const d = decoders.get(record.topic)
+    const invalid = (stage: InvalidStage, error: unknown): DecodeOutcome<T> => ({
+      ok: false,
+      invalid: {
+        ...record,
+        stage,
+        error:
+          error instanceof ClientError
+            ? error
+            : new ClientError('KAFKIT_CLIENT_DECODE_FAILED', (error as Error).message, { cause: error }),
+      },
+    })
+    if (!d) {
+      return invalid(
+        'value',
+        new ClientError(
+          'KAFKIT_CLIENT_UNKNOWN_TOPIC',
+          `record from topic '${record.topic}' has no descriptor`,
+        ),
+      )
+    }
+    let key: Awaited<ReturnType<SideDecoder>>
+    let value: Awaited<ReturnType<SideDecoder>>
+    try {
+      key = await d.key(record.key)
+    } catch (error) {
+      return invalid('key', error)
+    }
+    try {
+      value = await d.value(record.value)
+    } catch (error) {
+      return invalid('value', error)
+    }
+    if (options.validate) {
+      for (const side of ['key', 'value'] as const) {
+        const serde = d.topic[side] as SerdeDescriptor
+        if (serde.kind !== 'avro') continue
+        const got = side === 'key' ? key : value
+        const result = serde.validator.safeParse(got.value)
+        if (!result.success) {
+          return invalid(
+            'validate',
+            validationError(
+              record.topic,
+              side,
+              result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+            ),
+          )
+        }
+        got.value = result.data
+      }
+    }
+    const message = {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      key: key.value,
+      value: value.value,
+      headers: record.headers,
+      keySchemaId: key.schemaId,
+      valueSchemaId: value.schemaId,
+    } as unknown as ConsumerMessage<T>
+    return { ok: true, message }
+  }
+}
+
+function sideDecoder(
+  topic: string,
+  side: 'key' | 'value',
+  serde: SerdeDescriptor,
+  cache: SchemaCache | undefined,
+): SideDecoder {
+  switch (serde.kind) {
+    case 'avro': {
+      if (!cache) {
+        throw new ClientError(
+          'KAFKIT_CLIENT_INVALID_OPTIONS',
+          `topic '${topic}' has an Avro ${side}: pass \`registry\` to createConsumer`,
+          { details: { topic, side } },
+        )
+      }
+      const decoder = new AvroDecoder(serde as AvroSerdeDescriptor<unknown, unknown>, cache)
+      return async (data) => {
+        if (data === null) {
+          throw new ClientError(
+            'KAFKIT_CLIENT_DECODE_FAILED',
+            `record has no ${side} (null${side === 'value' ? ', a tombstone' : ''}) but topic '${topic}' declares an Avro ${side}`,
+            { details: { reason: `null-${side}`, topic } },
+          )
+        }
+        return decoder.decode(data)
+      }
+    }
+    case 'string':
+      return async (data) => {
+        if (data === null) {
+          throw new ClientError(
+            'KAFKIT_CLIENT_DECODE_FAILED',
+            `record has a null ${side}; topic '${topic}' declares a string ${side}`,
+            {
+              details: { reason: `null-${side}`, topic },
+            },
+          )
+        }
+        return { value: data.toString('utf8'), schemaId: undefined }
+      }
+    case 'bytes':
+      return async (data) => {
+        if (data === null) {
+          throw new ClientError(
+            'KAFKIT_CLIENT_DECODE_FAILED',
+            `record has a null ${side}; topic '${topic}' declares a bytes ${side}`,
+            {
+              details: { reason: `null-${side}`, topic },
+            },
+          )
+        }
+        return { value: data, schemaId: undefined }
+      }
+    case 'null':
+      // Whatever the bytes, a topic declared keyless reads its key as null.
+      return async () => ({ value: null, schemaId: undefined })
+  }
+}

@@ -1,0 +1,60 @@
+import { ClientError } from '../errors'
+import type { Logger } from '../logger'
+import type { DeadLetterHandler, InvalidRecord, InvalidRecordPolicy } from './types'
+
+/**
+ * The policy step of the pipeline: resolves when the consumer may move past the invalid record,
+ * throws (a KAFKIT_CLIENT_CONSUMER_FAILED error) when it must stop.
+ */
+export function createInvalidRecordStep(options: {
+  policy: InvalidRecordPolicy
+  logger: Logger
+  deadLetter?: DeadLetterHandler | undefined
+}): (record: InvalidRecord) => Promise<void> {
+  const { policy, logger, deadLetter } = options
+  const where = (r: InvalidRecord) => `${r.topic}[${r.partition}]@${r.offset}`
+  return async (record) => {
+    if (policy === 'skip') {
+      logger.warn(`skipping invalid record ${where(record)} (${record.stage}): ${record.error.message}`, {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        stage: record.stage,
+        code: record.error.code,
+      })
+      return
+    }
+    if (policy === 'dead-letter' && deadLetter) {
+      try {
+        await deadLetter(record)
+        logger.info(`dead-lettered invalid record ${where(record)}`, {
+          topic: record.topic,
+          offset: record.offset,
+        })
+        return
+      } catch (error) {
+        throw new ClientError(
+          'KAFKIT_CLIENT_CONSUMER_FAILED',
+          `invalid record ${where(record)} could not be dead-lettered: ${(error as Error).message}`,
+          {
+            cause: error,
+            details: { topic: record.topic, partition: record.partition, offset: record.offset },
+          },
+        )
+      }
+    }
+    throw new ClientError(
+      'KAFKIT_CLIENT_CONSUMER_FAILED',
+      `invalid record ${where(record)} (${record.stage}), policy 'fail' stops the consumer: ${record.error.message}`,
+      {
+        cause: record.error,
+        details: {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          stage: record.stage,
+        },
+      },
+    )
+  }
+}
