@@ -1,3 +1,4 @@
+export * from './check/index'
 export * from './client/index'
 export * from './compatibility/index'
 export {

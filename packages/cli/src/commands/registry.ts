@@ -1,4 +1,235 @@
+import { readFile, stat } from 'node:fs/promises'
+import { basename, dirname, resolve } from 'node:path'
+import { KafkitError } from '@kafkit/common'
 import type { Command } from 'commander'
 
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+function fail(message: string): never {
+  throw new KafkitError('KAFKIT_INVALID_OPTIONS', message)
+}
+
+/** `name:password:role` with role read-only|read-write (default read-write). */
+function parseUser(spec: string) {
+  const [username, password, role = 'read-write'] = spec.split(':')
+  if (!username || !password || (role !== 'read-only' && role !== 'read-write')) {
+    fail(`--user ${spec}: expected name:password[:read-only|read-write]`)
+  }
+  return { username, password, role: role as 'read-only' | 'read-write' }
+}
+
+interface ServeFlags {
+  port: string
+  host: string
+  store: string
+  brokers?: string
+  topic: string
+  user: string[]
+  tlsKey?: string
+  tlsCert?: string
+  quiet?: boolean
+}
+
+interface CheckFlags {
+  registry: string
+  subjectStrategy: string
+  subject: string[]
+  user?: string
+  json?: boolean
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const { parseStoreSpec, startRegistry } = await import('@kafkit/registry')
+  const port = Number(flags.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${flags.port}: expected 0..65535`)
+  const brokers = flags.brokers
+    ?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean)
+  const store = parseStoreSpec(flags.store, { ...(brokers ? { brokers } : {}), topic: flags.topic })
+  if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
+    fail('TLS needs both --tls-key and --tls-cert')
+  const tls =
+    flags.tlsKey && flags.tlsCert
+      ? { key: await readFile(flags.tlsKey), cert: await readFile(flags.tlsCert) }
+      : undefined
+  const users = flags.user.map(parseUser)
+  // Structured logs: one JSON line per event on stderr (stdout stays for the banner).
+  const line =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      if (flags.quiet && level === 'info') return
+      process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj })}\n`)
+    }
+  const logger = { info: line('info'), warn: line('warn'), error: line('error') }
+  process.stderr.write(`kafkit registry: rebuilding state from the ${flags.store} store...\n`)
+  const running = await startRegistry({
+    port,
+    host: flags.host,
+    store,
+    logger,
+    ...(tls ? { tls } : {}),
+    ...(users.length > 0 ? { auth: { users } } : {}),
+  })
+  process.stdout.write(`kafkit registry listening on ${running.url} (store: ${flags.store})\n`)
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolveStop()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  process.stderr.write('kafkit registry: shutting down\n')
+  await running.close()
+}
+
+async function findConfig(path: string): Promise<string | undefined> {
+  const abs = resolve(path)
+  if (/kafkit\.config\.(m?ts|m?js|json)$/.test(abs)) return abs
+  for (const name of [
+    'kafkit.config.ts',
+    'kafkit.config.mts',
+    'kafkit.config.js',
+    'kafkit.config.mjs',
+    'kafkit.config.json',
+  ]) {
+    const candidate = resolve(abs, name)
+    if (
+      await stat(candidate).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return candidate
+  }
+  return undefined
+}
+
+async function check(path: string, flags: CheckFlags): Promise<void> {
+  const { RegistryClient, checkSchemas, collectFolderSchemas } = await import('@kafkit/registry')
+  const info = await stat(path).catch(() =>
+    fail(`${path} does not exist: pass a schemas folder, an .avsc file or a kafkit config`),
+  )
+  if (flags.subjectStrategy !== 'basename' && flags.subjectStrategy !== 'record') {
+    fail(
+      `--subject-strategy ${flags.subjectStrategy}: use basename (<file>-value) or record (full record name)`,
+    )
+  }
+  const mapping: Record<string, string> = {}
+  for (const spec of flags.subject) {
+    const eq = spec.lastIndexOf('=')
+    if (eq <= 0 || eq === spec.length - 1) fail(`--subject ${spec}: expected FILE=SUBJECT`)
+    mapping[spec.slice(0, eq)] = spec.slice(eq + 1)
+  }
+  let entries: Array<{ subject: string; schema: string; source: string }>
+  const config = info.isDirectory() || !path.endsWith('.avsc') ? await findConfig(path) : undefined
+  if (config) {
+    const { loadKafkitConfig } = await import('@kafkit/codegen')
+    const loaded = await loadKafkitConfig(config)
+    const seen = new Set<string>()
+    entries = []
+    for (const topic of loaded.topics) {
+      for (const side of ['key', 'value'] as const) {
+        const resolved = topic[side]
+        const subject = topic.subjects[side]
+        if (resolved.kind !== 'avro' || subject === undefined) continue
+        const schema = JSON.stringify(resolved.schema)
+        if (seen.has(`${subject}\u0000${schema}`)) continue
+        seen.add(`${subject}\u0000${schema}`)
+        entries.push({ subject, schema, source: `topic ${topic.name} ${side} (${resolved.fullName})` })
+      }
+    }
+  } else if (info.isDirectory()) {
+    entries = await collectFolderSchemas(path, {
+      strategy: flags.subjectStrategy as 'basename' | 'record',
+      mapping,
+    })
+  } else if (path.endsWith('.avsc')) {
+    entries = (
+      await collectFolderSchemas(dirname(path), { strategy: flags.subjectStrategy as 'basename', mapping })
+    ).filter(
+      (e) => basename(e.source) === basename(path) && resolve(dirname(path), e.source) === resolve(path),
+    )
+  } else {
+    fail(`${path} is neither a folder, an .avsc file nor a kafkit.config.(ts|js|json)`)
+  }
+  if (entries.length === 0) fail(`no Avro schemas found in ${path}`)
+
+  const auth = flags.user ? parseUser(`${flags.user}:read-only`) : undefined
+  const client = new RegistryClient({
+    url: flags.registry,
+    ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
+  })
+  const results = await checkSchemas(client, entries)
+  if (flags.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        results.map(({ schema: _s, ...r }) => r),
+        null,
+        2,
+      )}\n`,
+    )
+  } else {
+    const width = Math.max(...results.map((r) => r.subject.length))
+    for (const r of results) {
+      process.stdout.write(`${r.status.padEnd(12)} ${r.subject.padEnd(width)}  ${r.source}\n`)
+      for (const m of r.messages) process.stdout.write(`    - ${m}\n`)
+    }
+    const count = (s: string) => results.filter((r) => r.status === s).length
+    process.stdout.write(
+      `\n${results.length} subject(s): ${count('OK')} OK, ${count('NEW')} NEW, ${count('INCOMPATIBLE')} INCOMPATIBLE` +
+        `${count('INVALID') ? `, ${count('INVALID')} INVALID` : ''}\n`,
+    )
+  }
+  if (results.some((r) => r.status === 'INCOMPATIBLE' || r.status === 'INVALID')) process.exitCode = 1
+}
+
 /** Registers the `registry` command(s) on the program. */
-export function registerRegistryCommands(_program: Command): void {}
+export function registerRegistryCommands(program: Command): void {
+  const registry = program
+    .command('registry')
+    .description('Confluent-compatible schema registry: serve it, check schemas')
+
+  registry
+    .command('serve')
+    .description('Run the schema registry (Confluent REST API)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8081')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--store <store>', 'memory | file:DIR | kafka', 'file:./kafkit-registry-data')
+    .option('--brokers <list>', 'Kafka bootstrap servers for --store kafka (host:port,...)')
+    .option('--topic <topic>', 'Kafka topic for --store kafka (compacted, single partition)', '_schemas')
+    .option(
+      '--user <name:password[:role]>',
+      'basic-auth user; role read-only or read-write (repeatable)',
+      collect,
+      [],
+    )
+    .option('--tls-key <file>', 'PEM private key: serve HTTPS')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
+    .option('--quiet', 'no per-request log lines')
+    .action(serve)
+
+  registry
+    .command('check')
+    .description(
+      'CI gate: ask the registry whether each local schema is compatible with its subject (never registers). Exit 1 on any incompatibility.',
+    )
+    .argument('<path>', 'schemas folder, .avsc file, or kafkit.config.(ts|js|json) (or a folder holding one)')
+    .requiredOption('--registry <url>', 'schema registry URL (ours or Confluent)')
+    .option(
+      '--subject-strategy <strategy>',
+      'for folders: basename (<file>-value) or record (full record name)',
+      'basename',
+    )
+    .option(
+      '--subject <file=subject>',
+      'for folders: map a file (basename or relative path) to a subject (repeatable)',
+      collect,
+      [],
+    )
+    .option('--user <name:password>', 'basic-auth credentials')
+    .option('--json', 'print the results as JSON')
+    .action(check)
+}

@@ -1,0 +1,181 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RegistryClient } from '../src/index'
+import { uniq } from './helpers/http-suite'
+
+const bin = fileURLToPath(new URL('../../cli/bin/kafkit.js', import.meta.url))
+
+interface Served {
+  child: ChildProcess
+  url: string
+  stop(): Promise<number | null>
+}
+
+/** Starts `kafkit registry serve` and waits for its "listening on" line. */
+async function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [bin, 'registry', 'serve', '--port', '0', '--quiet', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d) => {
+    stderr += d
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (d) => {
+      out += d
+      const m = /listening on (\S+)/.exec(out)
+      if (m?.[1]) resolve(m[1])
+    })
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)))
+  })
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        child.on('exit', (code) => resolve(code))
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+const userV1 = {
+  type: 'record',
+  name: 'User',
+  namespace: 'com.example',
+  fields: [{ name: 'id', type: 'long' }],
+}
+const userOk = {
+  ...userV1,
+  fields: [...userV1.fields, { name: 'email', type: ['null', 'string'], default: null }],
+}
+const userBad = { ...userV1, fields: [...userV1.fields, { name: 'age', type: 'int' }] }
+
+describe('kafkit registry (real binary)', { timeout: 60_000 }, () => {
+  let served: Served
+  let client: RegistryClient
+  const dirs: string[] = []
+
+  beforeAll(async () => {
+    served = await serve(['--store', 'memory'])
+    client = new RegistryClient({ url: served.url })
+  })
+  afterAll(async () => {
+    await served?.stop()
+    for (const d of dirs) await rm(d, { recursive: true, force: true })
+  })
+
+  const folder = async (files: Record<string, unknown>) => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-registry-check-'))
+    dirs.push(dir)
+    for (const [name, schema] of Object.entries(files)) {
+      await mkdir(join(dir, name, '..'), { recursive: true })
+      await writeFile(join(dir, name), JSON.stringify(schema, null, 2))
+    }
+    return dir
+  }
+
+  it('check prints OK, NEW and INCOMPATIBLE with reasons, exits 1, and changes nothing', async () => {
+    const ok = uniq('ok')
+    const bad = uniq('bad')
+    const fresh = uniq('new')
+    await client.register(`${ok}-value`, { schema: userV1 })
+    await client.register(`${bad}-value`, { schema: userV1 })
+    const dir = await folder({
+      [`${ok}.avsc`]: userOk,
+      [`${bad}.avsc`]: userBad,
+      [`nested/${fresh}.avsc`]: userV1,
+    })
+    const before = { subjects: await client.listSubjects(), config: await client.getConfig() }
+
+    const res = await run(['registry', 'check', dir, '--registry', served.url])
+    expect(res.code).toBe(1)
+    expect(res.stdout).toMatch(new RegExp(`OK\\s+${ok}-value`))
+    expect(res.stdout).toMatch(new RegExp(`NEW\\s+${fresh}-value`))
+    expect(res.stdout).toMatch(new RegExp(`INCOMPATIBLE\\s+${bad}-value`))
+    expect(res.stdout).toContain("'age'")
+    expect({ subjects: await client.listSubjects(), config: await client.getConfig() }).toEqual(before)
+    expect(await client.listVersions(`${ok}-value`)).toEqual([1])
+  })
+
+  it('check exits 0 when everything is OK or NEW; supports --subject mapping and the record strategy', async () => {
+    const mapped = uniq('mapped')
+    await client.register(mapped, { schema: userV1 })
+    const dir = await folder({ 'user.avsc': userOk })
+    const res = await run(['registry', 'check', dir, '--registry', served.url, '--subject', `user=${mapped}`])
+    expect(res.stdout).toMatch(new RegExp(`OK\\s+${mapped}`))
+    expect(res.code).toBe(0)
+    const byRecord = await run([
+      'registry',
+      'check',
+      dir,
+      '--registry',
+      served.url,
+      '--subject-strategy',
+      'record',
+      '--json',
+    ])
+    expect(byRecord.code).toBe(0)
+    const parsed = JSON.parse(byRecord.stdout) as Array<{ subject: string; status: string }>
+    expect(parsed[0]?.subject).toBe('com.example.User')
+  })
+
+  it('check reads subjects from a kafkit config', async () => {
+    const topic = uniq('orders')
+    const dir = await folder({ 'schemas/user.avsc': userBad })
+    await writeFile(
+      join(dir, 'kafkit.config.json'),
+      JSON.stringify({ schemas: 'schemas', topics: { [topic]: { value: 'com.example.User' } } }),
+    )
+    await client.register(`${topic}-value`, { schema: userV1 })
+    const res = await run(['registry', 'check', dir, '--registry', served.url])
+    expect(res.stdout).toMatch(new RegExp(`INCOMPATIBLE\\s+${topic}-value`))
+    expect(res.code).toBe(1)
+  })
+
+  it('check fails clearly on an unreachable registry or a missing path', async () => {
+    const dir = await folder({ 'a.avsc': userV1 })
+    const down = await run(['registry', 'check', dir, '--registry', 'http://127.0.0.1:1', '--json'])
+    expect(down.code).toBe(1)
+    expect(down.stderr).toContain('KAFKIT_REGISTRY_NETWORK_ERROR')
+    const missing = await run(['registry', 'check', join(dir, 'nope'), '--registry', served.url])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('does not exist')
+  })
+
+  it('serve with a file store keeps the state across restarts', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'kafkit-registry-serve-'))
+    dirs.push(data)
+    const s = uniq()
+    const first = await serve(['--store', `file:${data}`])
+    const { id } = await new RegistryClient({ url: first.url }).register(s, { schema: userV1 })
+    expect(await first.stop()).toBe(0)
+    const second = await serve(['--store', `file:${data}`])
+    try {
+      const again = new RegistryClient({ url: second.url })
+      expect(await again.getVersion(s, 1)).toMatchObject({ id, version: 1 })
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('serve rejects a bad store spec with a clear message', async () => {
+    const res = await run(['registry', 'serve', '--store', 'postgres'])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('Unknown store')
+  })
+})
