@@ -1,13 +1,4 @@
-import {
-  CompressionTypes,
-  ConfigResourceTypes,
-  ConfigSource,
-  type Consumer,
-  Kafka,
-  type KafkaConfig,
-  logLevel,
-  type Message,
-} from 'kafkajs'
+import kafkajs, { type Consumer, type Kafka, type KafkaConfig, type Message } from 'kafkajs'
 import type { Logger } from '../logger'
 import type {
   EngineAdmin,
@@ -23,6 +14,9 @@ import type {
 
 /** The only module that imports kafkajs: everything else talks to the `KafkaEngine` seam. */
 
+// kafkajs is CommonJS: Node's ESM loader only sees its default export, so values come from there.
+const { ConfigResourceTypes, ConfigSource, CompressionTypes, Kafka: KafkaClass, logLevel } = kafkajs
+
 export interface KafkajsEngineOptions {
   readonly brokers?: readonly string[] | undefined
   readonly clientId?: string | undefined
@@ -35,7 +29,7 @@ export interface KafkajsEngineOptions {
 }
 
 export function createKafkajsEngine(options: KafkajsEngineOptions): KafkaEngine {
-  const kafka = options.kafka ?? new Kafka(kafkaConfig(options))
+  const kafka = options.kafka ?? new KafkaClass(kafkaConfig(options))
   return {
     name: 'kafkajs',
     producer: (o) => kafkajsProducer(kafka, o),
