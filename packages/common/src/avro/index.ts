@@ -1,5 +1,6 @@
 export { decimalParams, kafkitLogicalTypes } from './logical-types'
 export { bigintLongType, type LongMode } from './long'
+export { type AvroDefinitions, avroSchemaOf } from './schema-assembly'
 export { avroFieldDefault, type CreateAvroSerdeOptions, createAvroSerde } from './serde'
 export { type AvroTypeOptions, avroTypeOptions, createAvroType } from './type-options'
 export {

@@ -5,26 +5,30 @@ import { type AvroTypeOptions, createAvroType } from './type-options'
 
 export interface CreateAvroSerdeOptions<Out, In> extends AvroTypeOptions {
   readonly fullName: string | undefined
-  /** Self-contained Avro schema JSON. */
-  readonly schema: unknown
+  /** Self-contained Avro schema JSON, or a function building it on first use. */
+  readonly schema: unknown | (() => unknown)
   readonly validator: ZodType<Out, In>
 }
 
 /**
- * Builds the descriptor generated code exports per Avro type. The avsc Type is built on first use,
- * then kept: modules with hundreds of named types pay only for the ones they use.
+ * Builds the descriptor generated code exports per Avro type. The schema and avsc Type are built on
+ * first use, then kept: modules with hundreds of named types pay only for the ones they use.
  */
 export function createAvroSerde<Out, In = Out>(
   options: CreateAvroSerdeOptions<Out, In>,
 ): AvroSerdeDescriptor<Out, In> {
   const typeOptions: AvroTypeOptions = { longMode: options.longMode ?? 'number' }
   let type: avro.Type | undefined
+  let schema: unknown
   const descriptor = {
     kind: 'avro' as const,
     fullName: options.fullName,
-    schema: options.schema,
+    get schema(): unknown {
+      schema ??= typeof options.schema === 'function' ? options.schema() : options.schema
+      return schema
+    },
     get type(): avro.Type {
-      type ??= createAvroType(options.schema, typeOptions)
+      type ??= createAvroType(descriptor.schema, typeOptions)
       return type
     },
     createType: (schema: unknown) => createAvroType(schema, typeOptions),

@@ -1,0 +1,521 @@
+import { readFileSync } from 'node:fs'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { type AvroDefinitions, avroSchemaOf, avroTypeOptions, type LongMode } from '@kafkit/common'
+import avro from 'avsc'
+import { CodegenError } from './errors'
+
+/** A named Avro type (record, error, enum or fixed) as found in the input files. */
+export interface NamedDefinition {
+  readonly fullName: string
+  readonly kind: 'record' | 'error' | 'enum' | 'fixed'
+  /** Absolute path of the file that defines it, and its JSON path there. */
+  readonly file: string
+  readonly place: string
+  /** The definition with nested named types replaced by full-name references (context-free). */
+  readonly flattened: Record<string, unknown>
+}
+
+/** Every named type of a set of schema files, resolved across files and compiled with avsc. */
+export interface SchemaSet {
+  readonly files: readonly string[]
+  readonly longMode: LongMode
+  /** By full name, in a deterministic order (files sorted, then document order). */
+  readonly definitions: ReadonlyMap<string, NamedDefinition>
+  /** avsc Types, built with the same options generated code uses. */
+  readonly types: ReadonlyMap<string, avro.Type>
+  /** Flattened definitions by full name: input of `avroSchemaOf`. */
+  readonly table: AvroDefinitions
+}
+
+export const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
+const NAMED_KINDS = new Set(['record', 'error', 'enum', 'fixed'])
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+interface Root {
+  readonly file: string
+  readonly json: unknown
+  readonly namespace: string
+  readonly place: string
+  readonly idl: boolean
+}
+
+/** Finds the .avsc/.avdl files under each input (files or folders), sorted for deterministic output. */
+export async function findSchemaFiles(inputs: readonly string[]): Promise<string[]> {
+  const found = new Set<string>()
+  const visit = async (path: string): Promise<void> => {
+    const s = await stat(path).catch(() => undefined)
+    if (!s) throw new CodegenError('KAFKIT_CODEGEN_NO_INPUT', `no such file or folder: ${path}`)
+    if (s.isDirectory()) {
+      const entries = await readdir(path, { withFileTypes: true })
+      for (const e of entries) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue
+        const p = join(path, e.name)
+        if (e.isDirectory()) await visit(p)
+        else if (/\.(avsc|avdl)$/.test(e.name)) found.add(p)
+      }
+    } else found.add(path)
+  }
+  for (const input of inputs) await visit(resolve(input))
+  if (found.size === 0) {
+    throw new CodegenError('KAFKIT_CODEGEN_NO_INPUT', `no .avsc or .avdl file found in ${inputs.join(', ')}`)
+  }
+  return [...found].sort()
+}
+
+/** JSON.parse with the error place as line:col. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const message = (error as Error).message
+    let place: string | undefined
+    const lc = /line (\d+) column (\d+)/.exec(message)
+    const pos = /position (\d+)/.exec(message)
+    if (lc) place = `${lc[1]}:${lc[2]}`
+    else if (pos) {
+      const before = text.slice(0, Number(pos[1]))
+      const lines = before.split('\n')
+      place = `${lines.length}:${(lines.at(-1)?.length ?? 0) + 1}`
+    }
+    throw new CodegenError('KAFKIT_CODEGEN_INVALID_JSON', `invalid JSON: ${message}`, { file, place }, error)
+  }
+}
+
+function assembleIdl(file: string): Promise<{ namespace?: string; types?: unknown[] }> {
+  return new Promise((ok, fail) => {
+    avro.assembleProtocol(file, {}, (err, protocol) => {
+      if (err) {
+        // avsc reports the offset of the bad token; turn it into line:col of the file it was reading.
+        const pos = /"pos":(\d+)/.exec(err.message)
+        const where = (err as { path?: string }).path ?? file
+        let place: string | undefined
+        if (pos) {
+          try {
+            const lines = readFileSync(where, 'utf8').slice(0, Number(pos[1])).split('\n')
+            place = `${lines.length}:${(lines.at(-1)?.length ?? 0) + 1}`
+          } catch {
+            place = undefined
+          }
+        }
+        fail(
+          new CodegenError(
+            'KAFKIT_CODEGEN_INVALID_SCHEMA',
+            `invalid Avro IDL: ${err.message}`,
+            { file, place },
+            err,
+          ),
+        )
+      } else ok(protocol as { namespace?: string; types?: unknown[] })
+    })
+  })
+}
+
+async function readRoots(file: string): Promise<Root[]> {
+  if (file.endsWith('.avdl')) {
+    const protocol = await assembleIdl(file)
+    return (protocol.types ?? []).map((json, i) => ({
+      file,
+      json,
+      namespace: protocol.namespace ?? '',
+      place: `$.types[${i}]`,
+      idl: true,
+    }))
+  }
+  const text = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new CodegenError('KAFKIT_CODEGEN_NO_INPUT', `cannot read: ${error.message}`, { file }, error)
+  })
+  return [{ file, json: parseJson(text, file), namespace: '', place: '$', idl: false }]
+}
+
+function qualify(name: string, namespace: string): string {
+  if (PRIMITIVES.has(name) || name.includes('.') || namespace === '') return name
+  return `${namespace}.${name}`
+}
+
+function namespaceOf(fullName: string): string {
+  const i = fullName.lastIndexOf('.')
+  return i < 0 ? '' : fullName.slice(0, i)
+}
+
+function isValidFullName(name: unknown): name is string {
+  return typeof name === 'string' && name.split('.').every((part) => NAME.test(part))
+}
+
+interface Reference {
+  readonly fullName: string
+  readonly written: string
+  readonly file: string
+  readonly place: string
+}
+
+interface DefaultUse {
+  readonly owner: string
+  readonly field: string
+  readonly index: number
+  readonly file: string
+  readonly place: string
+}
+
+/** Walks one schema: collects named definitions (flattened), references and defaults; checks structure. */
+class Walker {
+  readonly definitions = new Map<string, NamedDefinition & { idl: boolean }>()
+  readonly references: Reference[] = []
+  readonly defaults: DefaultUse[] = []
+  readonly unnamedRoots: { root: Root; flattened: unknown }[] = []
+
+  constructor(
+    private readonly onDuplicate: (
+      prev: NamedDefinition & { idl: boolean },
+      next: NamedDefinition & { idl: boolean },
+    ) => boolean,
+  ) {}
+
+  addRoot(root: Root): void {
+    const flattened = this.walk(root.json, root.namespace, root.place, root)
+    if (typeof flattened !== 'string' || PRIMITIVES.has(flattened))
+      this.unnamedRoots.push({ root, flattened })
+  }
+
+  private fail(root: Root, place: string, what: string): never {
+    throw new CodegenError('KAFKIT_CODEGEN_INVALID_SCHEMA', what, { file: root.file, place })
+  }
+
+  private walk(node: unknown, ns: string, place: string, root: Root): unknown {
+    if (typeof node === 'string') {
+      if (PRIMITIVES.has(node)) return node
+      if (!isValidFullName(node)) this.fail(root, place, `invalid type name ${JSON.stringify(node)}`)
+      const fullName = qualify(node, ns)
+      this.references.push({ fullName, written: node, file: root.file, place })
+      return fullName
+    }
+    if (Array.isArray(node)) {
+      if (node.length === 0) this.fail(root, place, 'empty union: a union needs at least one branch')
+      return node.map((branch, i) => this.walk(branch, ns, `${place}[${i}]`, root))
+    }
+    if (typeof node !== 'object' || node === null) {
+      this.fail(
+        root,
+        place,
+        `expected a type name, a union array or a schema object, got ${JSON.stringify(node)}`,
+      )
+    }
+    const o = node as Record<string, unknown>
+    const type = o.type
+    if (type === undefined) this.fail(root, place, 'schema object without "type"')
+    if (typeof type === 'string' && NAMED_KINDS.has(type)) return this.walkNamed(o, type, ns, place, root)
+    if (type === 'array') {
+      if (o.items === undefined) this.fail(root, place, 'array without "items"')
+      return { ...o, items: this.walk(o.items, ns, `${place}.items`, root) }
+    }
+    if (type === 'map') {
+      if (o.values === undefined) this.fail(root, place, 'map without "values"')
+      return { ...o, values: this.walk(o.values, ns, `${place}.values`, root) }
+    }
+    if (typeof type === 'string' && PRIMITIVES.has(type)) return o
+    return { ...o, type: this.walk(type, ns, `${place}.type`, root) }
+  }
+
+  private walkNamed(o: Record<string, unknown>, kind: string, ns: string, place: string, root: Root): string {
+    if (!isValidFullName(o.name)) {
+      this.fail(
+        root,
+        `${place}.name`,
+        `invalid or missing name ${JSON.stringify(o.name)} (letters, digits, _; dots between)`,
+      )
+    }
+    const name = o.name
+    const explicitNs = o.namespace
+    if (explicitNs !== undefined && explicitNs !== '' && !isValidFullName(explicitNs)) {
+      this.fail(root, `${place}.namespace`, `invalid namespace ${JSON.stringify(explicitNs)}`)
+    }
+    const fullName = name.includes('.')
+      ? name
+      : qualify(name, typeof explicitNs === 'string' ? explicitNs : ns)
+    if (PRIMITIVES.has(fullName.split('.').at(-1)!) && !fullName.includes('.')) {
+      this.fail(root, `${place}.name`, `a named type cannot be called ${fullName}`)
+    }
+    const innerNs = namespaceOf(fullName)
+    const flattened: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(o)) {
+      flattened[k] = v
+      // Context-free: a definition keeps its namespace wherever it gets inlined later.
+      if (k === 'name' && !name.includes('.') && explicitNs === undefined && innerNs !== '')
+        flattened.namespace = innerNs
+    }
+    const definition = {
+      fullName,
+      kind: kind as NamedDefinition['kind'],
+      file: root.file,
+      place,
+      flattened,
+      idl: root.idl,
+    }
+    const previous = this.definitions.get(fullName)
+    if (previous) {
+      if (this.onDuplicate(previous, definition)) return fullName
+    }
+    // Registered before walking fields: a record may refer to itself.
+    this.definitions.set(fullName, definition)
+    if (kind === 'record' || kind === 'error') {
+      if (!Array.isArray(o.fields))
+        this.fail(root, `${place}.fields`, `record ${fullName} needs a "fields" array`)
+      const names = new Set<string>()
+      flattened.fields = o.fields.map((f: unknown, i: number) => {
+        const fp = `${place}.fields[${i}]`
+        if (typeof f !== 'object' || f === null) this.fail(root, fp, 'a field must be an object')
+        const field = f as Record<string, unknown>
+        if (typeof field.name !== 'string' || !NAME.test(field.name)) {
+          this.fail(root, `${fp}.name`, `invalid or missing field name ${JSON.stringify(field.name)}`)
+        }
+        if (names.has(field.name))
+          this.fail(root, `${fp}.name`, `duplicate field name ${field.name} in ${fullName}`)
+        names.add(field.name)
+        if (field.type === undefined) this.fail(root, fp, `field ${field.name} has no "type"`)
+        if (field.default !== undefined) {
+          this.defaults.push({
+            owner: fullName,
+            field: field.name,
+            index: i,
+            file: root.file,
+            place: `${fp}.default`,
+          })
+        }
+        return { ...field, type: this.walk(field.type, innerNs, `${fp}.type`, root) }
+      })
+    } else if (kind === 'enum') {
+      const symbols = o.symbols
+      if (!Array.isArray(symbols) || symbols.length === 0) {
+        this.fail(root, `${place}.symbols`, `enum ${fullName} needs a non-empty "symbols" array`)
+      }
+      const seen = new Set<string>()
+      symbols.forEach((s: unknown, i: number) => {
+        if (typeof s !== 'string' || !NAME.test(s))
+          this.fail(root, `${place}.symbols[${i}]`, `invalid enum symbol ${JSON.stringify(s)}`)
+        if (seen.has(s)) this.fail(root, `${place}.symbols[${i}]`, `duplicate enum symbol ${s}`)
+        seen.add(s)
+      })
+      if (o.default !== undefined && !seen.has(o.default as string)) {
+        this.fail(
+          root,
+          `${place}.default`,
+          `enum default ${JSON.stringify(o.default)} is not one of its symbols`,
+        )
+      }
+    } else if (kind === 'fixed') {
+      if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 0) {
+        this.fail(root, `${place}.size`, `fixed ${fullName} needs a non-negative integer "size"`)
+      }
+    }
+    return fullName
+  }
+}
+
+/** JSON with sorted keys: IDL imports may list the same type's attributes in another order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b)
+}
+
+/** Strongly connected components of the reference graph, dependencies first (Tarjan). */
+function orderComponents(
+  nodes: readonly string[],
+  edges: ReadonlyMap<string, readonly string[]>,
+): string[][] {
+  let index = 0
+  const indices = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const out: string[][] = []
+  // Iterative, so deep chains of types cannot overflow the call stack.
+  for (const start of nodes) {
+    if (indices.has(start)) continue
+    const work: { node: string; next: number }[] = [{ node: start, next: 0 }]
+    indices.set(start, index)
+    low.set(start, index++)
+    stack.push(start)
+    onStack.add(start)
+    while (work.length) {
+      const frame = work.at(-1)!
+      const deps = edges.get(frame.node) ?? []
+      if (frame.next < deps.length) {
+        const dep = deps[frame.next++]!
+        if (!indices.has(dep)) {
+          indices.set(dep, index)
+          low.set(dep, index++)
+          stack.push(dep)
+          onStack.add(dep)
+          work.push({ node: dep, next: 0 })
+        } else if (onStack.has(dep)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, indices.get(dep)!))
+        }
+        continue
+      }
+      work.pop()
+      const parent = work.at(-1)
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!))
+      if (low.get(frame.node) === indices.get(frame.node)) {
+        const component: string[] = []
+        let n: string
+        do {
+          n = stack.pop()!
+          onStack.delete(n)
+          component.push(n)
+        } while (n !== frame.node)
+        out.push(component.sort((a, b) => (nodes.indexOf(a) < nodes.indexOf(b) ? -1 : 1)))
+      }
+    }
+  }
+  return out
+}
+
+function collectRefs(node: unknown, into: Set<string>): void {
+  if (typeof node === 'string') {
+    if (!PRIMITIVES.has(node)) into.add(node)
+  } else if (Array.isArray(node)) {
+    for (const n of node) collectRefs(n, into)
+  } else if (typeof node === 'object' && node !== null) {
+    const o = node as Record<string, unknown>
+    if (Array.isArray(o.fields)) for (const f of o.fields as { type: unknown }[]) collectRefs(f.type, into)
+    if (o.type === 'array') collectRefs(o.items, into)
+    else if (o.type === 'map') collectRefs(o.values, into)
+    else if (typeof o.type !== 'string' || !(PRIMITIVES.has(o.type) || NAMED_KINDS.has(o.type)))
+      collectRefs(o.type, into)
+  }
+}
+
+function avscFailure(error: unknown, def: { file: string; place: string }, what: string): CodegenError {
+  return new CodegenError('KAFKIT_CODEGEN_INVALID_SCHEMA', `${what}: ${(error as Error).message}`, def, error)
+}
+
+/** Reads, resolves and compiles every schema under `inputs`. Throws `CodegenError` on the first bad input. */
+export async function loadSchemaSet(
+  inputs: readonly string[],
+  longMode: LongMode = 'number',
+): Promise<SchemaSet> {
+  const files = await findSchemaFiles(inputs)
+  const walker = new Walker((prev, next) => {
+    // IDL imports repeat the imported file's types: identical definitions from IDL are the same type.
+    if ((prev.idl || next.idl) && deepEqual(prev.flattened, next.flattened)) return true
+    throw new CodegenError(
+      'KAFKIT_CODEGEN_DUPLICATE_NAME',
+      `${next.fullName} is defined twice (also in ${prev.file} at ${prev.place})`,
+      { file: next.file, place: next.place },
+    )
+  })
+  for (const file of files) for (const root of await readRoots(file)) walker.addRoot(root)
+
+  for (const ref of walker.references) {
+    if (!walker.definitions.has(ref.fullName)) {
+      const hint =
+        ref.written === ref.fullName ? '' : ` (resolved as ${ref.fullName} in the enclosing namespace)`
+      throw new CodegenError(
+        'KAFKIT_CODEGEN_UNKNOWN_TYPE',
+        `unknown type ${JSON.stringify(ref.written)}${hint}: not a primitive and not defined in any input file`,
+        { file: ref.file, place: ref.place },
+      )
+    }
+  }
+
+  const table: Record<string, unknown> = {}
+  const names = [...walker.definitions.keys()]
+  const edges = new Map<string, string[]>()
+  for (const [name, def] of walker.definitions) {
+    table[name] = def.flattened
+    const refs = new Set<string>()
+    collectRefs(def.flattened, refs)
+    refs.delete(name)
+    edges.set(name, [...refs].sort())
+  }
+
+  // Compile each group of mutually recursive types once, dependencies first, into one shared registry.
+  const options = avroTypeOptions({ longMode })
+  const registry = options.registry as Record<string, avro.Type>
+  const types = new Map<string, avro.Type>()
+  for (const component of orderComponents(names, edges)) {
+    const first = walker.definitions.get(component[0]!)!
+    const schema = avroSchemaOf(first.fullName, table, new Set(types.keys()))
+    try {
+      avro.Type.forSchema(schema as avro.Schema, options)
+    } catch (error) {
+      throw locateFailure(error, component, walker, table, types, longMode)
+    }
+    for (const name of component) {
+      const t = registry[name]
+      if (!t) throw avscFailure(new Error('type missing after parse'), first, `cannot compile ${name}`)
+      types.set(name, t)
+    }
+  }
+  for (const { root, flattened } of walker.unnamedRoots) {
+    try {
+      avro.Type.forSchema(flattened as avro.Schema, {
+        ...avroTypeOptions({ longMode }),
+        registry: { ...registry },
+      })
+    } catch (error) {
+      throw avscFailure(error, { file: root.file, place: root.place }, 'invalid schema')
+    }
+  }
+  return { files, longMode, definitions: walker.definitions, types, table }
+}
+
+/** avsc says what is wrong but not where: retry field by field to find the place. */
+function locateFailure(
+  error: unknown,
+  component: readonly string[],
+  walker: Walker,
+  table: AvroDefinitions,
+  types: ReadonlyMap<string, avro.Type>,
+  longMode: LongMode,
+): CodegenError {
+  const message = (error as Error).message
+  if (/default/.test(message)) {
+    for (const use of walker.defaults) {
+      if (!component.includes(use.owner)) continue
+      const def = table[use.owner] as { fields: { type: unknown; default: unknown; name: string }[] }
+      const field = def.fields[use.index]!
+      const registry: Record<string, avro.Type> = {}
+      for (const [k, t] of types) registry[k] = t
+      let fieldType: avro.Type
+      try {
+        const schema = avroSchemaOf(use.owner, table, new Set(types.keys()))
+        const parsed = avro.Type.forSchema(
+          { ...(schema as object), fields: [{ ...field, default: undefined }] } as avro.Schema,
+          { ...avroTypeOptions({ longMode }), registry },
+        ) as avro.types.RecordType
+        fieldType = parsed.fields[0]!.type
+      } catch {
+        continue
+      }
+      try {
+        ;(fieldType as unknown as { _copy: (v: unknown, o: object) => unknown })._copy(field.default, {
+          coerce: 2,
+          wrap: 2,
+        })
+      } catch (e) {
+        const union = avro.Type.isType(fieldType, 'union')
+        return new CodegenError(
+          'KAFKIT_CODEGEN_BAD_DEFAULT',
+          `default ${JSON.stringify(field.default)} of field ${use.field} in ${use.owner} does not match its type` +
+            `${union ? ' (a union default must match the first branch)' : ''}: ${(e as Error).message}`,
+          { file: use.file, place: use.place },
+          error,
+        )
+      }
+    }
+  }
+  const def = walker.definitions.get(component[0]!)!
+  return avscFailure(error, def, `invalid schema ${def.fullName}`)
+}
