@@ -47,18 +47,32 @@ export class TopicAdmin {
       )
     }
     if (options.dryRun) return { ...plan, dryRun: true, applied: false }
-    for (const action of plan.actions) {
+    const creates = plan.actions.flatMap((a) => (a.type === 'create' ? [a] : []))
+    if (creates.length > 0) {
       try {
-        if (action.type === 'create') {
-          await admin.createTopics([
-            {
-              name: action.topic,
-              partitions: action.partitions,
-              replicationFactor: action.replicationFactor ?? -1,
-              configs: action.configs,
-            },
-          ])
-        } else if (action.type === 'add-partitions') {
+        // One request for all new topics: the broker creates them together.
+        await admin.createTopics(
+          creates.map((a) => ({
+            name: a.topic,
+            partitions: a.partitions,
+            replicationFactor: a.replicationFactor ?? -1,
+            configs: a.configs,
+          })),
+        )
+        for (const a of creates)
+          this.#logger.info(`ensureTopics: created ${a.topic} (${a.partitions} partitions)`)
+      } catch (error) {
+        throw new ClientError(
+          'KAFKIT_CLIENT_ADMIN_FAILED',
+          `ensureTopics could not create ${creates.map((a) => `'${a.topic}'`).join(', ')}: ${(error as Error).message}`,
+          { cause: error, details: { actions: creates } },
+        )
+      }
+    }
+    for (const action of plan.actions) {
+      if (action.type === 'create') continue
+      try {
+        if (action.type === 'add-partitions') {
           await admin.createPartitions([{ name: action.topic, count: action.to }])
         } else {
           await admin.alterTopicConfigs(

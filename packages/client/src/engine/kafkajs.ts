@@ -195,8 +195,9 @@ function kafkajsAdmin(kafka: Kafka): EngineAdmin {
     },
     describeTopicConfigs: describeConfigs,
     async createTopics(topics) {
+      // kafkajs' own waitForLeaders gives up when metadata does not know the topic yet; poll instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: topics.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
@@ -204,6 +205,10 @@ function kafkajsAdmin(kafka: Kafka): EngineAdmin {
           configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
         })),
       })
+      await waitForLeaders(
+        admin,
+        topics.map((t) => t.name),
+      )
     },
     async createPartitions(topics) {
       await admin.createPartitions({
@@ -229,5 +234,28 @@ function kafkajsAdmin(kafka: Kafka): EngineAdmin {
       })
     },
     deleteTopics: (topics) => admin.deleteTopics({ topics: [...topics] }),
+  }
+}
+
+/** Waits until every partition of the topics has a leader (new topics take a moment to appear). */
+async function waitForLeaders(
+  admin: ReturnType<Kafka['admin']>,
+  topics: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics })
+      const ready = meta.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      )
+      if (ready) return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
   }
 }

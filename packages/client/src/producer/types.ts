@@ -59,7 +59,8 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly useLatest?: boolean | undefined
   /** Overrides every descriptor's subject name strategy. */
   readonly subjectNameStrategy?: 'topic' | 'record' | 'topic-record' | undefined
-  readonly partitioners?: TopicPartitioners<Topics> | undefined
+  /** Per topic name; typed with that topic's value (inferred from `topics`). */
+  readonly partitioners?: NoInfer<TopicPartitioners<Topics>> | undefined
   /** Idempotent producer (default true): retries cannot duplicate or reorder records. */
   readonly idempotent?: boolean | undefined
   /** -1 / 'all' (default): every in-sync replica has the record before the send resolves. */
