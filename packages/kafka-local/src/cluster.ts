@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -51,6 +52,8 @@ class LocalKafkaCluster implements KafkaLocalCluster {
   #state: KafkaClusterState
   #stopped = false
   readonly #runtime: RuntimeOptions
+  /** JVMs this process spawned, by pid (absent for clusters found through attachKafka). */
+  readonly #children = new Map<number, ChildProcess>()
 
   constructor(state: KafkaClusterState, runtime: RuntimeOptions) {
     this.#state = state
@@ -116,7 +119,10 @@ class LocalKafkaCluster implements KafkaLocalCluster {
   async stopNode(id: number, options: StopNodeOptions = {}): Promise<void> {
     this.#assertUsable(id)
     const pid = this.#livePid(id)
-    if (pid !== undefined) await terminate(pid, options.hard ?? false, this.#runtime.stopTimeoutMs)
+    if (pid !== undefined) {
+      await terminate(pid, options.hard ?? false, this.#runtime.stopTimeoutMs, this.#children.get(pid))
+      this.#children.delete(pid)
+    }
     await this.#setPid(id, null)
   }
 
@@ -152,6 +158,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
         })
       }
       pids.set(n.id, child.pid)
+      this.#children.set(child.pid, child)
       await this.#setPid(n.id, child.pid)
       this.#runtime.onProgress?.({ type: 'node-spawned', nodeId: n.id, pid: child.pid })
     }
@@ -194,7 +201,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
       )
     } catch (error) {
       // Leave nothing half-started behind.
-      await Promise.all([...pids].map(([, pid]) => terminate(pid, true, 5_000)))
+      await Promise.all([...pids].map(([, pid]) => terminate(pid, true, 5_000, this.#children.get(pid))))
       for (const id of pids.keys()) await this.#setPid(id, null)
       throw error
     }
@@ -204,13 +211,24 @@ class LocalKafkaCluster implements KafkaLocalCluster {
     if (this.#stopped) return
     this.#stopped = true
     const live = this.#state.nodes.map((n) => this.#livePid(n.id)).filter((p): p is number => p !== undefined)
-    await Promise.all(live.map((pid) => terminate(pid, false, this.#runtime.stopTimeoutMs)))
+    await Promise.all(
+      live.map((pid) => terminate(pid, false, this.#runtime.stopTimeoutMs, this.#children.get(pid))),
+    )
+    this.#children.clear()
     if (this.#state.ownsDataDir) {
       await rm(this.#state.dataDir, { recursive: true, force: true, maxRetries: 3 })
     } else {
       this.#state = { ...this.#state, nodes: this.#state.nodes.map((n) => ({ id: n.id, pid: null })) }
       await writeClusterState(this.#state)
     }
+  }
+}
+
+/** 16 random bytes, base64url; like Kafka's Uuid.randomUuid, never starting with '-' (tools would read a flag). */
+export function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
   }
 }
 
@@ -253,7 +271,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     )
   }
   // Reusing a data dir keeps its cluster id, so its formatted storage stays valid.
-  const clusterId = previous?.clusterId ?? randomBytes(16).toString('base64url')
+  const clusterId = previous?.clusterId ?? randomClusterId()
   const layout = nodeLayout(o.basePort, o.nodes)
   const state: KafkaClusterState = {
     format: 1,

@@ -140,8 +140,20 @@ export function isOurBroker(pid: number, dataDir: string, id: number): boolean {
   return cmd?.includes('kafka.Kafka') === true && cmd.includes(nodePaths(dataDir, id).properties)
 }
 
-/** Sends SIGTERM (or SIGKILL), waits for the exit, escalates to SIGKILL after `timeoutMs`. Never hangs. */
-export async function terminate(pid: number, hard: boolean, timeoutMs: number): Promise<void> {
+/**
+ * Sends SIGTERM (or SIGKILL), waits for the exit, escalates to SIGKILL after `timeoutMs`. Never hangs.
+ * When `child` is our own ChildProcess, also waits until Node has reaped it (no zombie left behind).
+ */
+export async function terminate(
+  pid: number,
+  hard: boolean,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<void> {
+  const reaped =
+    child && child.exitCode === null && child.signalCode === null
+      ? new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      : Promise.resolve()
   const signal = (s: NodeJS.Signals) => {
     try {
       process.kill(pid, s)
@@ -157,6 +169,7 @@ export async function terminate(pid: number, hard: boolean, timeoutMs: number): 
     const killDeadline = Date.now() + 10_000
     while (isAlive(pid) && Date.now() < killDeadline) await sleep(50)
   }
+  await Promise.race([reaped, sleep(5_000)])
 }
 
 /** The broker log lines worth quoting when a start fails: errors first, else the tail. */
