@@ -55,7 +55,7 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 
 /** A property key as written in TS/JS source. */
 export function propertyKey(name: string): string {
-  return IDENT.test(name) ? name : JSON.stringify(name)
+  return IDENT.test(name) ? name : `'${name.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
 }
 
 /** JSDoc for an Avro `doc`, safe for any text (no early `*\/`). */
