@@ -160,12 +160,19 @@ function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<
 
 function kafkajsAdmin(kafka: Kafka): EngineAdmin {
   const admin = kafka.admin()
+  // Missing topics are left out of describe results rather than failing the whole request.
+  const existingTopics = async (topics: readonly string[]) => {
+    if (topics.length === 0) return []
+    const all = new Set(await admin.listTopics())
+    return topics.filter((t) => all.has(t))
+  }
   const describeConfigs = async (topics: readonly string[]) => {
     const out = new Map<string, EngineTopicConfigEntry[]>()
-    if (topics.length === 0) return out
+    const existing = await existingTopics(topics)
+    if (existing.length === 0) return out
     const res = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      resources: existing.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
     })
     for (const r of res.resources) {
       out.set(
@@ -184,8 +191,9 @@ function kafkajsAdmin(kafka: Kafka): EngineAdmin {
     disconnect: () => admin.disconnect(),
     listTopics: () => admin.listTopics(),
     async describeTopics(topics) {
-      if (topics.length === 0) return []
-      const res = await admin.fetchTopicMetadata({ topics: [...topics] })
+      const existing = await existingTopics(topics)
+      if (existing.length === 0) return []
+      const res = await admin.fetchTopicMetadata({ topics: existing })
       return res.topics.map((t) => ({
         name: t.name,
         partitions: t.partitions

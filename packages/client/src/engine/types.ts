@@ -114,7 +114,9 @@ export interface EngineAdmin {
   connect(): Promise<void>
   disconnect(): Promise<void>
   listTopics(): Promise<string[]>
+  /** Descriptions of the topics that exist (missing ones are left out). */
   describeTopics(topics: readonly string[]): Promise<EngineTopicDescription[]>
+  /** Configs of the topics that exist (missing ones are left out). */
   describeTopicConfigs(topics: readonly string[]): Promise<Map<string, EngineTopicConfigEntry[]>>
   createTopics(
     topics: readonly {
