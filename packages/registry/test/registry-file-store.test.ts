@@ -88,4 +88,20 @@ describe('file store', () => {
     await expect(third.registry.ready).rejects.toMatchObject({ code: 'KAFKIT_REGISTRY_LOG_CORRUPT' })
     await third.close()
   })
+
+  it('answers 50001 when the log cannot be written', async () => {
+    const dir = await tempDir()
+    const app = createRegistryApp({ store: { type: 'file', dir } })
+    await app.registry.ready
+    try {
+      // The log file is closed under the running app (as after an I/O failure).
+      await app.registry.log.close()
+      const res = await call(app, 'POST', `/subjects/${uniq()}/versions`, { schema: v1 })
+      expect(res.status).toBe(500)
+      expect(res.body.error_code).toBe(50001)
+      expect(res.body.message).toContain('file log')
+    } finally {
+      await app.close()
+    }
+  })
 })

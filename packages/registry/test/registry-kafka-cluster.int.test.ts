@@ -100,4 +100,17 @@ describe('Kafka store shared by several registry instances', () => {
     await expect(app.registry.ready).rejects.toMatchObject({ code: 'KAFKIT_REGISTRY_STORE_ERROR' })
     expect((await call(app, 'GET', '/ready')).status).toBe(503)
   })
+
+  it('answers 50002 when a write is not read back from the topic in time', async () => {
+    const app = createRegistryApp({
+      store: { type: 'kafka', brokers, topic: uniq('_schemas-timeout') },
+      // Far shorter than any produce + fetch round trip.
+      writeTimeoutMs: 1,
+    })
+    apps.push(app)
+    await app.registry.ready
+    const res = await call(app, 'POST', `/subjects/${uniq()}/versions`, { schema: record('T', []) })
+    expect(res.status).toBe(500)
+    expect(res.body.error_code).toBe(50002)
+  })
 })

@@ -73,6 +73,8 @@ export class RegistryService {
         )
       }, this.#writeTimeoutMs)
     })
+    // The timeout may fire while the append is still in flight; it is observed below.
+    outcome.catch(() => {})
     try {
       await this.log.append({ proposalId, command })
     } catch (cause) {

@@ -473,6 +473,54 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect((await call(app, 'GET', `/subjects/${encodeURIComponent(s)}/versions/1`)).body.subject).toBe(s)
     })
 
+    it('lists schemas with deleted, latestOnly, offset and limit; fetchMaxId; ids of soft-deleted versions', async () => {
+      const s = uniq('list')
+      await call(app, 'PUT', `/config/${s}`, { compatibility: 'NONE' })
+      const { id: a } = (await register(s, v1)).body
+      const { id: b } = (await register(s, v2)).body
+      const all = await call(app, 'GET', `/schemas?subjectPrefix=${s}`)
+      expect(all.body.map((x: { version: number }) => x.version)).toEqual([1, 2])
+      const latest = await call(app, 'GET', `/schemas?subjectPrefix=${s}&latestOnly=true`)
+      expect(latest.body.map((x: { id: number }) => x.id)).toEqual([b])
+      const page = await call(app, 'GET', `/schemas?subjectPrefix=${s}&offset=1&limit=1`)
+      expect(page.body.map((x: { id: number }) => x.id)).toEqual([b])
+      await call(app, 'DELETE', `/subjects/${s}/versions/1`)
+      expect((await call(app, 'GET', `/schemas?subjectPrefix=${s}`)).body).toHaveLength(1)
+      expect((await call(app, 'GET', `/schemas?subjectPrefix=${s}&deleted=true`)).body).toHaveLength(2)
+      const withMax = await call(app, 'GET', `/schemas/ids/${a}?fetchMaxId=true`)
+      expect(withMax.body.maxId).toBeGreaterThanOrEqual(b)
+      const subjectsOfA = await call(app, 'GET', `/schemas/ids/${a}/versions`)
+      expect(subjectsOfA.body).not.toContainEqual({ subject: s, version: 1 })
+      const withDeleted = await call(app, 'GET', `/schemas/ids/${a}/versions?deleted=true`)
+      expect(withDeleted.body).toContainEqual({ subject: s, version: 1 })
+      expect((await call(app, 'GET', `/schemas/ids/${a}/subjects?deleted=true`)).body).toContain(s)
+      expect((await call(app, 'GET', '/schemas?limit=x')).body.error_code).toBe(422)
+    })
+
+    it('global config and mode can be changed and reset; subject mode delete; misc endpoints', async () => {
+      expect((await call(app, 'PUT', '/config', { compatibility: 'FULL_TRANSITIVE' })).body).toEqual({
+        compatibility: 'FULL_TRANSITIVE',
+      })
+      expect((await call(app, 'GET', '/config')).body).toEqual({ compatibilityLevel: 'FULL_TRANSITIVE' })
+      const s = uniq()
+      expect((await call(app, 'GET', `/config/${s}?defaultToGlobal=true`)).body).toEqual({
+        compatibilityLevel: 'FULL_TRANSITIVE',
+      })
+      expect((await call(app, 'DELETE', '/config')).body).toEqual({ compatibilityLevel: 'FULL_TRANSITIVE' })
+      expect((await call(app, 'GET', '/config')).body).toEqual({ compatibilityLevel: 'BACKWARD' })
+      // global READONLY blocks every subject, then back to READWRITE
+      expect((await call(app, 'PUT', '/mode', { mode: 'READONLY' })).body).toEqual({ mode: 'READONLY' })
+      expect((await register(s, v1)).body.error_code).toBe(42205)
+      expect((await call(app, 'PUT', '/mode', { mode: 'readwrite' })).body).toEqual({ mode: 'READWRITE' })
+      expect((await register(s, v1)).status).toBe(200)
+      expect((await call(app, 'DELETE', `/mode/${uniq()}`)).body.error_code).toBe(40401)
+      expect((await call(app, 'DELETE', `/mode/${s}`)).body.error_code).toBe(40409)
+      expect((await call(app, 'PUT', '/mode', {})).body.error_code).toBe(42204)
+      expect((await call(app, 'PUT', '/config', [])).body.error_code).toBe(422)
+      expect((await call(app, 'GET', '/')).body).toEqual({})
+      expect((await call(app, 'GET', '/contexts')).body).toEqual(['.'])
+    })
+
     it('health and readiness', async () => {
       expect((await call(app, 'GET', '/health')).body).toEqual({ status: 'UP' })
       const ready = await call(app, 'GET', '/ready')

@@ -1,0 +1,133 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { type LogRecord, type RegistryCommand, RegistryState } from '../src/index'
+
+const SUBJECTS = ['a', 'b', 'c']
+// Records that are all BACKWARD compatible with each other in some orders and not in others.
+const SCHEMAS = [
+  { type: 'record', name: 'T', fields: [{ name: 'x', type: 'int' }] },
+  {
+    type: 'record',
+    name: 'T',
+    fields: [
+      { name: 'x', type: 'int' },
+      { name: 'y', type: 'int', default: 1 },
+    ],
+  },
+  { type: 'record', name: 'T', fields: [{ name: 'y', type: 'int' }] },
+  { type: 'record', name: 'T', fields: [{ name: 'x', type: 'long' }] },
+  { type: 'enum', name: 'E', symbols: ['A', 'B'] },
+].map((s) => JSON.stringify(s))
+
+const command: fc.Arbitrary<RegistryCommand> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant('register' as const),
+      subject: fc.constantFrom(...SUBJECTS),
+      schema: fc.constantFrom(...SCHEMAS),
+      schemaType: fc.constant('AVRO'),
+      references: fc.constant([]),
+      normalize: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('deleteVersion' as const),
+      subject: fc.constantFrom(...SUBJECTS),
+      version: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant('latest' as const)),
+      permanent: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('deleteSubject' as const),
+      subject: fc.constantFrom(...SUBJECTS),
+      permanent: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('setConfig' as const),
+      subject: fc.constantFrom(null, ...SUBJECTS),
+      compatibility: fc.constantFrom('NONE', 'BACKWARD', 'FORWARD_TRANSITIVE', 'FULL' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('setMode' as const),
+      subject: fc.constantFrom(null, ...SUBJECTS),
+      mode: fc.constantFrom('READWRITE', 'READONLY' as const),
+      force: fc.constant(false),
+    }),
+  },
+)
+
+interface Snap {
+  schemas: Array<{ id: number; schema: string }>
+  subjects: Array<[string, Array<{ version: number; id: number; deleted: boolean }>]>
+}
+
+describe('RegistryState (pure state machine)', () => {
+  it('is deterministic: replaying a log gives the same answers and the same state', () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
+        const records: LogRecord[] = commands.map((c, i) => ({ proposalId: `p${i}`, command: c }))
+        const a = new RegistryState()
+        const b = new RegistryState()
+        const answersA = records.map((r) => a.apply(r))
+        const answersB = records.map((r) => b.apply(r))
+        const simplify = (x: (typeof answersA)[number]) => (x.ok ? x.value : x.error.errorCode)
+        expect(answersB.map(simplify)).toEqual(answersA.map(simplify))
+        expect(b.snapshot()).toEqual(a.snapshot())
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('keeps ids unique per schema, versions increasing, and never answers with a 5xx code', () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
+        const state = new RegistryState()
+        for (const [i, c] of commands.entries()) {
+          const result = state.apply({ proposalId: `p${i}`, command: c })
+          if (!result.ok) expect(result.error.errorCode).toBeLessThan(50000)
+          const snap = state.snapshot() as Snap
+          const textById = new Map(snap.schemas.map((s) => [s.id, s.schema]))
+          expect(new Set(snap.schemas.map((s) => s.schema)).size).toBe(snap.schemas.length)
+          for (const [, versions] of snap.subjects) {
+            const numbers = versions.map((v) => v.version)
+            expect(numbers).toEqual([...numbers].sort((x, y) => x - y))
+            expect(new Set(numbers).size).toBe(numbers.length)
+            for (const v of versions) expect(textById.has(v.id)).toBe(true)
+          }
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('numbers versions after soft and hard deletes the way Confluent does', () => {
+    const state = new RegistryState()
+    let n = 0
+    const run = (command: RegistryCommand) => state.apply({ proposalId: `p${n++}`, command })
+    const reg = (schema: string) =>
+      run({ op: 'register', subject: 's', schema, schemaType: 'AVRO', references: [], normalize: false })
+    run({ op: 'setConfig', subject: 's', compatibility: 'NONE' })
+    reg(SCHEMAS[0] as string)
+    reg(SCHEMAS[2] as string)
+    run({ op: 'deleteVersion', subject: 's', version: 2, permanent: false })
+    reg(SCHEMAS[3] as string)
+    expect(state.listVersions('s', true)).toEqual([1, 2, 3])
+    // hard-deleting the highest version frees its number
+    run({ op: 'deleteVersion', subject: 's', version: 3, permanent: false })
+    run({ op: 'deleteVersion', subject: 's', version: 3, permanent: true })
+    reg(SCHEMAS[4] as string)
+    expect(state.listVersions('s', true)).toEqual([1, 2, 3])
+    expect(state.getVersion('s', 3).schema).toBe(SCHEMAS[4])
+  })
+})
