@@ -15,11 +15,13 @@ export { type ClusterView, describeCluster } from './readiness'
 export {
   currentClusterDataDir,
   currentClusterFile,
+  defaultRunDir,
   forgetCurrentCluster,
   readClusterState,
   rememberCurrentCluster,
   stateFile,
 } from './state'
+export { type KafkaClusterStatus, type KafkaNodeStatus, kafkaClusterStatus } from './status'
 export { checkJava, checkMaven, javaCommand } from './tools'
 export type {
   KafkaClusterState,

@@ -45,23 +45,28 @@ export async function readClusterState(dataDir: string): Promise<KafkaClusterSta
   return s as KafkaClusterState
 }
 
+/** KAFKIT_RUN_DIR, else `<cache dir>/run`: where `kafkit kafka up` keeps its pointer. */
+export function defaultRunDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.KAFKIT_RUN_DIR || join(defaultCacheDir(env), 'run')
+}
+
 /** Where `kafkit kafka up` remembers the data dir of the cluster it started, for `status`/`down`. */
-export function currentClusterFile(cacheDir = defaultCacheDir()): string {
-  return join(cacheDir, 'run', 'current.json')
+export function currentClusterFile(runDir = defaultRunDir()): string {
+  return join(runDir, 'current.json')
 }
 
-export async function rememberCurrentCluster(dataDir: string, cacheDir?: string): Promise<void> {
-  await writeJsonAtomic(currentClusterFile(cacheDir), { dataDir: resolve(dataDir) })
+export async function rememberCurrentCluster(dataDir: string, runDir?: string): Promise<void> {
+  await writeJsonAtomic(currentClusterFile(runDir), { dataDir: resolve(dataDir) })
 }
 
-export async function forgetCurrentCluster(cacheDir?: string): Promise<void> {
-  await rm(currentClusterFile(cacheDir), { force: true })
+export async function forgetCurrentCluster(runDir?: string): Promise<void> {
+  await rm(currentClusterFile(runDir), { force: true })
 }
 
 /** The data dir `kafkit kafka up` last started, if any. */
-export async function currentClusterDataDir(cacheDir?: string): Promise<string | undefined> {
+export async function currentClusterDataDir(runDir?: string): Promise<string | undefined> {
   try {
-    const v = JSON.parse(await readFile(currentClusterFile(cacheDir), 'utf8')) as { dataDir?: unknown }
+    const v = JSON.parse(await readFile(currentClusterFile(runDir), 'utf8')) as { dataDir?: unknown }
     return typeof v.dataDir === 'string' ? v.dataDir : undefined
   } catch {
     return undefined

@@ -1,4 +1,183 @@
-import type { Command } from 'commander'
+import {
+  attachKafka,
+  currentClusterDataDir,
+  forgetCurrentCluster,
+  KafkaLocalError,
+  type KafkaLocalProgress,
+  kafkaClusterStatus,
+  rememberCurrentCluster,
+  startKafka,
+} from '@kafkit/kafka-local'
+import { type Command, InvalidArgumentError } from 'commander'
+
+/** Progress goes to stderr, so stdout carries only results (bootstrap servers) for scripts. */
+export function printKafkaProgress(e: KafkaLocalProgress): void {
+  const line = (s: string) => process.stderr.write(`${s}\n`)
+  switch (e.type) {
+    case 'jars-resolving':
+      line(`Downloading Apache Kafka ${e.version} broker jars from Maven Central (once, cached)...`)
+      break
+    case 'jar-downloaded':
+      line(`  downloaded ${e.artifact} (${e.count})`)
+      break
+    case 'jars-resolved':
+      line(`${e.jars} jars cached in ${e.libsDir}`)
+      break
+    case 'formatting':
+      line(`Formatting storage of node ${e.nodeId}...`)
+      break
+    case 'node-spawned':
+      line(`Started node ${e.nodeId} (pid ${e.pid})`)
+      break
+    case 'waiting-for-brokers':
+      line(`Waiting for brokers: ${e.seen}/${e.expected} serving`)
+      break
+    default:
+      break
+  }
+}
+
+function parseNodes(v: string): 1 | 3 {
+  if (v === '1' || v === '3') return Number(v) as 1 | 3
+  throw new InvalidArgumentError('must be 1 or 3')
+}
+
+function parsePort(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1024 || n > 65_000)
+    throw new InvalidArgumentError('must be a port in 1024..65000')
+  return n
+}
+
+function parseNodeId(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a node id (1, 2 or 3)')
+  return n
+}
+
+/** A node whose process is gone stays in the metadata until the controller fences it. */
+function role(n: { pid: number | undefined; inMetadata: boolean }): string {
+  if (!n.inMetadata) return 'not in metadata'
+  return n.pid === undefined ? 'in metadata (process gone, not fenced yet)' : 'live broker'
+}
+
+/** The data dir given with --data-dir, else the one `kafkit kafka up` remembered. */
+async function targetDataDir(dataDir: string | undefined): Promise<string> {
+  const dir = dataDir ?? (await currentClusterDataDir())
+  if (!dir) {
+    throw new KafkaLocalError(
+      'KAFKIT_KAFKA_LOCAL_NOT_RUNNING',
+      'no local Kafka started by `kafkit kafka up` is known; start one with `kafkit kafka up` or pass --data-dir',
+    )
+  }
+  return dir
+}
 
 /** Registers the `kafka` command(s) on the program. */
-export function registerKafkaCommands(_program: Command): void {}
+export function registerKafkaCommands(program: Command): void {
+  const kafka = program
+    .command('kafka')
+    .description(
+      'Run a real Apache Kafka (KRaft) locally from Maven Central jars, no Docker (needs Java 17+ and Maven)',
+    )
+
+  kafka
+    .command('up')
+    .description('start a local Kafka cluster in the background and print its bootstrap servers')
+    .option('--nodes <n>', 'number of combined broker+controller nodes: 1 or 3', parseNodes, 1)
+    .option('--data-dir <dir>', 'keep data and logs here (default: a temp dir removed by `kafka down`)')
+    .option(
+      '--base-port <port>',
+      'PLAINTEXT port of node 1; node i uses base+i-1, its controller base+100+i-1',
+      parsePort,
+    )
+    .action(async (opts: { nodes: 1 | 3; dataDir?: string; basePort?: number }) => {
+      const previous = await currentClusterDataDir()
+      if (previous) {
+        const status = await kafkaClusterStatus(previous).catch(() => undefined)
+        if (status?.nodes.some((n) => n.pid !== undefined)) {
+          throw new KafkaLocalError(
+            'KAFKIT_KAFKA_LOCAL_ALREADY_RUNNING',
+            `a local Kafka started by kafkit is already running (${status.brokers.join(',')}, data dir ${previous}); stop it with \`kafkit kafka down\``,
+          )
+        }
+      }
+      const started = Date.now()
+      process.stderr.write(`Starting ${opts.nodes}-node Kafka...\n`)
+      const cluster = await startKafka({
+        nodes: opts.nodes,
+        detached: true,
+        onProgress: printKafkaProgress,
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        ...(opts.basePort ? { basePort: opts.basePort } : {}),
+      })
+      await rememberCurrentCluster(cluster.dataDir)
+      const seconds = ((Date.now() - started) / 1000).toFixed(1)
+      process.stdout.write(
+        `Kafka ${cluster.kafkaVersion} is up in ${seconds}s (${opts.nodes} node${opts.nodes === 1 ? '' : 's'}, data dir ${cluster.dataDir})\n`,
+      )
+      process.stdout.write(`bootstrap servers: ${cluster.brokers.join(',')}\n`)
+      process.stderr.write('Stop it with `kafkit kafka down`.\n')
+    })
+
+  kafka
+    .command('status')
+    .description('list the live brokers of the local cluster, asked over the Kafka protocol')
+    .option('--data-dir <dir>', 'data dir of the cluster (default: the one `kafka up` started)')
+    .action(async (opts: { dataDir?: string }) => {
+      const status = await kafkaClusterStatus(await targetDataDir(opts.dataDir))
+      const live = status.nodes.filter((n) => n.inMetadata && n.pid !== undefined)
+      process.stdout.write(`data dir: ${status.state.dataDir}\n`)
+      process.stdout.write(`cluster id: ${status.state.clusterId} (Kafka ${status.state.kafkaVersion})\n`)
+      for (const n of status.nodes) {
+        const proc = n.pid === undefined ? 'stopped' : `pid ${n.pid}`
+        process.stdout.write(`node ${n.id}  ${n.bootstrap}  ${proc}  ${role(n)}\n`)
+      }
+      process.stdout.write(`${live.length} live broker${live.length === 1 ? '' : 's'}\n`)
+      if (live.length === 0) process.exitCode = 1
+    })
+
+  kafka
+    .command('down')
+    .description('stop exactly the broker processes `kafka up` started (by pid) and remove its temp data dir')
+    .option('--data-dir <dir>', 'data dir of the cluster (default: the one `kafka up` started)')
+    .action(async (opts: { dataDir?: string }) => {
+      const dir = await targetDataDir(opts.dataDir)
+      const cluster = await attachKafka(dir).catch(async (error: unknown) => {
+        // State gone (e.g. temp dir cleaned up): nothing of ours can be running; drop the pointer.
+        if (!opts.dataDir) await forgetCurrentCluster()
+        throw error
+      })
+      const running = cluster.nodes().filter((n) => n.pid !== undefined)
+      process.stderr.write(
+        `Stopping ${running.length} broker process${running.length === 1 ? '' : 'es'}...\n`,
+      )
+      await cluster.stop()
+      if ((await currentClusterDataDir()) === cluster.dataDir) await forgetCurrentCluster()
+      process.stdout.write(`Kafka stopped (${cluster.brokers.join(',')})\n`)
+    })
+
+  kafka
+    .command('stop-node <id>')
+    .description('stop one node of the running cluster (SIGTERM; SIGKILL with --hard), for fault drills')
+    .option('--hard', 'kill -9, like a crash')
+    .option('--data-dir <dir>', 'data dir of the cluster (default: the one `kafka up` started)')
+    .action(async (id: string, opts: { hard?: boolean; dataDir?: string }) => {
+      const nodeId = parseNodeId(id)
+      const cluster = await attachKafka(await targetDataDir(opts.dataDir))
+      await cluster.stopNode(nodeId, { hard: opts.hard ?? false })
+      process.stdout.write(`node ${nodeId} stopped${opts.hard ? ' (SIGKILL)' : ''}\n`)
+    })
+
+  kafka
+    .command('start-node <id>')
+    .description('start a stopped node of the running cluster again and wait until it serves')
+    .option('--data-dir <dir>', 'data dir of the cluster (default: the one `kafka up` started)')
+    .action(async (id: string, opts: { dataDir?: string }) => {
+      const nodeId = parseNodeId(id)
+      const cluster = await attachKafka(await targetDataDir(opts.dataDir), { onProgress: printKafkaProgress })
+      await cluster.startNode(nodeId)
+      const node = cluster.nodes().find((n) => n.id === nodeId)
+      process.stdout.write(`node ${nodeId} is serving on ${node?.bootstrap} (pid ${node?.pid})\n`)
+    })
+}
