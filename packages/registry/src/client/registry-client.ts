@@ -79,18 +79,33 @@ export class RegistryClient {
     return this.request('GET', `/subjects/${enc(subject)}/versions`)
   }
 
+  /**
+   * Would `schema` be accepted by the subject? Without `version` it asks the same question register
+   * does (every live version, by the subject's level; Confluent 7.4+ `POST .../versions`), falling
+   * back to `latest` on older servers; with `version` it checks against that one version.
+   */
   async testCompatibility(
     subject: string,
     schema: RegistrySchemaInput | string,
     options: { version?: number | 'latest'; verbose?: boolean } = {},
   ): Promise<CompatibilityTestResult> {
-    const version = options.version ?? 'latest'
     const verbose = options.verbose ?? true
-    const answer = await this.request<{ is_compatible: boolean; messages?: string[] }>(
-      'POST',
-      `/compatibility/subjects/${enc(subject)}/versions/${version}${verbose ? '?verbose=true' : ''}`,
-      body(schema),
-    )
+    const query = verbose ? '?verbose=true' : ''
+    const base = `/compatibility/subjects/${enc(subject)}/versions`
+    type Answer = { is_compatible: boolean; messages?: string[] }
+    let answer: Answer
+    if (options.version === undefined) {
+      try {
+        answer = await this.request<Answer>('POST', `${base}${query}`, body(schema))
+      } catch (error) {
+        // Older registries have no version-less endpoint: a plain HTTP 404/405, not a 404xx code.
+        if (!(error instanceof RegistryHttpError) || (error.errorCode !== 404 && error.errorCode !== 405))
+          throw error
+        answer = await this.request<Answer>('POST', `${base}/latest${query}`, body(schema))
+      }
+    } else {
+      answer = await this.request<Answer>('POST', `${base}/${options.version}${query}`, body(schema))
+    }
     return { isCompatible: answer.is_compatible === true, messages: answer.messages ?? [] }
   }
 

@@ -330,15 +330,25 @@ function registerRoutes(app: RegistryApp, service: RegistryService): void {
   // ------------------------------------------------------------------ compatibility
   const compatibility = (req: Req, version: number | 'latest' | undefined) => {
     const body = readSchemaBody(req.body)
-    const answer = state.testCompatibility(
-      req.params.subject ?? '',
-      version,
-      body.schema,
-      body.schemaType,
-      body.references,
-      flag(req.query.normalize),
-    )
-    return flag(req.query.verbose)
+    const verbose = flag(req.query.verbose)
+    let answer: { isCompatible: boolean; messages: string[] }
+    try {
+      answer = state.testCompatibility(
+        req.params.subject ?? '',
+        version,
+        body.schema,
+        body.schemaType,
+        body.references,
+        flag(req.query.normalize),
+      )
+    } catch (error) {
+      // As Confluent: with verbose, an unparsable schema is "not compatible" with the reason.
+      if (verbose && error instanceof RegistryApiError && error.errorCode === 42201) {
+        return { is_compatible: false, messages: [error.message] }
+      }
+      throw error
+    }
+    return verbose
       ? { is_compatible: answer.isCompatible, messages: answer.messages }
       : { is_compatible: answer.isCompatible }
   }

@@ -160,10 +160,8 @@ export class RegistryState {
           return { compatibilityLevel: previous }
         }
         const previous = this.#config.get(command.subject)
-        if (previous === undefined) {
-          if (!this.#subjects.has(command.subject)) throw subjectNotFound(command.subject)
-          throw this.#noSubjectConfig(command.subject)
-        }
+        // Confluent answers 40401 when there is no subject-level config to delete.
+        if (previous === undefined) throw subjectNotFound(command.subject)
         this.#config.delete(command.subject)
         return { compatibilityLevel: previous }
       }
@@ -171,10 +169,7 @@ export class RegistryState {
         return this.#setMode(command.subject, command.mode, command.force)
       case 'deleteMode': {
         const previous = this.#modes.get(command.subject)
-        if (previous === undefined) {
-          if (!this.#subjects.has(command.subject)) throw subjectNotFound(command.subject)
-          throw this.#noSubjectMode(command.subject)
-        }
+        if (previous === undefined) throw subjectNotFound(command.subject)
         this.#modes.delete(command.subject)
         return { mode: previous }
       }
@@ -606,14 +601,16 @@ export class RegistryState {
       throw subjectNotFound(subject)
     }
     const parsed = this.parse(schema, schemaType, references)
-    const found = this.#findInSubject(
-      versions,
-      parsed,
-      schemaType,
-      references,
-      options.normalize ?? false,
-      options.deleted ?? false,
-    )
+    // Like Confluent, a lookup that finds nothing as written retries with normalized forms.
+    const found =
+      this.#findInSubject(
+        versions,
+        parsed,
+        schemaType,
+        references,
+        options.normalize ?? false,
+        options.deleted ?? false,
+      ) ?? this.#findInSubject(versions, parsed, schemaType, references, true, options.deleted ?? false)
     if (found === undefined) throw schemaNotFound()
     return this.#view(subject, found)
   }
@@ -650,15 +647,18 @@ export class RegistryState {
     normalize: boolean,
   ): CompatibilityAnswer {
     const versions = this.#subjects.get(subject) ?? []
+    const live = versions.filter((v) => !v.deleted)
+    // As Confluent: a number or `latest` checks against that one live version (`latest` of an empty
+    // subject is compatible); no version checks against every live version, exactly like register.
     let previous: ParsedAvroSchema[]
     if (typeof version === 'number') {
-      if (versions.length === 0 || versions.every((v) => v.deleted)) throw subjectNotFound(subject)
-      const entry = versions.find((v) => v.version === version && !v.deleted)
+      const entry = live.find((v) => v.version === version)
       if (entry === undefined) throw versionNotFound(version)
       previous = this.#liveParsed([entry])
+    } else if (version === 'latest') {
+      previous = this.#liveParsed(live.slice(-1))
     } else {
-      if (version === 'latest' && versions.every((v) => v.deleted)) throw subjectNotFound(subject)
-      previous = this.#liveParsed(versions)
+      previous = this.#liveParsed(live)
     }
     const parsed = this.parse(schema, schemaType, references)
     void normalize

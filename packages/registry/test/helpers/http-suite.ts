@@ -166,10 +166,29 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
         schema: v2,
       })
       expect(missingVersion.body.error_code).toBe(40402)
+      // Confluent: latest of an unknown subject is compatible; a numbered version of it is not found.
       const missingSubject = await call(app, 'POST', `/compatibility/subjects/${uniq()}/versions/latest`, {
         schema: v2,
       })
-      expect(missingSubject.body.error_code).toBe(40401)
+      expect(missingSubject.body).toEqual({ is_compatible: true })
+      const missingNumbered = await call(app, 'POST', `/compatibility/subjects/${uniq()}/versions/1`, {
+        schema: v2,
+      })
+      expect(missingNumbered.body.error_code).toBe(40402)
+      // An unparsable schema is 42201, or an incompatible answer with the reason when verbose.
+      const broken = { schema: '{"type": "nope"}' }
+      expect((await call(app, 'POST', `/compatibility/subjects/${s}/versions`, broken)).body.error_code).toBe(
+        42201,
+      )
+      const brokenVerbose = await call(
+        app,
+        'POST',
+        `/compatibility/subjects/${s}/versions?verbose=true`,
+        broken,
+      )
+      expect(brokenVerbose.status).toBe(200)
+      expect(brokenVerbose.body.is_compatible).toBe(false)
+      expect(brokenVerbose.body.messages).toHaveLength(1)
     })
 
     it('follows subject-level config over the global one; 40408 and defaultToGlobal', async () => {
@@ -221,13 +240,13 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       const plain = await call(app, 'POST', `/compatibility/subjects/${s}/versions/latest`, onlyZ)
       expect(plain.body.is_compatible).toBe(true)
       await call(app, 'PUT', `/config/${s}`, { compatibility: 'BACKWARD_TRANSITIVE' })
-      const check = await call(
-        app,
-        'POST',
-        `/compatibility/subjects/${s}/versions/latest?verbose=true`,
-        onlyZ,
-      )
+      // Like register, the version-less endpoint checks every live version: z cannot read a's or b's data.
+      const check = await call(app, 'POST', `/compatibility/subjects/${s}/versions?verbose=true`, onlyZ)
       expect(check.body.is_compatible).toBe(false)
+      expect((await register(s, onlyZ.schema)).body.error_code).toBe(40901)
+      // `latest` checks against the latest version only, as Confluent does.
+      const latestOnly = await call(app, 'POST', `/compatibility/subjects/${s}/versions/latest`, onlyZ)
+      expect(latestOnly.body.is_compatible).toBe(true)
     })
 
     it('soft and hard deletes versions and subjects with Confluent numbering and errors', async () => {
@@ -514,7 +533,8 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect((await call(app, 'PUT', '/mode', { mode: 'readwrite' })).body).toEqual({ mode: 'READWRITE' })
       expect((await register(s, v1)).status).toBe(200)
       expect((await call(app, 'DELETE', `/mode/${uniq()}`)).body.error_code).toBe(40401)
-      expect((await call(app, 'DELETE', `/mode/${s}`)).body.error_code).toBe(40409)
+      // Confluent answers 40401 when there is no subject-level mode (or config) to delete.
+      expect((await call(app, 'DELETE', `/mode/${s}`)).body.error_code).toBe(40401)
       expect((await call(app, 'PUT', '/mode', {})).body.error_code).toBe(42204)
       expect((await call(app, 'PUT', '/config', [])).body.error_code).toBe(422)
       expect((await call(app, 'GET', '/')).body).toEqual({})
