@@ -1,4 +1,4 @@
-import { defineErrors, KafkitError, type KafkitErrorOptions } from '@kafkit/common'
+import { defineErrors, isKafkitError, KafkitError, type KafkitErrorOptions } from '@kafkit/common'
 
 /** Every error code this package throws; docs/errors.md is generated from this table. */
 export const ERROR_DEFINITIONS = defineErrors({
@@ -62,4 +62,9 @@ export class KafkaLocalError extends KafkitError {
       code === 'KAFKIT_INVALID_OPTIONS' ? false : (ERROR_DEFINITIONS[code] as { canRetry?: boolean }).canRetry
     super(code, message, { canRetry: canRetry ?? false, ...options })
   }
+}
+
+/** Narrows to a KafkaLocalError, optionally of one code. */
+export function isKafkaLocalError(error: unknown, code?: KafkaLocalErrorCode): error is KafkaLocalError {
+  return isKafkitError(error, code)
 }

@@ -1,5 +1,5 @@
 export { type AttachKafkaOptions, attachKafka, startKafka } from './cluster'
-export { ERROR_DEFINITIONS, KafkaLocalError, type KafkaLocalErrorCode } from './errors'
+export { ERROR_DEFINITIONS, isKafkaLocalError, KafkaLocalError, type KafkaLocalErrorCode } from './errors'
 export { defaultCacheDir, ensureKafkaJars, kafkaLibsDir } from './jar-cache'
 export {
   CONTROLLER_PORT_OFFSET,

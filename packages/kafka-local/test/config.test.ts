@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { randomClusterId } from '../src/cluster'
+import { nodeLayout, renderServerProperties } from '../src/config'
+import { renderPom } from '../src/jar-cache'
+import { resolveStartKafkaOptions } from '../src/options'
+import { groupIdsCoveringPartitions, javaStringHash } from '../src/readiness'
+
+function props(text: string): Map<string, string> {
+  return new Map(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  )
+}
+
+describe('options', () => {
+  it('applies defaults and freezes', () => {
+    const o = resolveStartKafkaOptions({})
+    expect(o).toMatchObject({
+      nodes: 1,
+      basePort: 9092,
+      kafkaVersion: '4.1.1',
+      heap: '512m',
+      detached: false,
+    })
+    expect(Object.isFrozen(o)).toBe(true)
+  })
+  it.each([
+    [{ nodes: 2 }, 'nodes'],
+    [{ basePort: 80 }, 'basePort'],
+    [{ heap: 'lots' }, 'heap'],
+    [{ kafkaVersion: '2.8.0' }, 'kafkaVersion'],
+    [{ colour: 'red' }, 'colour'],
+  ])('rejects %j naming %s', (bad, name) => {
+    expect(() => resolveStartKafkaOptions(bad as never)).toThrow(
+      expect.objectContaining({ code: 'KAFKIT_INVALID_OPTIONS' }),
+    )
+    expect(() => resolveStartKafkaOptions(bad as never)).toThrow(name)
+  })
+})
+
+describe('server.properties', () => {
+  it('lays out ports: node i PLAINTEXT base+i-1, CONTROLLER base+100+i-1', () => {
+    expect(nodeLayout(19000, 3)).toEqual([
+      { id: 1, port: 19000, controllerPort: 19100 },
+      { id: 2, port: 19001, controllerPort: 19101 },
+      { id: 3, port: 19002, controllerPort: 19102 },
+    ])
+  })
+  it('3 nodes: static voters, RF 3, min ISR 2, per-node listeners and dirs', () => {
+    const layout = nodeLayout(19000, 3)
+    const p = props(renderServerProperties(layout[1]!, layout, '/d/node-2/data'))
+    expect(p.get('node.id')).toBe('2')
+    expect(p.get('controller.quorum.voters')).toBe('1@127.0.0.1:19100,2@127.0.0.1:19101,3@127.0.0.1:19102')
+    expect(p.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19001,CONTROLLER://127.0.0.1:19101')
+    expect(p.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19001')
+    expect(p.get('log.dirs')).toBe('/d/node-2/data')
+    expect(p.get('default.replication.factor')).toBe('3')
+    expect(p.get('min.insync.replicas')).toBe('2')
+    expect(p.get('offsets.topic.replication.factor')).toBe('3')
+    expect(p.get('transaction.state.log.min.isr')).toBe('2')
+  })
+  it('1 node: internal topics fit a single broker', () => {
+    const layout = nodeLayout(9092, 1)
+    const p = props(renderServerProperties(layout[0]!, layout, '/d'))
+    expect(p.get('offsets.topic.replication.factor')).toBe('1')
+    expect(p.get('transaction.state.log.replication.factor')).toBe('1')
+    expect(p.get('transaction.state.log.min.isr')).toBe('1')
+    expect(p.get('group.initial.rebalance.delay.ms')).toBe('0')
+  })
+})
+
+describe('helpers', () => {
+  it('the pom pins kafka_2.13 and the log4j2 slf4j binding of the same log4j release Kafka ships', () => {
+    const pom = renderPom('4.1.1')
+    expect(pom).toContain('<artifactId>kafka_2.13</artifactId><version>4.1.1</version>')
+    expect(pom).toContain('<artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version>')
+  })
+  it("javaStringHash matches Java's String.hashCode", () => {
+    expect(javaStringHash('hello')).toBe(99162322)
+    expect(javaStringHash('')).toBe(0)
+    expect(javaStringHash('polygenelubricants')).toBe(-2147483648)
+  })
+  it('finds one group id per __consumer_offsets partition', () => {
+    const ids = groupIdsCoveringPartitions(5)
+    const partitions = ids.map((id) => (javaStringHash(id) & 0x7fffffff) % 5).sort()
+    expect(partitions).toEqual([0, 1, 2, 3, 4])
+  })
+  it('cluster ids are 22-char base64url that never start with a dash', () => {
+    for (let i = 0; i < 500; i++) {
+      const id = randomClusterId()
+      expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
+    }
+  })
+})
