@@ -1,4 +1,5 @@
 export { AvroDecoder, encodeAvro, SchemaCache } from './avro'
+export { avroToJson, type GenericAvroSchema, genericAvroSchema, JsonFormError, jsonToAvro } from './json-form'
 export { schemaText } from './json-schema-text'
 export { isNotFound, type RegistrySchema, type SchemaRegistry, toSchemaRegistry } from './registry'
 export { subjectFor } from './subjects'
