@@ -180,19 +180,23 @@ class ModuleWriter {
       case 'array':
         return `$z.array(${this.zod(type.itemsType as AnyType, `${where}[]`)})`
       case 'map':
-        return `$z.record($z.string(), ${this.zod(type.valuesType as AnyType, `${where}{}`)})`
+        return `$k.avroZod.map(${this.zod(type.valuesType as AnyType, `${where}{}`)})`
       case 'union:unwrapped': {
         const branches = type.types as AnyType[]
-        if (branches.length === 1) return this.zod(branches[0]!, where)
+        const branch = (t: AnyType) => {
+          const z = this.zod(t, where)
+          return ['record', 'error', 'map'].includes(t.typeName) ? `$k.avroZod.objectBranch(${z})` : z
+        }
+        if (branches.length === 1) return branch(branches[0]!)
         const nonNull = branches.filter((t) => t.typeName !== 'null')
-        if (branches.length === 2 && nonNull.length === 1) return `${this.zod(nonNull[0]!, where)}.nullable()`
-        return `$z.union([${branches.map((t) => this.zod(t, where)).join(', ')}])`
+        if (branches.length === 2 && nonNull.length === 1) return `${branch(nonNull[0]!)}.nullable()`
+        return `$z.union([${branches.map(branch).join(', ')}])`
       }
       case 'union:wrapped': {
         const branches = (type.types as AnyType[]).map((t) =>
           t.typeName === 'null'
             ? '$z.null()'
-            : `$z.strictObject({ ${propertyKey(t.branchName!)}: ${this.zod(t, where)} })`,
+            : `$k.avroZod.branch(${q(t.branchName!)}, ${this.zod(t, where)})`,
         )
         return branches.length === 1 ? branches[0]! : `$z.union([${branches.join(', ')}])`
       }
@@ -411,7 +415,7 @@ export class Emitter {
           }
           return `  ${propertyKey(f.name)}: ${z},\n`
         })
-        s += `export const ${n.schema}: $z.ZodType<${n.type}, ${n.input}> = $z.object({\n${zodFields.join('')}})\n`
+        s += `export const ${n.schema}: $z.ZodType<${n.type}, ${n.input}> = $k.avroZod.record(\n  $z.object({\n${zodFields.map((f) => `  ${f}`).join('')}  }),\n)\n`
         s += this.serde(info, n.type, n.input)
         return s
       }

@@ -107,7 +107,7 @@ describe('generated code type-checks under the strict tsconfig', () => {
     ])
     const failFile = join(project.dir, 'own', 'must-fail.ts')
     const unexpected = diagnostics.filter((d) => d.file !== failFile)
-    expect(unexpected).toEqual([])
+    expect(unexpected.map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([])
     const expectedLines = readFileSync(failFile, 'utf8')
       .split('\n')
       .flatMap((line, i) => (line.includes('// FAIL') ? [i + 1] : []))

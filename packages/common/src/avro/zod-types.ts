@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { type ZodType, z } from 'zod'
 import {
   type DecimalParams,
   decimalToUnscaled,
@@ -31,7 +31,58 @@ const isoDate = z
   .refine((s) => isoDateToDays(s) !== undefined, { message: 'Expected a calendar date YYYY-MM-DD' })
 const uuid = z.string().refine(isUuid, { message: 'Expected a UUID (8-4-4-4-12 hex digits)' })
 
+/** Wrapped union branch `{ [name]: value }`: exactly one own key, as avsc checks (`Object.keys`). */
+function branch<const K extends string, Out, In>(
+  name: K,
+  schema: ZodType<Out, In>,
+): ZodType<{ [P in K]: Out }, { [P in K]: In }> {
+  const single = z.custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && Object.keys(v).length === 1 && Object.keys(v)[0] === name,
+    { message: `Expected a wrapped union value with the single key ${name}` },
+  )
+  return single.pipe(z.object({ [name]: schema } as Record<K, ZodType<Out, In>>)) as unknown as ZodType<
+    { [P in K]: Out },
+    { [P in K]: In }
+  >
+}
+
+/** Avro map: avsc takes any non-array object and checks its own keys, so a Date (no keys) is an empty map. */
+function map<Out, In>(values: ZodType<Out, In>): ZodType<{ [key: string]: Out }, { [key: string]: In }> {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      message: 'Expected an object (Avro map)',
+    })
+    .transform((v) => ({ ...v }))
+    .pipe(z.record(z.string(), values)) as unknown as ZodType<{ [key: string]: Out }, { [key: string]: In }>
+}
+
+/** Avro record: avsc takes any non-null object, arrays included (their named props are read as fields). */
+function record<Out, In>(shape: ZodType<Out, In>): ZodType<Out, In> {
+  return z
+    .custom<unknown>((v) => typeof v === 'object' && v !== null, {
+      message: 'Expected an object (Avro record)',
+    })
+    .transform((v): unknown => (Array.isArray(v) ? Object.assign({}, v) : v))
+    .pipe(shape as ZodType<Out, unknown>) as unknown as ZodType<Out, In>
+}
+
+/**
+ * A record or map branch of an unwrapped union: avsc picks the branch by the kind of value first, and
+ * arrays, Buffers and null are not `object` for it.
+ */
+function objectBranch<Out, In>(schema: ZodType<Out, In>): ZodType<Out, In> {
+  return z
+    .custom<unknown>((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v), {
+      message: 'Expected an object',
+    })
+    .pipe(schema as ZodType<Out, unknown>) as unknown as ZodType<Out, In>
+}
+
 export const avroZod = {
+  branch,
+  map,
+  record,
+  objectBranch,
   int: () => int,
   long: () => long,
   bigLong: () => bigLong,
