@@ -181,18 +181,13 @@ export class RegistryState {
   #register(command: Extract<RegistryCommand, { op: 'register' }>): { id: number } {
     const { subject, normalize } = command
     validateSubject(subject)
-    const mode = this.modeOf(subject)
-    if (mode === 'READONLY') {
-      throw api('KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is in read-only mode`, {
-        subject,
-      })
-    }
     const parsed = this.parse(command.schema, command.schemaType, command.references)
     const text = normalize ? parsed.normalized : parsed.canonical
     const key = schemaKey(command.schemaType, text, command.references)
     const versions = this.#subjects.get(subject) ?? []
 
-    // Registering what the subject already has (live) answers with its id and changes nothing.
+    // Registering what the subject already has (live) answers with its id and changes nothing, in any
+    // mode (as Confluent: producers that auto-register keep working against a READONLY registry).
     const existing = this.#findInSubject(
       versions,
       parsed,
@@ -201,25 +196,38 @@ export class RegistryState {
       normalize,
       false,
     )
-    if (existing !== undefined && command.version === undefined) {
-      if (command.id !== undefined && command.id !== existing.id) {
-        throw api(
-          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
-          `Overwrite new schema with id ${command.id} is not permitted: the subject already has it as id ${existing.id}.`,
-        )
-      }
+    if (
+      existing !== undefined &&
+      command.version === undefined &&
+      (command.id ?? existing.id) === existing.id
+    ) {
       return { id: existing.id }
+    }
+
+    const mode = this.modeOf(subject)
+    if (mode === 'READONLY') {
+      throw api('KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is in read-only mode`, {
+        subject,
+      })
+    }
+    const importing = command.id !== undefined || command.version !== undefined
+    if (importing && mode !== 'IMPORT') {
+      throw api(
+        'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+        `Subject ${subject} is not in import mode: an id or version can only be given in IMPORT mode`,
+        { subject },
+      )
+    }
+    if (!importing && mode !== 'READWRITE') {
+      throw api(
+        'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+        `Subject ${subject} is not in read-write mode: in IMPORT mode give the schema's id`,
+        { subject },
+      )
     }
 
     let id = this.#idByKey.get(key)
     if (command.id !== undefined) {
-      if (mode !== 'IMPORT' && id !== command.id) {
-        throw api(
-          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
-          `Subject ${subject} is not in import mode: a schema id can only be given in IMPORT mode.`,
-          { subject },
-        )
-      }
       const holder = this.#schemas.get(command.id)
       // An import may give the same text a second id (as exported from another registry), never reuse an id.
       if (holder !== undefined && schemaKey(holder.schemaType, holder.schema, holder.references) !== key) {
@@ -233,13 +241,6 @@ export class RegistryState {
 
     let version: number
     if (command.version !== undefined) {
-      if (mode !== 'IMPORT') {
-        throw api(
-          'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
-          `Subject ${subject} is not in import mode: a version can only be given in IMPORT mode.`,
-          { subject },
-        )
-      }
       if (versions.some((v) => v.version === command.version)) {
         throw api(
           'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
@@ -306,6 +307,7 @@ export class RegistryState {
           { subject, version: entry.version },
         )
       }
+      this.#assertNotReferenced(subject, entry.version, true)
       const rest = versions.filter((v) => v !== entry)
       if (rest.length === 0) this.#subjects.delete(subject)
       else this.#subjects.set(subject, rest)
@@ -318,7 +320,7 @@ export class RegistryState {
         { subject, version: entry.version },
       )
     }
-    this.#assertNotReferenced(subject, entry.version)
+    this.#assertNotReferenced(subject, entry.version, false)
     entry.deleted = true
     return entry.version
   }
@@ -336,6 +338,7 @@ export class RegistryState {
           { subject },
         )
       }
+      for (const v of versions) this.#assertNotReferenced(subject, v.version, true)
       this.#subjects.delete(subject)
       // Only a hard delete drops the subject's own config and mode (as Confluent does).
       this.#config.delete(subject)
@@ -349,7 +352,7 @@ export class RegistryState {
         { subject },
       )
     }
-    for (const v of live) this.#assertNotReferenced(subject, v.version)
+    for (const v of live) this.#assertNotReferenced(subject, v.version, false)
     for (const v of live) v.deleted = true
     return live.map((v) => v.version)
   }
@@ -381,8 +384,9 @@ export class RegistryState {
     }
   }
 
-  #assertNotReferenced(subject: string, version: number): void {
-    const by = this.referencedBy(subject, version)
+  /** Soft deletes are blocked by live referrers; hard deletes by any (a soft-deleted referrer stays readable by id). */
+  #assertNotReferenced(subject: string, version: number, permanent: boolean): void {
+    const by = this.referencedBy(subject, version, permanent)
     if (by.length > 0) {
       throw api(
         'KAFKIT_REGISTRY_REFERENCE_EXISTS',
@@ -557,16 +561,15 @@ export class RegistryState {
     return this.#view(subject, entry)
   }
 
-  /** Ids of live schemas that reference `subject` at `version`. */
-  referencedBy(subject: string, version: number): number[] {
+  /** Ids of schemas that reference `subject` at `version` from live versions (or from any, with `includeDeleted`). */
+  referencedBy(subject: string, version: number, includeDeleted = false): number[] {
     const ids = new Set<number>()
-    for (const [s, versions] of this.#subjects) {
+    for (const versions of this.#subjects.values()) {
       for (const v of versions) {
-        if (v.deleted) continue
+        if (v.deleted && !includeDeleted) continue
         const stored = this.#schemas.get(v.id)
         if (stored?.references.some((r) => r.subject === subject && r.version === version)) ids.add(v.id)
       }
-      void s
     }
     return [...ids].sort((a, b) => a - b)
   }

@@ -336,9 +336,16 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
         references: [{ name: 'com.example.Address', subject: uniq('nope'), version: 1 }],
       })
       expect(dangling.body.error_code).toBe(42201)
-      // once the referrer is gone the referenced version can be deleted
+      // once the referrer is soft-deleted the referenced version can be soft-deleted, but a hard delete
+      // waits until the referrer is gone for good (it stays readable by id until then)
       await call(app, 'DELETE', `/subjects/${user}`)
       expect((await call(app, 'DELETE', `/subjects/${base}/versions/1`)).body).toBe(1)
+      expect((await call(app, 'DELETE', `/subjects/${base}/versions/1?permanent=true`)).body.error_code).toBe(
+        42206,
+      )
+      expect((await call(app, 'GET', `/schemas/ids/${res.body.id}`)).status).toBe(200)
+      await call(app, 'DELETE', `/subjects/${user}?permanent=true`)
+      expect((await call(app, 'DELETE', `/subjects/${base}?permanent=true`)).body).toEqual([1])
       expect(addressId).toBeTypeOf('number')
     })
 
@@ -362,7 +369,15 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect((await call(app, 'GET', '/mode')).body).toEqual({ mode: 'READWRITE' })
       expect((await call(app, 'GET', `/mode/${s}`)).body.error_code).toBe(40409)
       expect((await call(app, 'GET', `/mode/${s}?defaultToGlobal=true`)).body).toEqual({ mode: 'READWRITE' })
+      const existing = uniq()
+      const { id: existingId } = (await register(existing, v1)).body
       expect((await call(app, 'PUT', `/mode/${s}`, { mode: 'READONLY' })).body).toEqual({ mode: 'READONLY' })
+      expect((await call(app, 'PUT', `/mode/${existing}`, { mode: 'READONLY' })).body).toEqual({
+        mode: 'READONLY',
+      })
+      // re-registering what a READONLY subject already has still answers its id (auto-registering producers)
+      expect((await register(existing, v1)).body).toEqual({ id: existingId })
+      expect((await call(app, 'DELETE', `/subjects/${existing}`)).body.error_code).toBe(42205)
       const blocked = await register(s, v1)
       expect(blocked.status).toBe(422)
       expect(blocked.body.error_code).toBe(42205)
@@ -373,6 +388,8 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect((await call(app, 'PUT', `/mode/${s}`, { mode: 'IMPORT' })).body.error_code).toBe(42205)
       const imp = uniq()
       expect((await call(app, 'PUT', `/mode/${imp}`, { mode: 'IMPORT' })).body).toEqual({ mode: 'IMPORT' })
+      // IMPORT mode takes only writes that carry their id
+      expect((await register(imp, v2)).body.error_code).toBe(42205)
       const imported = await register(imp, v2, { id: 50_000, version: 7 })
       expect(imported.body).toEqual({ id: 50_000 })
       expect((await call(app, 'GET', `/subjects/${imp}/versions`)).body).toEqual([7])
