@@ -17,7 +17,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'integration-tests/unit/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'integration-tests/unit/**/*.test.ts',
+            'bench/test/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           typecheck: {
             enabled: true,

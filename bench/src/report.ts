@@ -1,0 +1,258 @@
+import type { BenchResults, Row, Section } from './results'
+import { formatNumber, formatRatio } from './stats'
+
+/**
+ * Pure rendering of a results JSON: the stdout table, docs/benchmarks.md and the SVG chart. No I/O
+ * here, so the unit test can feed any JSON and check what comes out.
+ */
+
+/** Checks that `value` looks like a results file; the error says which part is wrong. */
+export function parseResults(value: unknown): BenchResults {
+  const fail = (what: string): never => {
+    throw new Error(`not a Kafkit bench results file: ${what} (run \`npm run bench\` to produce one)`)
+  }
+  if (typeof value !== 'object' || value === null) fail('expected a JSON object')
+  const r = value as Partial<BenchResults>
+  if (r.format !== 1) fail(`format must be 1, got ${JSON.stringify(r.format)}`)
+  if (typeof r.machine !== 'object' || r.machine === null) fail('missing "machine"')
+  if (!Array.isArray(r.settings)) fail('"settings" must be an array')
+  if (!Array.isArray(r.peers)) fail('"peers" must be an array')
+  if (!Array.isArray(r.sections)) fail('"sections" must be an array')
+  for (const [i, s] of (r.sections as Section[]).entries()) {
+    if (typeof s?.id !== 'string' || typeof s.title !== 'string') fail(`sections[${i}] needs id and title`)
+    if (!Array.isArray(s.rows) || !Array.isArray(s.baselines)) fail(`sections[${i}] needs rows and baselines`)
+    for (const [j, row] of s.rows.entries()) {
+      if (typeof row?.label !== 'string' || typeof row.median !== 'number' || !Array.isArray(row.runs))
+        fail(`sections[${i}].rows[${j}] needs label, median (number) and runs`)
+    }
+  }
+  return r as BenchResults
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width)
+}
+
+/** Aligned plain-text table: first column left, the rest right-aligned. */
+function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]!, i > 0))
+      .join('  ')
+      .trimEnd()
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+function ratioCells(section: Section, row: Row): string[] {
+  return section.baselines.map((b) => formatRatio(row.ratios[b]))
+}
+
+function sectionHeader(section: Section): string[] {
+  return [
+    section.unit === '' ? 'peer' : `peer`,
+    `median ${section.unit}`,
+    'runs',
+    ...section.baselines.map((b) => `vs ${b}`),
+  ]
+}
+
+function sectionRows(section: Section): string[][] {
+  return section.rows.map((row) => [
+    row.note ? `${row.label} (${row.note})` : row.label,
+    formatNumber(row.median),
+    row.runs.map(formatNumber).join(' / '),
+    ...ratioCells(section, row),
+  ])
+}
+
+function machineLines(results: BenchResults): string[] {
+  const m = results.machine
+  return [
+    `cpu: ${m.cpuModel} (${m.cores} cores), memory ${m.memoryGiB} GiB, ${m.os}`,
+    `node ${m.node}, java ${m.java}, kafka ${m.kafka}`,
+    `packages: ${Object.entries(m.packages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  ]
+}
+
+/** What `npm run bench` prints at the end: machine, settings, peers and one table per section. */
+export function renderTextReport(results: BenchResults): string {
+  const out: string[] = []
+  out.push(
+    `Kafkit benchmarks (${results.mode} run, ${results.startedAt}, ${results.durationSeconds.toFixed(0)} s)`,
+  )
+  out.push(...machineLines(results).map((l) => `  ${l}`))
+  out.push('settings:')
+  for (const s of results.settings) out.push(`  ${s.name}: ${s.value}`)
+  out.push('peers:')
+  for (const p of results.peers) out.push(`  ${p.label}: ${p.status}${p.note ? ` - ${p.note}` : ''}`)
+  for (const section of results.sections) {
+    out.push('')
+    out.push(`${section.title} (${section.higherIsBetter ? 'higher' : 'lower'} is better)`)
+    out.push(`  ${section.description}`)
+    out.push(textTable(sectionHeader(section), sectionRows(section)))
+  }
+  return `${out.join('\n')}\n`
+}
+
+function mdEscape(text: string): string {
+  return text.replace(/\|/g, '\\|')
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map(mdEscape).join(' | ')} |`
+  return [
+    line(header),
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n')
+}
+
+export interface MarkdownOptions {
+  /** Path of the chart relative to the markdown file. */
+  readonly chartPath: string
+  /** Path of the results JSON relative to the markdown file. */
+  readonly resultsPath: string
+}
+
+/** The whole of docs/benchmarks.md. */
+export function renderMarkdown(results: BenchResults, options: MarkdownOptions): string {
+  const out: string[] = []
+  out.push('# Benchmarks')
+  out.push('')
+  out.push(
+    '<!-- Generated by `npm run bench:report` from ' +
+      `${options.resultsPath}; do not edit by hand: rerun \`npm run bench\` or \`npm run bench:report\`. -->`,
+  )
+  out.push('')
+  out.push(
+    'Kafkit measured against the clients people use today, on the same broker, with the same settings, ' +
+      'in one run. Every figure is the median of the runs listed beside it, and also a ratio to a baseline ' +
+      '(raw kafkajs with JSON for the Kafka figures; JSON and @kafkajs/confluent-schema-registry for the serde ' +
+      'figures, as each table says).',
+  )
+  out.push('')
+  out.push('## How to run')
+  out.push('')
+  out.push('```sh')
+  out.push('npm ci')
+  out.push(
+    'npm run bench            # starts a 1-node Kafka with @kafkit/kafka-local, runs everything, redraws this page',
+  )
+  out.push('KAFKA_BROKERS=host:9092 npm run bench   # use an existing cluster instead')
+  out.push('npm run bench -- --quick # a fast smoke run of the harness (results not written to docs/)')
+  out.push('npm run bench:report     # redraw this page and the chart from docs/benchmarks/results.json')
+  out.push('```')
+  out.push('')
+  out.push(
+    'A run writes `bench-results/latest.json`; a full run also copies it to `docs/benchmarks/results.json` ' +
+      'and regenerates this page and `docs/benchmarks/ratios.svg`. Benchmarks are not part of `npm test`.',
+  )
+  out.push('')
+  out.push(`## Latest results (${results.mode} run, ${results.startedAt})`)
+  out.push('')
+  out.push(`![Ratios to the baseline of each benchmark](${options.chartPath})`)
+  out.push('')
+  out.push('### Machine')
+  out.push('')
+  for (const l of machineLines(results)) out.push(`- ${l}`)
+  out.push('')
+  out.push('### Settings (the same for every peer)')
+  out.push('')
+  for (const s of results.settings) out.push(`- ${s.name}: ${s.value}`)
+  out.push('')
+  out.push('### Peers')
+  out.push('')
+  out.push(
+    markdownTable(
+      ['peer', 'status', 'note'],
+      results.peers.map((p) => [p.label, p.status, p.note]),
+    ),
+  )
+  for (const section of results.sections) {
+    out.push('')
+    out.push(`### ${section.title}`)
+    out.push('')
+    out.push(`${section.description} ${section.higherIsBetter ? 'Higher' : 'Lower'} is better.`)
+    out.push('')
+    out.push(markdownTable(sectionHeader(section), sectionRows(section)))
+  }
+  out.push('')
+  return out.join('\n')
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** Sections that have a charted baseline and at least one ratio against it. */
+function chartedSections(results: BenchResults): Section[] {
+  return results.sections.filter((s) => {
+    const b = s.baselines[0]
+    return b !== undefined && s.rows.some((r) => typeof r.ratios[b] === 'number')
+  })
+}
+
+/**
+ * Horizontal bar chart of each row's ratio to its section's first baseline, one group per section,
+ * with a dashed line at 1x. Each group has its own scale (ratios of different metrics do not compare).
+ */
+export function renderSvg(results: BenchResults): string {
+  const width = 860
+  const labelWidth = 300
+  const barArea = width - labelWidth - 90
+  const barHeight = 18
+  const gap = 6
+  const parts: string[] = []
+  let y = 40
+  for (const section of chartedSections(results)) {
+    const baseline = section.baselines[0]!
+    const rows = section.rows.filter((r) => typeof r.ratios[baseline] === 'number')
+    const max = Math.max(1.2, ...rows.map((r) => (r.ratios[baseline] as number) * 1.1))
+    const scale = barArea / max
+    parts.push(
+      `<text x="10" y="${y}" class="title">${xml(section.title)} - ratio to ${xml(baseline)} (${
+        section.higherIsBetter ? 'higher' : 'lower'
+      } is better)</text>`,
+    )
+    y += 10
+    const top = y
+    for (const row of rows) {
+      const r = row.ratios[baseline] as number
+      const w = Math.max(1, r * scale)
+      const cls = row.label === baseline ? 'base' : /kafkit/i.test(row.label) ? 'kafkit' : 'peer'
+      parts.push(`<text x="${labelWidth - 8}" y="${y + 13}" class="label">${xml(row.label)}</text>`)
+      parts.push(
+        `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" class="${cls}"><title>${xml(
+          `${row.label}: ${formatNumber(row.median)} ${section.unit} (${formatRatio(r)})`,
+        )}</title></rect>`,
+      )
+      parts.push(
+        `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 13}" class="value">${formatRatio(r)}</text>`,
+      )
+      y += barHeight + gap
+    }
+    const one = (labelWidth + scale).toFixed(1)
+    parts.push(`<line x1="${one}" y1="${top - 4}" x2="${one}" y2="${y - gap + 4}" class="one"/>`)
+    y += 30
+  }
+  if (parts.length === 0) {
+    parts.push(`<text x="10" y="${y}" class="title">No ratios to draw: no baseline was measured.</text>`)
+    y += 30
+  }
+  const height = y
+  const caption = `Kafkit benchmarks, ${results.mode} run ${results.startedAt}: median of runs; ${results.machine.cpuModel}, ${results.machine.cores} cores`
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Kafkit benchmark ratios">`,
+    '<style>text{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:12px;fill:#222}' +
+      '.title{font-weight:600;font-size:13px}.label{text-anchor:end}.value{fill:#444}' +
+      '.base{fill:#9e9e9e}.peer{fill:#5b8def}.kafkit{fill:#e8743b}.one{stroke:#333;stroke-dasharray:4 3}</style>',
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="10" y="20" class="value">${xml(caption)}</text>`,
+    ...parts,
+    '</svg>',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,425 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { parseArgs } from 'node:util'
+import { SchemaRegistry as CsrRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
+import { RegistryClient, startRegistry } from '@kafkit/registry'
+import kafkajs from 'kafkajs'
+import { buildSection } from './build'
+import { loadKafkitTypes } from './kafkit-types'
+import { machineInfo } from './machine'
+import { schemaText, VALUE_BYTES } from './payload'
+import { kafkajsCsr } from './peers/kafkajs-csr'
+import { kafkajsJson } from './peers/kafkajs-json'
+import { kafkitPeer } from './peers/kafkit'
+import { platformaticJson } from './peers/platformatic'
+import type { KafkaPeer, PeerFactory } from './peers/types'
+import { Progress } from './progress'
+import { renderTextReport } from './report'
+import type { BenchResults, PeerStatus, Section, Setting } from './results'
+import { codegenSuite } from './suites/codegen'
+import { consumeSuite, type KafkaSuiteSettings, latencySuite, produceSuite } from './suites/kafka'
+import { REGISTRY_LABELS, registrySuite } from './suites/registry'
+import { SERDE_LABELS, serdeSuite } from './suites/serde'
+import { paths, writeDocs } from './write-report'
+
+const SUITES = ['serde', 'codegen', 'registry', 'produce', 'consume', 'latency'] as const
+type SuiteName = (typeof SUITES)[number]
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+})
+
+if (args.help) {
+  process.stdout.write(
+    `npm run bench [-- --quick] [-- --only ${SUITES.join(',')}]\n` +
+      '  Runs the Kafkit benchmarks against a local Kafka (or KAFKA_BROKERS) and writes bench-results/latest.json.\n' +
+      '  A full run of every suite also updates docs/benchmarks/results.json, docs/benchmarks.md and the chart.\n',
+  )
+  process.exit(0)
+}
+
+const only = args.only ? args.only.split(',').map((s) => s.trim()) : [...SUITES]
+for (const name of only) {
+  if (!SUITES.includes(name as SuiteName)) {
+    process.stderr.write(`bench: unknown suite '${name}' in --only; choose from ${SUITES.join(', ')}\n`)
+    process.exit(2)
+  }
+}
+const wanted = (name: SuiteName) => only.includes(name)
+const quick = args.quick ?? false
+
+// Counts chosen so a full run takes minutes on 2 cores; --quick only checks the harness works.
+const config = quick
+  ? {
+      runs: 1,
+      partitions: 3,
+      batchSize: 100,
+      produceMessages: 2_000,
+      consumeMessages: 2_000,
+      latencyRate: 1_000,
+      latencySeconds: 2,
+      latencyWarmupSeconds: 0.5,
+      serdeOps: 5_000,
+      registrySeconds: 1,
+      registryConnections: 10,
+      codegenSchemas: 100,
+    }
+  : {
+      runs: 5,
+      partitions: 3,
+      batchSize: 100,
+      produceMessages: 20_000,
+      consumeMessages: 50_000,
+      latencyRate: 1_000,
+      latencySeconds: 6,
+      latencyWarmupSeconds: 1,
+      serdeOps: 50_000,
+      registrySeconds: 4,
+      registryConnections: 10,
+      codegenSchemas: 1_000,
+    }
+
+const BASELINE = kafkajsJson.label
+const CODEGEN_TARGET_MS = 3_000
+
+const SKIPPED: PeerStatus[] = [
+  {
+    id: 'confluent-kafka-javascript',
+    label: '@confluentinc/kafka-javascript',
+    status: 'skipped',
+    note:
+      'does not install here: its install step downloads a prebuilt librdkafka binding from GitHub releases, ' +
+      'and the fallback source build downloads zlib, OpenSSL, zstd and curl sources from their own sites; ' +
+      'this machine reaches package registries only',
+  },
+]
+
+async function main(): Promise<void> {
+  const progress = new Progress()
+  const startedAt = new Date()
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const sections: Section[] = []
+  const peerStatus = new Map<string, PeerStatus>()
+  const cleanups: (() => Promise<void>)[] = []
+  let kafkaVersion = 'not used'
+  let brokersNote = 'not used'
+
+  try {
+    progress.section('setup')
+    const types = await loadKafkitTypes()
+    progress.step('codegen: generated the Kafkit bench types from bench/schemas/bench-event.avsc')
+
+    const needsKafka = wanted('produce') || wanted('consume') || wanted('latency')
+    let brokers: string[] = []
+    if (needsKafka) {
+      if (process.env.KAFKA_BROKERS) {
+        brokers = process.env.KAFKA_BROKERS.split(',').map((s) => s.trim())
+        brokersNote = `existing cluster from KAFKA_BROKERS (${brokers.join(',')})`
+        kafkaVersion = 'external (KAFKA_BROKERS)'
+      } else {
+        progress.step('starting a 1-node Kafka with @kafkit/kafka-local ...')
+        const cluster: KafkaLocalCluster = await startKafka({
+          nodes: 1,
+          basePort: process.env.BENCH_KAFKA_BASE_PORT
+            ? Number(process.env.BENCH_KAFKA_BASE_PORT)
+            : await findFreeBasePort(1),
+          onProgress: (e) => {
+            if (e.type === 'jars-resolving')
+              progress.step(`downloading Kafka ${e.version} jars with Maven ...`)
+          },
+        })
+        cleanups.push(() => cluster.stop())
+        brokers = cluster.brokers
+        kafkaVersion = cluster.kafkaVersion
+        brokersNote = `1 node started by @kafkit/kafka-local (${brokers.join(',')}, default heap)`
+        progress.step(`kafka ${cluster.kafkaVersion} ready at ${brokers.join(',')}`)
+      }
+    }
+
+    // The Kafka peers' registry runs in this process: it is only hit while schemas are registered/fetched.
+    const registry = await startRegistry({ port: 0, store: { type: 'memory' } })
+    cleanups.push(() => registry.close())
+    const csr = new CsrRegistry({ host: registry.url })
+    const { id: schemaId } = await csr.register(
+      { type: SchemaType.AVRO, schema: schemaText },
+      { subject: 'bench-serde-value' },
+    )
+
+    if (wanted('serde')) {
+      progress.section(`serde: ${config.serdeOps.toLocaleString('en-US')} ops per run, ${config.runs} runs`)
+      const m = await serdeSuite(
+        {
+          csr,
+          registry: new RegistryClient({ url: registry.url }),
+          schemaId,
+          serde: types.serde,
+          settings: { runs: config.runs, ops: config.serdeOps },
+        },
+        progress,
+      )
+      const desc = `${config.serdeOps.toLocaleString('en-US')} operations per run on the bench event (JSON ${m.sizes.json} B, Avro ${m.sizes.avro} B with the 5-byte header); schema id cached; no Kafka.`
+      const baselines = [SERDE_LABELS.json, SERDE_LABELS.csr]
+      sections.push(
+        buildSection({
+          id: 'serde-encode',
+          title: 'Serde encode',
+          unit: 'ops/s',
+          higherIsBetter: true,
+          baselines,
+          description: `Encode one event to bytes: ${desc}`,
+          measured: m.encode,
+        }),
+        buildSection({
+          id: 'serde-decode',
+          title: 'Serde decode',
+          unit: 'ops/s',
+          higherIsBetter: true,
+          baselines,
+          description: `Decode bytes to one event: ${desc}`,
+          measured: m.decode,
+        }),
+      )
+    }
+
+    if (wanted('codegen')) {
+      progress.section(`codegen: ${config.codegenSchemas} schemas, ${config.runs} runs`)
+      const times = await codegenSuite({ runs: config.runs, schemas: config.codegenSchemas }, progress)
+      const target = `target ${CODEGEN_TARGET_MS / 1000} s`
+      sections.push(
+        buildSection({
+          id: 'codegen',
+          title: 'Codegen',
+          unit: 'ms',
+          higherIsBetter: false,
+          baselines: [target],
+          references: { [target]: CODEGEN_TARGET_MS },
+          description: `\`generate()\` over ${config.codegenSchemas.toLocaleString('en-US')} synthetic schema files (one record each with logical types, enum, nested record, array, map, unions; 25 namespaces; cross-file references), in memory. The ratio is to the ${CODEGEN_TARGET_MS / 1000} s target (below 1x meets it).`,
+          measured: new Map([[`generate() ${config.codegenSchemas.toLocaleString('en-US')} schemas`, times]]),
+        }),
+      )
+    }
+
+    if (wanted('registry')) {
+      progress.section(
+        `registry: autocannon, ${config.registryConnections} connections, ${config.registrySeconds} s per endpoint, ${config.runs} runs`,
+      )
+      const m = await registrySuite(
+        {
+          runs: config.runs,
+          durationSeconds: config.registrySeconds,
+          connections: config.registryConnections,
+        },
+        progress,
+      )
+      sections.push(
+        buildSection({
+          id: 'registry',
+          title: 'Schema Registry',
+          unit: 'req/s',
+          higherIsBetter: true,
+          baselines: [],
+          description: `Kafkit registry (memory store) in its own process; autocannon ${config.registryConnections} connections for ${config.registrySeconds} s per endpoint in the bench process (same 2 cores). No ratio: there is no other registry to compare with here (Confluent's is not on the package registries this machine reaches). Register posts a never-seen schema under a new subject each time.`,
+          measured: new Map([
+            [REGISTRY_LABELS.getById, m.get(REGISTRY_LABELS.getById) ?? []],
+            [REGISTRY_LABELS.register, m.get(REGISTRY_LABELS.register) ?? []],
+          ]),
+        }),
+      )
+    }
+
+    if (needsKafka) {
+      const factories: PeerFactory[] = [kafkajsJson, kafkajsCsr, kafkitPeer(types), platformaticJson]
+      const peers: KafkaPeer[] = []
+      for (const f of factories) {
+        try {
+          const peer = await f.create({ brokers, registryUrl: registry.url })
+          await peer.start()
+          peers.push(peer)
+          cleanups.unshift(() => peer.close())
+          peerStatus.set(f.id, { id: f.id, label: f.label, status: 'measured', note: '' })
+        } catch (error) {
+          peerStatus.set(f.id, {
+            id: f.id,
+            label: f.label,
+            status: 'failed',
+            note: `could not start: ${(error as Error).message}`,
+          })
+          progress.step(`${f.label}: could not start (${(error as Error).message}), skipped`)
+        }
+      }
+      const kafka = new kafkajs.Kafka({
+        clientId: 'bench-admin',
+        brokers,
+        logLevel: kafkajs.logLevel.NOTHING,
+      })
+      const s: KafkaSuiteSettings = {
+        runs: config.runs,
+        partitions: config.partitions,
+        batchSize: config.batchSize,
+        produceMessages: config.produceMessages,
+        consumeMessages: config.consumeMessages,
+        latencyRate: config.latencyRate,
+        latencySeconds: config.latencySeconds,
+        latencyWarmupSeconds: config.latencyWarmupSeconds,
+        suffix,
+      }
+      const kafkaBaselines = [BASELINE]
+      if (wanted('produce')) {
+        progress.section(
+          `produce: ${config.produceMessages.toLocaleString('en-US')} msgs per run, batches of ${config.batchSize}, ${config.runs} runs`,
+        )
+        const m = await guarded(() => produceSuite(kafka, peers, s, progress), 'produce', progress)
+        if (m)
+          sections.push(
+            buildSection({
+              id: 'produce',
+              title: 'Produce',
+              unit: 'msgs/s',
+              higherIsBetter: true,
+              baselines: kafkaBaselines,
+              description: `${config.produceMessages.toLocaleString('en-US')} events of ${VALUE_BYTES} B (JSON size) per run, batches of ${config.batchSize} awaited one at a time, acks=all, ${config.partitions} partitions, keyed; encode included.`,
+              measured: m,
+            }),
+          )
+      }
+      if (wanted('consume')) {
+        progress.section(
+          `consume: ${config.consumeMessages.toLocaleString('en-US')} msgs per run, ${config.runs} runs`,
+        )
+        const m = await guarded(() => consumeSuite(kafka, peers, s, progress), 'consume', progress)
+        if (m)
+          sections.push(
+            buildSection({
+              id: 'consume',
+              title: 'Consume and decode',
+              unit: 'msgs/s',
+              higherIsBetter: true,
+              baselines: kafkaBaselines,
+              description: `${config.consumeMessages.toLocaleString('en-US')} events read from the beginning by a new group and decoded, timed from the first record to the last (group join excluded); each peer reads what it produced.`,
+              measured: m,
+            }),
+          )
+      }
+      if (wanted('latency')) {
+        progress.section(
+          `latency: ${config.latencyRate} msgs/s for ${config.latencySeconds} s per run (first ${config.latencyWarmupSeconds} s dropped), ${config.runs} runs`,
+        )
+        const m = await guarded(() => latencySuite(kafka, peers, s, progress), 'latency', progress)
+        const desc = `End to end (encode, send, broker, fetch, decode) at a fixed ${config.latencyRate} msgs/s for ${config.latencySeconds} s, measured from each event's scheduled send time; the first ${config.latencyWarmupSeconds} s are dropped.`
+        if (m)
+          sections.push(
+            buildSection({
+              id: 'latency-p50',
+              title: 'End-to-end latency p50',
+              unit: 'ms',
+              higherIsBetter: false,
+              baselines: kafkaBaselines,
+              description: desc,
+              measured: m.p50,
+            }),
+            buildSection({
+              id: 'latency-p99',
+              title: 'End-to-end latency p99',
+              unit: 'ms',
+              higherIsBetter: false,
+              baselines: kafkaBaselines,
+              description: desc,
+              measured: m.p99,
+            }),
+          )
+      }
+    }
+  } finally {
+    progress.section('cleanup')
+    for (const c of cleanups) await c().catch(() => {})
+  }
+
+  const settings: Setting[] = [
+    { name: 'mode', value: quick ? 'quick (harness smoke test, not for comparison)' : 'full' },
+    { name: 'runs per figure', value: `${config.runs} (median reported)` },
+    { name: 'kafka', value: brokersNote },
+    {
+      name: 'producer',
+      value: `acks=all (-1), idempotent off, no compression, batches of ${config.batchSize}, one request in flight (latency: unbounded)`,
+    },
+    {
+      name: 'consumer',
+      value:
+        'new group per run, from the beginning, session 30 s, heartbeat 3 s, max 1 MiB per partition, autocommit',
+    },
+    { name: 'topics', value: `${config.partitions} partitions, replication 1, keyed by userId (1,000 keys)` },
+    {
+      name: 'value',
+      value: `the same event for every peer, ${VALUE_BYTES} B as JSON (bench/schemas/bench-event.avsc)`,
+    },
+    { name: 'produce messages per run', value: config.produceMessages.toLocaleString('en-US') },
+    { name: 'consume messages per run', value: config.consumeMessages.toLocaleString('en-US') },
+    {
+      name: 'latency',
+      value: `${config.latencyRate} msgs/s for ${config.latencySeconds} s, first ${config.latencyWarmupSeconds} s dropped`,
+    },
+    { name: 'serde operations per run', value: config.serdeOps.toLocaleString('en-US') },
+    {
+      name: 'registry load',
+      value: `autocannon ${config.registryConnections} connections x ${config.registrySeconds} s per endpoint`,
+    },
+    { name: 'codegen schemas', value: config.codegenSchemas.toLocaleString('en-US') },
+    { name: 'suites', value: only.join(', ') },
+  ]
+  const finishedAt = new Date()
+  const results: BenchResults = {
+    format: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    mode: quick ? 'quick' : 'full',
+    machine: machineInfo(kafkaVersion),
+    settings,
+    peers: [...peerStatus.values(), ...SKIPPED],
+    sections,
+  }
+  await mkdir(dirname(paths.latest), { recursive: true })
+  await writeFile(paths.latest, `${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(`\n${renderTextReport(results)}\n`)
+  process.stdout.write(`results: ${paths.latest}\n`)
+  const complete = !quick && only.length === SUITES.length && sections.length === 8
+  if (complete) {
+    await mkdir(dirname(paths.committed), { recursive: true })
+    await copyFile(paths.latest, paths.committed)
+    const written = await writeDocs(results)
+    process.stdout.write(`updated ${[paths.committed, ...written].join(', ')}\n`)
+  } else {
+    process.stdout.write('docs/benchmarks.md left as is (only a full run of every suite updates it)\n')
+  }
+  if (failures.length > 0) {
+    process.stderr.write(`bench: ${failures.length} suite(s) failed: ${failures.join('; ')}\n`)
+    process.exitCode = 1
+  }
+}
+
+const failures: string[] = []
+
+/** A failing suite is reported and the others still run; the exit code says something failed. */
+async function guarded<T>(fn: () => Promise<T>, name: string, progress: Progress): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (error) {
+    failures.push(`${name}: ${(error as Error).message}`)
+    progress.step(`${name} FAILED: ${(error as Error).message}`)
+    return undefined
+  }
+}
+
+try {
+  await main()
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`)
+  process.exitCode = 1
+}
+// kafkajs and autocannon can leave timers behind; the run is over.
+process.exit(process.exitCode ?? 0)
