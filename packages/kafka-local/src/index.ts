@@ -12,6 +12,7 @@ export {
 } from './options'
 export { findFreeBasePort, isPortFree } from './ports'
 export { type ClusterView, describeCluster } from './readiness'
+export { type RoundTripOptions, type RoundTripResult, roundTrip } from './round-trip'
 export {
   currentClusterDataDir,
   currentClusterFile,
