@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { type AvroDefinitions, avroSchemaOf, avroTypeOptions, type LongMode } from '@kafkit/common'
 import avro from 'avsc'
 import { CodegenError } from './errors'
+import { jsonErrorOffset, lineCol } from './json-position'
 
 /** A named Avro type (record, error, enum or fixed) as found in the input files. */
 export interface NamedDefinition {
@@ -54,7 +55,12 @@ export async function findSchemaFiles(inputs: readonly string[]): Promise<string
         if (e.isDirectory()) await visit(p)
         else if (/\.(avsc|avdl)$/.test(e.name)) found.add(p)
       }
-    } else found.add(path)
+    } else if (/\.(avsc|avdl|json)$/.test(path)) found.add(path)
+    else
+      throw new CodegenError(
+        'KAFKIT_CODEGEN_NO_INPUT',
+        `not an Avro schema file (.avsc, .avdl or .json): ${path}`,
+      )
   }
   for (const input of inputs) await visit(resolve(input))
   if (found.size === 0) {
@@ -69,15 +75,8 @@ export function parseJson(text: string, file: string): unknown {
     return JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
-    let place: string | undefined
-    const lc = /line (\d+) column (\d+)/.exec(message)
-    const pos = /position (\d+)/.exec(message)
-    if (lc) place = `${lc[1]}:${lc[2]}`
-    else if (pos) {
-      const before = text.slice(0, Number(pos[1]))
-      const lines = before.split('\n')
-      place = `${lines.length}:${(lines.at(-1)?.length ?? 0) + 1}`
-    }
+    const offset = jsonErrorOffset(text)
+    const place = offset >= 0 ? lineCol(text, offset) : undefined
     throw new CodegenError('KAFKIT_CODEGEN_INVALID_JSON', `invalid JSON: ${message}`, { file, place }, error)
   }
 }

@@ -1,0 +1,221 @@
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { CodegenError, generate, HEADER, loadSchemaSet } from '@kafkit/codegen'
+import { avroSchemaOf, createAvroType } from '@kafkit/common'
+import avro from 'avsc'
+import { describe, expect, it } from 'vitest'
+import { corpus, fixtures } from './helpers'
+
+const singleFiles = readdirSync(corpus).filter((f) => f.endsWith('.avsc'))
+const sets = readdirSync(join(corpus, 'multi-file'))
+
+describe('generate() over the reference corpus', () => {
+  it.each(singleFiles)('%s generates, every file headed "do not edit"', async (file) => {
+    const result = await generate({ schemas: join(corpus, file) })
+    expect(result.types.length).toBeGreaterThan(0)
+    for (const f of result.files) expect(f.contents.startsWith(HEADER)).toBe(true)
+  })
+
+  it.each(sets)('multi-file set %s resolves names across files in any order', async (set) => {
+    const result = await generate({ schemas: join(corpus, 'multi-file', set) })
+    expect(result.inputs.length).toBeGreaterThan(1)
+  })
+
+  it('interop split over five files gives the same types as interop.avsc in one file', async () => {
+    const split = await generate({ schemas: join(corpus, 'multi-file/interop-split') })
+    const whole = await generate({ schemas: join(corpus, 'apache-avro--interop.avsc') })
+    const mod = (r: typeof split) => r.files.find((f) => f.path === 'org.apache.avro.avro.ts')?.contents
+    expect(mod(split)).toBeDefined()
+    expect(mod(split)).toBe(mod(whole))
+    // And the assembled self-contained schemas have the same Parsing Canonical Form.
+    const a = await loadSchemaSet([join(corpus, 'multi-file/interop-split')])
+    const b = await loadSchemaSet([join(corpus, 'apache-avro--interop.avsc')])
+    const canonical = (set: typeof a) =>
+      avro.Type.forSchema(avroSchemaOf('org.apache.avro.Interop', set.table) as avro.Schema).getSchema({
+        noDeref: false,
+      })
+    expect(JSON.stringify(canonical(a))).toBe(JSON.stringify(canonical(b)))
+  })
+
+  it('reads .avdl (with imports) and reports where avsc cannot read IDL', async () => {
+    const idl = await generate({ schemas: join(corpus, 'multi-file/kafkajs-avdl-import') })
+    expect(idl.types).toContain('com.org.messaging.Metadata')
+    expect(idl.types).toContain('com.org.domain.fixtures.ImportMultipleNamespaces')
+    const error = await generate({ schemas: join(corpus, 'idl/apache-avro--mr_events.avdl') }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(CodegenError)
+    expect((error as CodegenError).code).toBe('KAFKIT_CODEGEN_INVALID_SCHEMA')
+    expect((error as CodegenError).place).toMatch(/^\d+:\d+$/)
+  })
+
+  it('the 385 KB stress schema generates, with output linear in its size', async () => {
+    const result = await generate({ schemas: join(corpus, 'apache-avro--cpp-large_schema.avsc') })
+    const total = result.files.reduce((n, f) => n + f.contents.length, 0)
+    expect(result.types.length).toBeGreaterThan(100)
+    expect(total).toBeLessThan(385_000 * 12)
+  })
+
+  it('every self-contained schema builds with avsc and equals the type codegen compiled', async () => {
+    for (const file of [
+      'schema-registry--AvroMessage.avsc',
+      'rsgen-avro--recursive.avsc',
+      'debezium-mysql-customers-Envelope.avsc',
+    ]) {
+      const set = await loadSchemaSet([join(corpus, file)])
+      for (const [name, type] of set.types) {
+        const rebuilt = createAvroType(avroSchemaOf(name, set.table))
+        expect(rebuilt.fingerprint().toString('hex'), name).toBe(type.fingerprint().toString('hex'))
+      }
+    }
+  })
+})
+
+describe('generated output', () => {
+  it('is byte-identical across runs', async () => {
+    const options = {
+      schemas: join(fixtures, 'all-constructs'),
+      topics: { orders: { value: 'com.kafkit.shop.Order' } },
+    }
+    const a = await generate(options)
+    const b = await generate(options)
+    expect(b.files).toEqual(a.files)
+  })
+
+  it('matches the committed snapshots', async () => {
+    const cases: [string, Parameters<typeof generate>[0]][] = [
+      [
+        'all-constructs',
+        {
+          schemas: join(fixtures, 'all-constructs'),
+          topics: {
+            orders: { key: 'string', value: 'com.kafkit.shop.Order', partitionKey: 'customerId' },
+            customers: { key: 'null', value: 'com.kafkit.crm.Customer', subjectNameStrategy: 'topic-record' },
+          },
+        },
+      ],
+      ['bigint', { schemas: join(fixtures, 'bigint'), longMode: 'bigint' }],
+      ['interop-split', { schemas: join(corpus, 'multi-file/interop-split') }],
+      ['microservices-order', { schemas: join(corpus, 'kafka-streams-examples--microservices-order.avsc') }],
+      ['kafka-sandbox-metric', { schemas: join(corpus, 'kafka-sandbox--Metric.avsc') }],
+      ['debezium-envelope', { schemas: join(corpus, 'debezium-mysql-customers-Envelope.avsc') }],
+      ['logical-types', { schemas: join(corpus, 'kafkagen--avroValueWithLogicalTypes.avsc') }],
+      ['kafkajs-avdl-import', { schemas: join(corpus, 'multi-file/kafkajs-avdl-import') }],
+    ]
+    for (const [name, options] of cases) {
+      const result = await generate(options)
+      for (const f of result.files) {
+        await expect(f.contents).toMatchFileSnapshot(join('__snapshots__', 'generated', name, f.path))
+      }
+    }
+  })
+
+  it('maps every Avro construct as documented', async () => {
+    const result = await generate({ schemas: join(fixtures, 'all-constructs') })
+    const shop = result.files.find((f) => f.path === 'com.kafkit.shop.avro.ts')!.contents
+    const expectations = [
+      'id: string', // uuid
+      'placedAt: Date', // timestamp-millis
+      'shippedAt: Date | null', // timestamp-micros, nullable
+      'deliveryDate: string', // date as YYYY-MM-DD
+      'total: string', // decimal on bytes
+      'tax: string', // decimal on fixed
+      'pickTime: number', // time-millis: no mapping, base int
+      'legacy: Buffer', // unknown logical type degrades to bytes
+      'status: Status',
+      "export type Status = 'PLACED' | 'SHIPPED' | 'DELIVERED'",
+      "export const StatusSymbols = ['PLACED', 'SHIPPED', 'DELIVERED'] as const",
+      'lines: Line[]',
+      'attributes: { [key: string]: string }',
+      'counters: { [key: string]: number }',
+      'note: string | null',
+      "payment: { 'com.kafkit.shop.Card': Card } | { 'com.kafkit.shop.Transfer': Transfer } | null",
+      'checksum: Checksum',
+      'export type Checksum = Buffer',
+      'parent: Order | null',
+      'note?: string | null | undefined',
+      'Docs may contain *\\/ and span lines.',
+      '/** Order id (uuid) */',
+    ]
+    for (const e of expectations) expect(shop).toContain(e)
+  })
+})
+
+describe('bad input: typed CodegenError with file, place and what is wrong', () => {
+  const bad = (name: string) => join(fixtures, 'bad', name)
+  const failure = async (schemas: string): Promise<CodegenError> => {
+    const error = await generate({ schemas }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CodegenError)
+    return error as CodegenError
+  }
+
+  it('invalid JSON: line:col', async () => {
+    const e = await failure(bad('invalid-json.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_INVALID_JSON')
+    expect(e.file).toBe(bad('invalid-json.avsc'))
+    expect(e.place).toBe('6:3')
+  })
+
+  it('unknown type: JSON path and the name as written', async () => {
+    const e = await failure(bad('unknown-type.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_UNKNOWN_TYPE')
+    expect(e.place).toBe('$.fields[1].type[1]')
+    expect(e.message).toContain('"strnig"')
+    expect(e.message).toContain('x.strnig')
+  })
+
+  it('missing reference to another file', async () => {
+    const e = await failure(bad('missing-reference.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_UNKNOWN_TYPE')
+    expect(e.place).toBe('$.fields[0].type')
+    expect(e.message).toContain('com.elsewhere.Missing')
+  })
+
+  it('duplicate name across files names both places', async () => {
+    const e = await failure(bad('duplicate'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_DUPLICATE_NAME')
+    expect(e.file).toBe(bad('duplicate/b.avsc'))
+    expect(e.message).toContain('dup.Same is defined twice')
+    expect(e.message).toContain(bad('duplicate/a.avsc'))
+  })
+
+  it('bad default: the field default path', async () => {
+    const e = await failure(bad('bad-default.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_BAD_DEFAULT')
+    expect(e.place).toBe('$.fields[1].default')
+    expect(e.message).toContain('wrong')
+  })
+
+  it('bad union default explains the first-branch rule', async () => {
+    const e = await failure(bad('bad-union-default.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_BAD_DEFAULT')
+    expect(e.place).toBe('$.fields[0].default')
+    expect(e.message).toContain('first branch')
+  })
+
+  it('structural errors (record without fields)', async () => {
+    const e = await failure(bad('no-fields.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_INVALID_SCHEMA')
+    expect(e.place).toBe('$.fields')
+  })
+
+  it('a union avsc could not dispatch is refused up front', async () => {
+    const e = await failure(bad('ambiguous-union.avsc'))
+    expect(e.code).toBe('KAFKIT_CODEGEN_AMBIGUOUS_UNION')
+    expect(e.message).toContain('x.Ambiguous.when')
+  })
+
+  it('no schema files, or a path that does not exist', async () => {
+    expect((await failure(join(fixtures, 'project', 'kafkit.config.ts'))).code).toBe(
+      'KAFKIT_CODEGEN_NO_INPUT',
+    )
+    expect((await failure(join(fixtures, 'nope'))).code).toBe('KAFKIT_CODEGEN_NO_INPUT')
+  })
+
+  it('invalid options are rejected by zod with the field named', async () => {
+    const error = await generate({ schemas: join(fixtures, 'bigint'), longMode: 'huge' as 'bigint' }).catch(
+      (e: unknown) => e,
+    )
+    expect((error as CodegenError).code).toBe('KAFKIT_CODEGEN_INVALID_CONFIG')
+  })
+})
