@@ -1,0 +1,3 @@
+export { generatedDrift } from './generated-drift'
+export { type ExampleContext, type ExampleMain, runStandalone } from './standalone'
+export { renameTopic, runId } from './topics'
