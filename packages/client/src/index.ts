@@ -1,5 +1,7 @@
 export * from './admin/index'
+export * from './console/index'
 export * from './consumer/index'
+export * from './consumer-group/index'
 export * from './engine/index'
 export { ClientError, type ClientErrorCode, ERROR_DEFINITIONS } from './errors'
 export { type Logger, silentLogger } from './logger'

@@ -1,4 +1,151 @@
-import type { Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { consumeJsonLines, produceJsonLines } from '@kafkit/client'
+import { type Command, InvalidArgumentError } from 'commander'
 
-/** Registers the `console` command(s) on the program. */
-export function registerConsoleCommands(_program: Command): void {}
+/**
+ * `kafkit produce` / `kafkit consume`: console producer and consumer for Confluent-framed Avro, like
+ * kafka-avro-console-producer/-consumer. Thin layers over produceJsonLines / consumeJsonLines.
+ */
+export function registerConsoleCommands(program: Command): void {
+  program
+    .command('produce')
+    .description(
+      'Read JSON lines {"key": ..., "value": ...} from stdin and send them (Avro in the Confluent wire format when a schema is given)',
+    )
+    .argument('<topic>', 'topic to write to')
+    .option(
+      '--value-schema <file>',
+      'Avro schema (.avsc) of values; without it values are sent as UTF-8 text',
+    )
+    .option('--key-schema <file>', 'Avro schema (.avsc) of keys; without it keys are UTF-8 strings')
+    .option(
+      '--brokers <list>',
+      'bootstrap servers, comma-separated (default: $KAFKA_BROKERS or 127.0.0.1:9092)',
+    )
+    .option('--registry <url>', 'schema registry URL (default: $KAFKIT_REGISTRY_URL)')
+    .option('--subject-strategy <strategy>', 'topic | record | topic-record', 'topic')
+    .option('--no-auto-register', 'require the schemas to be registered already (production mode)')
+    .action(async (topic: string, opts: ProduceFlags) => {
+      const registry = registryUrl(opts.registry)
+      if ((opts.valueSchema || opts.keySchema) && !registry) {
+        throw new Error('a schema needs a registry: pass --registry or set KAFKIT_REGISTRY_URL')
+      }
+      if (!['topic', 'record', 'topic-record'].includes(opts.subjectStrategy)) {
+        throw new Error(
+          `--subject-strategy must be topic, record or topic-record, not '${opts.subjectStrategy}'`,
+        )
+      }
+      const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })
+      const result = await produceJsonLines(lines, {
+        brokers: brokerList(opts.brokers),
+        registry,
+        topic,
+        valueSchema: opts.valueSchema ? readSchema(opts.valueSchema, '--value-schema') : undefined,
+        keySchema: opts.keySchema ? readSchema(opts.keySchema, '--key-schema') : undefined,
+        subjectNameStrategy: opts.subjectStrategy as 'topic' | 'record' | 'topic-record',
+        autoRegister: opts.autoRegister,
+        onProgress: (sent) => {
+          if (process.stderr.isTTY) process.stderr.write(`\rsent ${sent} record(s)...`)
+        },
+      })
+      if (process.stderr.isTTY) process.stderr.write('\n')
+      for (const b of result.bad) process.stderr.write(`line ${b.line}: ${b.message}\n`)
+      process.stderr.write(
+        `sent ${result.sent} record(s) to ${topic}${result.valueSchemaId === undefined ? '' : ` (value schema id ${result.valueSchemaId})`}, ${result.bad.length} bad line(s)\n`,
+      )
+      if (result.bad.length > 0) process.exitCode = 1
+    })
+
+  program
+    .command('consume')
+    .description(
+      'Print records as JSON lines {"topic","partition","offset","timestamp","key","value","schemaId"}, decoding Confluent-framed Avro with the writer schema from the registry',
+    )
+    .argument('<topic>', 'topic to read')
+    .option('--from-beginning', 'start at the earliest offset when the group has none', false)
+    .option('--max <n>', 'stop after N records', positiveInt)
+    .option('--group <id>', 'consumer group (default: a new random group)')
+    .option('--timeout-ms <ms>', 'stop when no record arrives for this long', positiveInt)
+    .option(
+      '--brokers <list>',
+      'bootstrap servers, comma-separated (default: $KAFKA_BROKERS or 127.0.0.1:9092)',
+    )
+    .option('--registry <url>', 'schema registry URL (default: $KAFKIT_REGISTRY_URL)')
+    .action(async (topic: string, opts: ConsumeFlags) => {
+      const abort = new AbortController()
+      const stop = () => abort.abort()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      try {
+        const { count } = await consumeJsonLines(
+          (record) => process.stdout.write(`${JSON.stringify(record)}\n`),
+          {
+            brokers: brokerList(opts.brokers),
+            registry: registryUrl(opts.registry),
+            topic,
+            fromBeginning: opts.fromBeginning,
+            max: opts.max,
+            groupId: opts.group,
+            timeoutMs: opts.timeoutMs,
+            signal: abort.signal,
+          },
+        )
+        process.stderr.write(`consumed ${count} record(s) from ${topic}\n`)
+      } finally {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+      }
+    })
+}
+
+interface ProduceFlags {
+  valueSchema?: string
+  keySchema?: string
+  brokers?: string
+  registry?: string
+  subjectStrategy: string
+  autoRegister: boolean
+}
+
+interface ConsumeFlags {
+  fromBeginning: boolean
+  max?: number
+  group?: string
+  timeoutMs?: number
+  brokers?: string
+  registry?: string
+}
+
+function brokerList(flag: string | undefined): string[] {
+  const raw = flag ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+function registryUrl(flag: string | undefined): string | undefined {
+  const url = flag ?? process.env.KAFKIT_REGISTRY_URL
+  return url === undefined || url === '' ? undefined : url
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer')
+  return n
+}
+
+function readSchema(file: string, flag: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new Error(`${flag}: cannot read ${file}: ${(error as Error).message}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new Error(`${flag}: ${file} is not JSON (an .avsc schema): ${(error as Error).message}`)
+  }
+}

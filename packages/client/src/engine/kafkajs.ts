@@ -98,10 +98,22 @@ function kafkajsConsumer(kafka: Kafka, o: EngineConsumerOptions): EngineConsumer
     maxBytesPerPartition: o.maxBytesPerPartition,
     allowAutoTopicCreation: false,
     retry: { restartOnFailure: async (error) => o.restartOnFailure(error) },
+    ...(o.maxWaitTimeMs !== undefined ? { maxWaitTimeInMs: o.maxWaitTimeMs } : {}),
+    ...(o.minBytes !== undefined ? { minBytes: o.minBytes } : {}),
   })
   consumer.on(consumer.events.CRASH, (event) => {
     if (!event.payload.restart) o.onCrash(event.payload.error)
   })
+  const onCommit = o.onCommit
+  if (onCommit) {
+    consumer.on(consumer.events.COMMIT_OFFSETS, (event) => {
+      onCommit(
+        event.payload.topics.flatMap((t) =>
+          t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: p.offset })),
+        ),
+      )
+    })
+  }
   return {
     connect: () => consumer.connect(),
     subscribe: ({ topics, fromBeginning }) => consumer.subscribe({ topics: [...topics], fromBeginning }),
@@ -128,6 +140,7 @@ function kafkajsConsumer(kafka: Kafka, o: EngineConsumerOptions): EngineConsumer
             topic: batch.topic,
             partition: batch.partition,
             records,
+            highWatermark: batch.highWatermark,
             resolveOffset: (offset) => payload.resolveOffset(offset),
             heartbeat: () => payload.heartbeat(),
             commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),

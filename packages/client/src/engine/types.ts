@@ -58,6 +58,8 @@ export interface EngineBatch {
   readonly topic: string
   readonly partition: number
   readonly records: readonly EngineRecord[]
+  /** The partition's end offset when this batch was fetched (for lag), when the engine knows it. */
+  readonly highWatermark?: string | undefined
   /** Marks `offset` as processed: the next commit stores offset + 1. */
   resolveOffset(offset: string): void
   heartbeat(): Promise<void>
@@ -76,6 +78,11 @@ export interface EngineConsumerOptions {
   readonly restartOnFailure: (error: Error) => boolean
   /** Called when the consumer stopped because of an error and will not restart. */
   readonly onCrash: (error: Error) => void
+  /** Called after offsets were committed to the group (next offsets to read). */
+  readonly onCommit?: ((offsets: { topic: string; partition: number; offset: string }[]) => void) | undefined
+  /** Longest time the broker holds a fetch waiting for `minBytes` (batching by time). */
+  readonly maxWaitTimeMs?: number | undefined
+  readonly minBytes?: number | undefined
 }
 
 export interface EngineTopicPartitions {

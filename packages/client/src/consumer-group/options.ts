@@ -1,0 +1,108 @@
+import { z } from 'zod'
+import type { KafkaEngine } from '../engine/types'
+import type { Logger } from '../logger'
+import { parseOptions } from '../options-util'
+import { type SchemaRegistry, toSchemaRegistry } from '../serdes/registry'
+import { DEFAULT_BACKOFF } from './backoff'
+import type { ClassifyOptions, ErrorClassification } from './classify'
+import type { CommittedOffset } from './types'
+
+const withMethods = <T>(what: string, methods: string[]) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    `${what} must have ${methods.join(', ')}`,
+  )
+
+const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`)
+
+export const groupConsumerOptionsSchema = z
+  .object({
+    brokers: z
+      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'a broker is host:port'))
+      .min(1)
+      .optional(),
+    kafka: withMethods<KafkaEngine>('kafka (an engine)', ['producer', 'consumer', 'admin']).optional(),
+    clientId: z.string().min(1).default('kafkit-group-consumer'),
+    groupId: z.string().min(1, 'groupId is required'),
+    topics: z
+      .array(
+        z.custom<{ name: string }>(
+          (v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
+          'a topic descriptor',
+        ),
+      )
+      .min(1, 'give at least one topic descriptor'),
+    registry: z
+      .union([
+        z.string().url('registry must be a URL or a SchemaRegistry'),
+        withMethods<SchemaRegistry>('registry', ['getSchemaById']),
+      ])
+      .transform(toSchemaRegistry)
+      .optional(),
+    fromBeginning: z.boolean().default(false),
+    validate: z.boolean().default(false),
+    concurrency: z.number().int().min(1).max(10_000).default(1),
+    maxInFlight: z.number().int().min(1).default(1000),
+    partitionsConsumedConcurrently: z.number().int().min(1).default(1),
+    retry: z
+      .object({
+        attempts: z.number().int().min(1).max(100).default(3),
+        backoff: z
+          .object({
+            initialMs: z.number().min(0).default(DEFAULT_BACKOFF.initialMs),
+            multiplier: z.number().min(1).default(DEFAULT_BACKOFF.multiplier),
+            maxMs: z.number().min(0).default(DEFAULT_BACKOFF.maxMs),
+            jitter: z.enum(['full', 'equal', 'none']).default(DEFAULT_BACKOFF.jitter),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    retryTopics: z
+      .object({ delaysMs: z.array(z.number().int().min(0)).max(20, 'at most 20 retry topics') })
+      .strict()
+      .optional(),
+    deadLetter: z.boolean().default(true),
+    classify: z
+      .union([
+        fn<(error: unknown) => ErrorClassification>('classify'),
+        z.custom<ClassifyOptions>((v) => typeof v === 'object' && v !== null, 'classify options'),
+      ])
+      .optional(),
+    batch: z
+      .object({
+        maxRecords: z.number().int().min(1).default(500),
+        maxWaitMs: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .prefault({}),
+    drainTimeoutMs: z.number().int().min(0).default(30_000),
+    handleSignals: z.boolean().default(false),
+    sessionTimeoutMs: z.number().int().positive().default(30_000),
+    heartbeatIntervalMs: z.number().int().positive().default(3_000),
+    maxBytesPerPartition: z.number().int().positive().default(1_048_576),
+    onCommit: fn<(offsets: readonly CommittedOffset[]) => void>('onCommit').optional(),
+    logger: withMethods<Logger>('logger', ['debug', 'info', 'warn', 'error']).optional(),
+  })
+  .strict()
+  .refine((o) => (o.brokers === undefined) !== (o.kafka === undefined), {
+    message: 'pass exactly one of `brokers` (host:port list) or `kafka` (an engine)',
+  })
+  .refine((o) => new Set(o.topics.map((t) => t.name)).size === o.topics.length, {
+    message: 'each topic may appear once',
+    path: ['topics'],
+  })
+  .refine((o) => o.maxInFlight >= o.concurrency, {
+    message: 'maxInFlight must be at least concurrency',
+    path: ['maxInFlight'],
+  })
+
+export type ResolvedGroupConsumerOptions = z.output<typeof groupConsumerOptionsSchema>
+
+export function resolveGroupConsumerOptions(input: unknown): Readonly<ResolvedGroupConsumerOptions> {
+  return parseOptions(groupConsumerOptionsSchema, input, 'group consumer')
+}
