@@ -1,57 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RegistryClient } from '../src/index'
+import { run, type Served, serve } from './helpers/cli'
 import { uniq } from './helpers/http-suite'
-
-const bin = fileURLToPath(new URL('../../cli/bin/kafkit.js', import.meta.url))
-
-interface Served {
-  child: ChildProcess
-  url: string
-  stop(): Promise<number | null>
-}
-
-/** Starts `kafkit registry serve` and waits for its "listening on" line. */
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [bin, 'registry', 'serve', '--port', '0', '--quiet', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr?.on('data', (d) => {
-    stderr += d
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (d) => {
-      out += d
-      const m = /listening on (\S+)/.exec(out)
-      if (m?.[1]) resolve(m[1])
-    })
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)))
-  })
-  return {
-    child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode)
-        child.on('exit', (code) => resolve(code))
-        child.kill('SIGTERM')
-      }),
-  }
-}
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
-    })
-  })
-}
 
 const userV1 = {
   type: 'record',
