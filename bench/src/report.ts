@@ -110,6 +110,21 @@ function markdownTable(header: string[], rows: string[][]): string {
   ].join('\n')
 }
 
+const NOTES = [
+  'Compare ratios within one run, not absolute figures across machines or runs: the peers run one after the ' +
+    'other, in a different order each run, on the same broker, so they see the same machine. The load average ' +
+    'printed with the settings says how busy the machine was (a shared 2-core machine gives noisy figures).',
+  'Kafkit sends and fetches through kafkajs (its default engine), so its Kafka figures are those of kafkajs plus ' +
+    "Kafkit's own work: zod validation, Avro encoding, Java-compatible partitioning and the schema guard. Avro " +
+    'values are smaller than the same event as JSON, so Avro peers move fewer bytes.',
+  'End-to-end latency includes encode, the produce round trip with acks=all, the fetch and decode. Peers that ' +
+    "consume with kafkajs (raw kafkajs, kafkajs + csr, Kafkit) share kafkajs's fetch loop.",
+  'The serde tables need no Kafka: they compare the cost of turning the event into bytes and back. Kafkit ' +
+    'validates with zod before encoding by default (`validate: false` skips it); both Avro encoders are checked to ' +
+    'produce identical bytes before timing.',
+  'Peers that cannot be installed on this machine are listed with the reason and not measured.',
+]
+
 export interface MarkdownOptions {
   /** Path of the chart relative to the markdown file. */
   readonly chartPath: string
@@ -179,6 +194,10 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     out.push('')
     out.push(markdownTable(sectionHeader(section), sectionRows(section)))
   }
+  out.push('')
+  out.push('## Reading these numbers')
+  out.push('')
+  for (const note of NOTES) out.push(`- ${note}`)
   out.push('')
   return out.join('\n')
 }

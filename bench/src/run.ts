@@ -1,4 +1,5 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { SchemaRegistry as CsrRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
@@ -100,6 +101,7 @@ const SKIPPED: PeerStatus[] = [
 ]
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!
   const progress = new Progress()
   const startedAt = new Date()
   const suffix = Math.random().toString(36).slice(2, 8)
@@ -370,6 +372,11 @@ async function main(): Promise<void> {
     },
     { name: 'codegen schemas', value: config.codegenSchemas.toLocaleString('en-US') },
     { name: 'suites', value: only.join(', ') },
+    {
+      // Other work on the machine skews every figure; this says how busy it was.
+      name: 'load average (1 min) at start / end',
+      value: `${loadAtStart.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)}`,
+    },
   ]
   const finishedAt = new Date()
   const results: BenchResults = {
