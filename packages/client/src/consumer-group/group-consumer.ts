@@ -47,10 +47,16 @@ class BatchRun {
   scheduler: KeyOrderedScheduler<EngineRecord> | undefined
   reason: EndReason | undefined
   readonly ended: Promise<void>
+  /** Resolves when the batch handler returned. */
+  readonly finished: Promise<void>
   #end!: () => void
+  done!: () => void
   constructor(readonly batch: EngineBatch) {
     this.ended = new Promise((r) => {
       this.#end = r
+    })
+    this.finished = new Promise((r) => {
+      this.done = r
     })
   }
   end(reason: EndReason): void {
@@ -292,7 +298,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         run.end('drain-deadline')
       }
     }, timeoutMs)
-    await Promise.all(runs.map((r) => Promise.race([r.ended, r.scheduler?.idle() ?? Promise.resolve()])))
+    await Promise.all(runs.map((r) => r.finished))
     clearTimeout(deadline)
     // The engine commits resolved offsets after each batch returns, then leaves the group.
     await this.#consumer
@@ -411,6 +417,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       scheduler.close()
       unwatch()
       this.#active.delete(run)
+      run.done()
     }
   }
 
@@ -429,7 +436,11 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         const chunk = batch.records.slice(i, i + max)
         for (const r of chunk) run.started.add(r.offset)
         try {
-          await this.#processChunk(chunk, run, handler)
+          // A handler that ignores the abort signal must not hold the drain past its deadline.
+          await Promise.race([
+            this.#processChunk(chunk, run, handler),
+            run.ended.then(() => Promise.reject(ABANDONED)),
+          ])
         } catch (error) {
           if (error !== ABANDONED) {
             this.#fail(error)
@@ -445,9 +456,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     } finally {
       unwatch()
       this.#active.delete(run)
-      // Lets a drain waiting on this run go on.
-      run.scheduler = undefined
-      if (!run.reason) run.end('drain-deadline')
+      run.done()
     }
   }
 
