@@ -1,6 +1,9 @@
 import {
   attachKafka,
   currentClusterDataDir,
+  DEFAULT_KAFKA_VERSION,
+  defaultCacheDir,
+  ensureKafkaJars,
   forgetCurrentCluster,
   KafkaLocalError,
   type KafkaLocalProgress,
@@ -19,6 +22,9 @@ export function printKafkaProgress(e: KafkaLocalProgress): void {
       break
     case 'jar-downloaded':
       line(`  downloaded ${e.artifact} (${e.count})`)
+      break
+    case 'jars-cached':
+      line(`Kafka jars already cached in ${e.libsDir}`)
       break
     case 'jars-resolved':
       line(`${e.jars} jars cached in ${e.libsDir}`)
@@ -118,6 +124,18 @@ export function registerKafkaCommands(program: Command): void {
       )
       process.stdout.write(`bootstrap servers: ${cluster.brokers.join(',')}\n`)
       process.stderr.write('Stop it with `kafkit kafka down`.\n')
+    })
+
+  kafka
+    .command('jars')
+    .description('download the Kafka broker jars into the cache now (up does it on first use)')
+    .action(async () => {
+      const libs = await ensureKafkaJars({
+        version: DEFAULT_KAFKA_VERSION,
+        cacheDir: defaultCacheDir(),
+        onProgress: printKafkaProgress,
+      })
+      process.stdout.write(`Kafka ${DEFAULT_KAFKA_VERSION} jars: ${libs}\n`)
     })
 
   kafka
