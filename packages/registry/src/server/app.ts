@@ -151,9 +151,12 @@ export function createRegistryApp(input: RegistryServerOptions = {}): RegistryAp
       }
     }
     if (!service.isReady && path !== '/') {
+      const failure = service.log.failure
       throw new RegistryApiError(
         'KAFKIT_REGISTRY_LOG_UNAVAILABLE',
-        'The registry is still rebuilding its state from the log; retry shortly (see GET /ready)',
+        failure
+          ? `This instance stopped following its ${service.log.kind} log (${failure.message}); restart it`
+          : 'The registry is still rebuilding its state from the log; retry shortly (see GET /ready)',
       )
     }
   })
@@ -226,7 +229,10 @@ function registerRoutes(app: RegistryApp, service: RegistryService): void {
   app.get('/health', async () => ({ status: 'UP' }))
   app.get('/ready', async (_req, reply: FastifyReply) => {
     if (service.isReady) return { status: 'READY', store: service.log.kind, records: state.appliedCount }
-    return reply.status(503).send({ status: 'NOT_READY', store: service.log.kind })
+    const failure = service.log.failure?.message
+    return reply
+      .status(503)
+      .send({ status: 'NOT_READY', store: service.log.kind, ...(failure ? { failure } : {}) })
   })
   app.get('/contexts', async () => ['.'])
 

@@ -30,7 +30,7 @@ export class RegistryService {
   }
 
   get isReady(): boolean {
-    return this.#ready && !this.#closed
+    return this.#ready && !this.#closed && this.log.failure === undefined
   }
 
   async #start(): Promise<void> {

@@ -54,6 +54,11 @@ export class KafkaRegistryLog implements RegistryLog {
   #next = 0
   #waiters: Array<{ offset: number; resolve: () => void }> = []
   #closed = false
+  #failure: Error | undefined
+
+  get failure(): Error | undefined {
+    return this.#failure
+  }
 
   constructor(options: KafkaRegistryLogOptions) {
     this.#options = options
@@ -109,6 +114,16 @@ export class KafkaRegistryLog implements RegistryLog {
     this.#consumer = consumer
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
+    // kafkajs restarts the consumer after retriable errors; anything else leaves this instance blind.
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean }
+      if (restart) {
+        logger.warn({ topic, err: error }, 'registry log consumer crashed; kafkajs restarts it')
+        return
+      }
+      this.#failure = error
+      logger.error({ topic, err: error }, 'registry log consumer stopped; this instance cannot apply changes')
+    })
     const caughtUp = this.#waitFor(high)
     await consumer.run({
       autoCommit: false,

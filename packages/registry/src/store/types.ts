@@ -14,4 +14,6 @@ export interface RegistryLog {
   /** Resolves once every record appended anywhere before the call has been delivered here. */
   sync(): Promise<void>
   close(): Promise<void>
+  /** Set when the log can no longer deliver records (e.g. its consumer crashed for good). */
+  readonly failure?: Error | undefined
 }
