@@ -1,55 +1,67 @@
-import { findFreeBasePort, type KafkaLocalCluster, roundTrip, startKafka } from '@kafkit/kafka-local'
+import { KafkitError } from '@kafkit/common'
 import type { Command } from 'commander'
-import { printKafkaProgress } from './kafka'
 
-/**
- * Registers the `demo` command(s) on the program. Placeholder until the full demo lands: the smallest
- * real round trip (start Kafka, produce and consume a few records, stop).
- */
+interface DemoFlags {
+  brokers?: string
+  registry?: string
+  events: string
+}
+
+/** Registers `kafkit demo`: the guided tour behind `npm run demo`. */
 export function registerDemoCommands(program: Command): void {
   program
     .command('demo')
-    .description('run the Kafkit demo against a real Kafka (started here unless KAFKA_BROKERS is set)')
-    .option('--count <n>', 'records to send', (v) => Number.parseInt(v, 10), 5)
-    .action(async (opts: { count: number }) => {
-      const log = (s: string) => process.stdout.write(`${s}\n`)
-      const fromEnv = process.env.KAFKA_BROKERS?.split(',')
+    .description(
+      'Guided tour: local Kafka + registry (started when not configured), codegen, typed produce/consume, ' +
+        'an incompatible schema refused, a poison message dead-lettered, lag to zero',
+    )
+    .option(
+      '--brokers <list>',
+      'use this cluster (host:port,...) instead of starting one (default: $KAFKA_BROKERS)',
+    )
+    .option(
+      '--registry <url>',
+      'use this schema registry instead of starting one (default: $KAFKIT_REGISTRY_URL)',
+    )
+    .option('--events <n>', 'typed events to produce', '20')
+    .action(async (flags: DemoFlags) => {
+      const brokers = (flags.brokers ?? process.env.KAFKA_BROKERS ?? '')
+        .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-      let cluster: KafkaLocalCluster | undefined
-      const started = Date.now()
-      try {
-        let brokers: string[]
-        if (fromEnv?.length) {
-          brokers = fromEnv
-          log(`Using the Kafka cluster in KAFKA_BROKERS: ${brokers.join(',')}`)
-        } else {
-          log('Starting a local Kafka broker (Java + Maven; the jars are downloaded once)...')
-          cluster = await startKafka({
-            nodes: 1,
-            basePort: await findFreeBasePort(1),
-            onProgress: printKafkaProgress,
-          })
-          brokers = cluster.brokers
-          log(
-            `Kafka ${cluster.kafkaVersion} ready at ${brokers.join(',')} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
-          )
-        }
-        const result = await roundTrip(brokers, { count: opts.count, onProgress: (m) => log(`  ${m}`) })
-        for (const r of result.received) log(`  received ${r.key} = ${r.value} (partition ${r.partition})`)
-        const ok =
-          result.received.length === result.sent.length &&
-          result.sent.every(
-            (s, i) => result.received[i]?.key === s.key && result.received[i]?.value === s.value,
-          )
-        if (!ok) throw new Error('the records consumed differ from the records produced')
-        log(`Round trip OK: ${result.sent.length} records produced and consumed`)
-      } finally {
-        if (cluster) {
-          log('Stopping Kafka...')
-          await cluster.stop()
-        }
+      const bad = brokers.find((b) => !/^[^\s:]+:\d{1,5}$/.test(b))
+      if (bad) throw new KafkitError('KAFKIT_INVALID_OPTIONS', `broker '${bad}': expected host:port`)
+      const events = Number(flags.events)
+      if (!Number.isInteger(events) || events < 1 || events > 100_000) {
+        throw new KafkitError(
+          'KAFKIT_INVALID_OPTIONS',
+          `--events ${flags.events}: expected a whole number 1..100000`,
+        )
       }
-      log(`Demo done in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      const registryUrl = flags.registry ?? (process.env.KAFKIT_REGISTRY_URL || undefined)
+      if (registryUrl !== undefined && !URL.canParse(registryUrl)) {
+        throw new KafkitError(
+          'KAFKIT_INVALID_OPTIONS',
+          `registry '${registryUrl}': expected a URL such as http://localhost:8081`,
+        )
+      }
+      const print = (line: string) => process.stdout.write(`${line}\n`)
+      print('Kafkit demo: Apache Kafka typed end to end')
+      const started = Date.now()
+      const { runDemo } = await import('../demo/run-demo')
+      const s = await runDemo({ brokers, registryUrl, events, print })
+      print(`Summary (${((Date.now() - started) / 1000).toFixed(1)}s):`)
+      print(
+        `  Kafka            ${s.startedKafka ? 'started a 1-node cluster, now stopped' : `used ${s.brokers.join(',')}`}`,
+      )
+      print(
+        `  registry         ${s.startedRegistry ? 'served on an embedded file store, now stopped' : `used ${s.registryUrl}`}`,
+      )
+      print(`  codegen          ${s.generatedFiles} files of typed code from 1 Avro schema`)
+      print(`  typed events     ${s.produced} produced, ${s.consumed} consumed by group ${s.groupId}`)
+      print(`  schema change    refused by the publish guard (${s.refusedReasons.length} reason(s))`)
+      print(`  poison message   ${s.deadLettered} routed to ${s.deadLetterTopic}`)
+      print(`  lag              ${s.lagBefore} -> ${s.lagAfter}`)
+      print('Demo complete.')
     })
 }

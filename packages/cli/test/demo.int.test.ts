@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, inject, it } from 'vitest'
+import { runDemoCodegen } from '../src/demo/codegen'
+
+const bin = fileURLToPath(new URL('../bin/kafkit.js', import.meta.url))
+const committed = fileURLToPath(new URL('../src/demo/generated', import.meta.url))
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function kafkit(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env, timeout: 240_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+describe('kafkit demo (real binary)', () => {
+  const brokers = inject('kafkaBrokers')
+  // No registry configured: the demo serves its own, as on a fresh machine.
+  const { KAFKIT_REGISTRY_URL: _r, ...baseEnv } = process.env
+
+  it('runs every step against the broker in KAFKA_BROKERS and exits 0 with the summary', async () => {
+    const r = await kafkit(['demo', '--events', '12'], { ...baseEnv, KAFKA_BROKERS: brokers.join(',') })
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
+    expect(r.stdout).toContain(`using the cluster at ${brokers.join(',')}`)
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) expect(r.stdout).toContain(`[${n}/7]`)
+    // Each step's evidence, as the user sees it.
+    expect(r.stdout).toMatch(/produced 12 records \(value schema id \d+/)
+    expect(r.stdout).toContain('consumed 12/12')
+    expect(r.stdout).toContain('KAFKIT_CLIENT_SCHEMA_REFUSED')
+    expect(r.stdout).toContain('READER_FIELD_MISSING_DEFAULT_VALUE')
+    expect(r.stdout).toContain('(`kafkit registry check`): INCOMPATIBLE')
+    expect(r.stdout).toMatch(/dead-lettered demo-orders-[0-9a-f]{8}\[0\]@\d+: KAFKIT_CLIENT_DECODE_FAILED/)
+    // Summary block.
+    const summary = r.stdout.slice(r.stdout.indexOf('Summary'))
+    expect(summary).toContain(`Kafka            used ${brokers.join(',')}`)
+    expect(summary).toContain('registry         served on an embedded file store, now stopped')
+    expect(summary).toMatch(/typed events {5}14 produced, 14 consumed by group kafkit-demo-[0-9a-f]{8}/)
+    expect(summary).toContain('refused by the publish guard (2 reason(s))')
+    expect(summary).toMatch(/poison message {3}1 routed to demo-orders-[0-9a-f]{8}\.dlt/)
+    expect(summary).toContain('lag              12 -> 0')
+    expect(summary).toContain('Demo complete.')
+    expect(r.stderr).toBe('')
+  })
+
+  it('rejects bad flags with a clear message and exit 1, starting nothing', async () => {
+    const events = await kafkit(['demo', '--events', 'lots'], {
+      ...baseEnv,
+      KAFKA_BROKERS: brokers.join(','),
+    })
+    expect(events.code).toBe(1)
+    expect(events.stderr).toContain('KAFKIT_INVALID_OPTIONS: --events lots: expected a whole number')
+    const broker = await kafkit(['demo', '--brokers', 'localhost'], baseEnv)
+    expect(broker.code).toBe(1)
+    expect(broker.stderr).toContain("broker 'localhost': expected host:port")
+    const registry = await kafkit(['demo', '--registry', 'not a url'], {
+      ...baseEnv,
+      KAFKA_BROKERS: brokers.join(','),
+    })
+    expect(registry.code).toBe(1)
+    expect(registry.stderr).toContain('expected a URL')
+    expect(events.stdout + broker.stdout + registry.stdout).not.toContain('[1/7]')
+  })
+
+  it('the typed code the demo imports is exactly what its codegen step generates', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-demo-gen-'))
+    try {
+      const result = await runDemoCodegen(dir)
+      expect(result.files.map((f) => f.path).sort()).toEqual((await readdir(committed)).sort())
+      for (const file of result.files) {
+        // Stale? Copy the files from the scratch folder into src/demo/generated.
+        expect(await readFile(join(committed, file.path), 'utf8'), file.path).toBe(file.contents)
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
