@@ -22,7 +22,7 @@ export function checkReaderWriter(
 ): CompatibilityIssue[] {
   const r = 'root' in reader ? reader.root : reader
   const w = 'root' in writer ? writer.root : writer
-  const issues = new Checker(labels).check(r, w, [])
+  const issues = new Checker(labels).report(r, w)
   // A pair met again (recursion, shared named types) repeats its issues: report each once.
   const seen = new Set<string>()
   return issues.filter((i) => {
@@ -33,168 +33,149 @@ export function checkReaderWriter(
   })
 }
 
-const IN_PROGRESS: CompatibilityIssue[] = []
+const IN_PROGRESS: Found[] = []
+
+/** An issue before its texts are built (building schema texts for every probe would cost too much). */
+interface Found {
+  readonly type: SchemaIncompatibilityType
+  readonly path: string
+  readonly info: string
+  readonly reader: AvroNode
+  readonly writer: AvroNode
+}
 
 class Checker {
-  readonly #memo = new Map<AvroNode, Map<AvroNode, CompatibilityIssue[]>>()
+  // Two memos: a full check reports every issue; a probe (is this union branch usable?) stops at the first.
+  readonly #memo = [new Map<AvroNode, Map<AvroNode, Found[]>>(), new Map<AvroNode, Map<AvroNode, Found[]>>()]
   constructor(readonly labels: SideLabels) {}
 
-  check(reader: AvroNode, writer: AvroNode, path: string[]): CompatibilityIssue[] {
-    let row = this.#memo.get(reader)
+  report(reader: AvroNode, writer: AvroNode): CompatibilityIssue[] {
+    return this.check(reader, writer, [], false).map((f) => ({
+      type: f.type,
+      path: f.path,
+      message: describe(f.type, f.path, f.info, this.labels),
+      additionalInfo: f.info,
+      readerSchema: schemaText(f.reader),
+      writerSchema: schemaText(f.writer),
+    }))
+  }
+
+  check(reader: AvroNode, writer: AvroNode, path: string[], probe: boolean): Found[] {
+    if (reader === writer) return []
+    const memo = this.#memo[probe ? 1 : 0]!
+    let row = memo.get(reader)
     if (!row) {
       row = new Map()
-      this.#memo.set(reader, row)
+      memo.set(reader, row)
     }
     const hit = row.get(writer)
     // In progress: recursion, compatible unless proven otherwise elsewhere.
     if (hit !== undefined) return hit === IN_PROGRESS ? [] : hit
     row.set(writer, IN_PROGRESS)
-    const result = this.#calculate(reader, writer, path)
+    const result = this.#calculate(reader, writer, path, probe)
     row.set(writer, result)
     return result
   }
 
-  #calculate(reader: AvroNode, writer: AvroNode, path: string[]): CompatibilityIssue[] {
+  #calculate(reader: AvroNode, writer: AvroNode, path: string[], probe: boolean): Found[] {
     const rk = kindOf(reader)
     const wk = kindOf(writer)
+    const out: Found[] = []
+    const found = (type: SchemaIncompatibilityType, at: string[], info: string, r = reader, w = writer) =>
+      out.push({ type, path: `/${at.join('/')}`, info, reader: r, writer: w })
     if (rk === wk) {
       switch (reader.kind) {
         case 'primitive':
-          return []
+          return out
         case 'array':
-          return this.check(reader.items, (writer as typeof reader).items, [...path, 'items'])
+          return this.check(reader.items, (writer as typeof reader).items, [...path, 'items'], probe)
         case 'map':
-          return this.check(reader.values, (writer as typeof reader).values, [...path, 'values'])
+          return this.check(reader.values, (writer as typeof reader).values, [...path, 'values'], probe)
         case 'fixed': {
           const wf = writer as typeof reader
-          const out = this.#names(reader, wf, path)
-          if (reader.size !== wf.size) {
-            out.push(
-              this.#issue(
-                'FIXED_SIZE_MISMATCH',
-                [...path, 'size'],
-                `expected: ${wf.size}, found: ${reader.size}`,
-                reader,
-                writer,
-              ),
-            )
-          }
+          if (!sameName(reader, wf)) found('NAME_MISMATCH', [...path, 'name'], `expected: ${wf.name.full}`)
+          if (probe && out.length > 0) return out
+          if (reader.size !== wf.size)
+            found('FIXED_SIZE_MISMATCH', [...path, 'size'], `expected: ${wf.size}, found: ${reader.size}`)
           return out
         }
         case 'enum': {
           const we = writer as typeof reader
-          const out = this.#names(reader, we, path)
-          const missing = we.symbols.filter((s) => !reader.symbols.includes(s)).sort()
+          if (!sameName(reader, we)) found('NAME_MISMATCH', [...path, 'name'], `expected: ${we.name.full}`)
+          if (probe && out.length > 0) return out
+          const missing = we.symbols.filter((x) => !reader.symbols.includes(x)).sort()
           // A reader enum default absorbs unknown writer symbols (Avro 1.9+).
           if (missing.length > 0 && reader.default === undefined) {
-            out.push(
-              this.#issue(
-                'MISSING_ENUM_SYMBOLS',
-                [...path, 'symbols'],
-                `[${missing.join(', ')}]`,
-                reader,
-                writer,
-              ),
-            )
+            found('MISSING_ENUM_SYMBOLS', [...path, 'symbols'], `[${missing.join(', ')}]`)
           }
           return out
         }
         case 'record': {
-          const out = this.#names(reader, writer as AvroRecordNode, path)
-          out.push(...this.#fields(reader, writer as AvroRecordNode, path))
+          const wr = writer as AvroRecordNode
+          if (!sameName(reader, wr)) found('NAME_MISMATCH', [...path, 'name'], `expected: ${wr.name.full}`)
+          for (let k = 0; k < reader.fields.length && !(probe && out.length > 0); k++) {
+            const rf = reader.fields[k]!
+            const p = [...path, 'fields', String(k)]
+            const wf = writerField(wr, rf)
+            if (wf === undefined) {
+              if (rf.default === undefined) found('READER_FIELD_MISSING_DEFAULT_VALUE', p, rf.name)
+            } else out.push(...this.check(rf.type, wf.type, [...p, 'type'], probe))
+          }
           return out
         }
         case 'union': {
           // Every writer branch must be readable by the reader union.
-          const out: CompatibilityIssue[] = []
-          ;(writer as typeof reader).branches.forEach((branch, k) => {
+          const branches = (writer as typeof reader).branches
+          for (let k = 0; k < branches.length && !(probe && out.length > 0); k++) {
+            const branch = branches[k]!
             const p = [...path, String(k)]
-            if (this.check(reader, branch, p).length > 0) {
-              out.push(
-                this.#issue(
-                  'MISSING_UNION_BRANCH',
-                  p,
-                  `reader union lacking writer type: ${kindOf(branch).toUpperCase()}`,
-                  reader,
-                  branch,
-                ),
+            if (this.check(reader, branch, p, true).length > 0) {
+              found(
+                'MISSING_UNION_BRANCH',
+                p,
+                `reader union lacking writer type: ${kindOf(branch).toUpperCase()}`,
+                reader,
+                branch,
               )
             }
-          })
+          }
           return out
         }
       }
     }
     if (writer.kind === 'union') {
       // A non-union reader must read every branch the writer may have used.
-      const out: CompatibilityIssue[] = []
-      writer.branches.forEach((branch, k) => {
-        out.push(...this.check(reader, branch, [...path, String(k)]))
-      })
+      for (let k = 0; k < writer.branches.length && !(probe && out.length > 0); k++) {
+        out.push(...this.check(reader, writer.branches[k]!, [...path, String(k)], probe))
+      }
       return out
     }
     if (reader.kind === 'union') {
-      for (const branch of reader.branches) if (this.check(branch, writer, path).length === 0) return []
-      return [
-        this.#issue(
-          'MISSING_UNION_BRANCH',
-          path,
-          `reader union lacking writer type: ${wk.toUpperCase()}`,
-          reader,
-          writer,
-        ),
-      ]
-    }
-    if (PROMOTIONS[rk]?.includes(wk)) return []
-    return [
-      this.#issue(
-        'TYPE_MISMATCH',
-        path,
-        `reader type: ${rk.toUpperCase()} not compatible with writer type: ${wk.toUpperCase()}`,
-        reader,
-        writer,
-      ),
-    ]
-  }
-
-  #names(reader: AvroNamedNode, writer: AvroNamedNode, path: string[]): CompatibilityIssue[] {
-    // Like Avro Java: unqualified names compared, or a reader alias naming the writer's full name.
-    if (reader.name.name === writer.name.name || reader.aliases.includes(writer.name.full)) return []
-    return [this.#issue('NAME_MISMATCH', [...path, 'name'], `expected: ${writer.name.full}`, reader, writer)]
-  }
-
-  #fields(reader: AvroRecordNode, writer: AvroRecordNode, path: string[]): CompatibilityIssue[] {
-    const out: CompatibilityIssue[] = []
-    reader.fields.forEach((rf, k) => {
-      const p = [...path, 'fields', String(k)]
-      const wf = writerField(writer, rf)
-      if (wf === undefined) {
-        if (rf.default === undefined)
-          out.push(this.#issue('READER_FIELD_MISSING_DEFAULT_VALUE', p, rf.name, reader, writer))
-      } else {
-        out.push(...this.check(rf.type, wf.type, [...p, 'type']))
+      // Any compatible branch will do; trying the likeliest first (same name, same type, promotion) finds it
+      // fast, and probes stop at the first broken rule, so big unions of records stay cheap.
+      // A branch of the writer's own full name is the one Avro's resolver picks: only that one counts.
+      const exact = reader.branches.find(
+        (b) => 'name' in b && 'name' in writer && b.name.full === writer.name.full,
+      )
+      for (const branch of exact ? [exact] : byLikelihood(reader.branches, writer)) {
+        if (this.check(branch, writer, path, true).length === 0) return out
       }
-    })
+      found('MISSING_UNION_BRANCH', path, `reader union lacking writer type: ${wk.toUpperCase()}`)
+      return out
+    }
+    if (PROMOTIONS[rk]?.includes(wk)) return out
+    found(
+      'TYPE_MISMATCH',
+      path,
+      `reader type: ${rk.toUpperCase()} not compatible with writer type: ${wk.toUpperCase()}`,
+    )
     return out
   }
+}
 
-  #issue(
-    type: SchemaIncompatibilityType,
-    path: string[],
-    additionalInfo: string,
-    reader: AvroNode,
-    writer: AvroNode,
-  ): CompatibilityIssue {
-    const at = `/${path.join('/')}`
-    return {
-      type,
-      path: at,
-      message: describe(type, at, additionalInfo, this.labels),
-      additionalInfo,
-      readerSchema: schemaText(reader),
-      writerSchema: schemaText(writer),
-    }
-  }
+/** Like Avro Java: unqualified names compared, or a reader alias naming the writer's full name. */
+function sameName(reader: AvroNamedNode, writer: AvroNamedNode): boolean {
+  return reader.name.name === writer.name.name || reader.aliases.includes(writer.name.full)
 }
 
 function writerField(writer: AvroRecordNode, rf: AvroField): AvroField | undefined {
@@ -216,13 +197,30 @@ const PROMOTIONS: Readonly<Record<string, ReadonlyArray<string>>> = {
   string: ['bytes'],
 }
 
+function byLikelihood(branches: ReadonlyArray<AvroNode>, writer: AvroNode): AvroNode[] {
+  const wk = kindOf(writer)
+  const score = (b: AvroNode): number => {
+    const bk = kindOf(b)
+    if (bk === wk) {
+      if (b.kind !== 'record' && b.kind !== 'enum' && b.kind !== 'fixed') return 0
+      const w = writer as AvroNamedNode
+      if (b.name.full === w.name.full) return 0
+      return b.name.name === w.name.name || b.aliases.includes(w.name.full) ? 1 : 2
+    }
+    return PROMOTIONS[bk]?.includes(wk) ? 3 : 4
+  }
+  return branches
+    .map((b, k) => ({ b, k, s: score(b) }))
+    .sort((x, y) => x.s - y.s || x.k - y.k)
+    .map((x) => x.b)
+}
+
 function kindOf(n: AvroNode): string {
   return n.kind === 'primitive' ? n.type : n.kind
 }
 
 function schemaText(n: AvroNode): string {
-  const s = writeCanonical(n, false)
-  return s.length > SCHEMA_TEXT_LIMIT ? `${s.slice(0, SCHEMA_TEXT_LIMIT)}...` : s
+  return writeCanonical(n, false, SCHEMA_TEXT_LIMIT)
 }
 
 /** Confluent's descriptions (AvroSchema / Difference), reader side named first. */

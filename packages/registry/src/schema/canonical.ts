@@ -11,10 +11,15 @@ import type { AvroField, AvroNamedNode, AvroNode, AvroProps } from './types'
  * sorted, empty docs dropped, defaults re-typed, logical-type attributes first) and returns the canonical form of
  * that, which is what Confluent stores for `?normalize=true`.
  */
-export function writeCanonical(root: AvroNode, normalize: boolean): string {
+export function writeCanonical(root: AvroNode, normalize: boolean, limit = Number.POSITIVE_INFINITY): string {
   const known = new Set<string>()
   const out: string[] = []
-  const w = (s: string) => out.push(s)
+  let length = 0
+  const w = (s: string) => {
+    out.push(s)
+    length += s.length
+    if (length > limit) throw TOO_LONG
+  }
   const member = (first: boolean, key: string, value: string) =>
     w(`${first ? '' : ','}${jsonString(key)}:${value}`)
 
@@ -130,7 +135,8 @@ export function writeCanonical(root: AvroNode, normalize: boolean): string {
         return
       }
       default: {
-        if (known.has(n.name.full)) {
+        // Types from references are written by name, never inlined.
+        if (known.has(n.name.full) || n.external) {
           w(jsonString(qualified(n.name.full, n.name.name, n.name.space, enclosing)))
           return
         }
@@ -161,30 +167,17 @@ export function writeCanonical(root: AvroNode, normalize: boolean): string {
     }
   }
 
-  // Types from references are known up front, so they are written by name, never inlined.
-  collectExternal(root, known)
-  node(root, undefined)
+  try {
+    node(root, undefined)
+  } catch (e) {
+    if (e !== TOO_LONG) throw e
+    return `${out.join('').slice(0, limit)}...`
+  }
   return out.join('')
 }
 
+const TOO_LONG = Symbol('too long')
 const TYPE_WORDS = new Set(['record', 'enum', 'fixed', 'array', 'map', 'union'])
-
-function collectExternal(root: AvroNode, known: Set<string>): void {
-  const seen = new Set<AvroNode>()
-  const stack: AvroNode[] = [root]
-  while (stack.length > 0) {
-    const n = stack.pop()!
-    if (seen.has(n)) continue
-    seen.add(n)
-    if (n.kind === 'array') stack.push(n.items)
-    else if (n.kind === 'map') stack.push(n.values)
-    else if (n.kind === 'union') stack.push(...n.branches)
-    else if (n.kind !== 'primitive') {
-      if (n.external) known.add(n.name.full)
-      if (n.kind === 'record') for (const f of n.fields) stack.push(f.type)
-    }
-  }
-}
 
 const isInt = (v: JsonValue | undefined): v is JsonNumber => v instanceof JsonNumber && v.integral
 
