@@ -28,7 +28,7 @@ const fullName = (schema: { name?: string; namespace?: string }) =>
     ? (schema.name as string)
     : `${schema.namespace}.${schema.name}`
 
-describe('registry with the real-world Avro corpus', () => {
+describe('registry with the real-world Avro corpus', { timeout: 60_000 }, () => {
   let app: RegistryApp
   beforeAll(async () => {
     app = createRegistryApp({ bodyLimit: 8 * 1024 * 1024 })

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createRegistryApp } from '../src/index'
 import { bad, call, uniq, v1, v2 } from './helpers/http-suite'
 
-describe('file store', () => {
+describe('file store', { timeout: 30_000 }, () => {
   const dirs: string[] = []
   afterEach(async () => {
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })

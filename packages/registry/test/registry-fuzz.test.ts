@@ -4,7 +4,7 @@ import { createRegistryApp, type RegistryApp } from '../src/index'
 import { v1 } from './helpers/http-suite'
 
 /** Whatever arrives, the registry answers 2xx/4xx with a Confluent error body, never a 5xx. */
-describe('registry under arbitrary input', () => {
+describe('registry under arbitrary input', { timeout: 60_000 }, () => {
   let app: RegistryApp
   beforeAll(async () => {
     app = createRegistryApp()
