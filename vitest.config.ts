@@ -23,6 +23,8 @@ export default defineConfig({
             'bench/test/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          // Projects with different maxWorkers need distinct groups: unit first, then integration.
+          sequence: { groupOrder: 0 },
           typecheck: {
             enabled: true,
             include: ['packages/*/test/**/*.test-d.ts'],
@@ -44,6 +46,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // 2 cores and a shared broker: keep integration files from starving each other.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
