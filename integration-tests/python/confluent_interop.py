@@ -4,6 +4,8 @@ client (confluent-kafka AvroSerializer / AvroDeserializer) against Kafkit's regi
   produce --brokers B --registry URL --topic T --schema JSON --key K --value JSON [--base64-fields F,G]
       writes one record with AvroSerializer (TopicNameStrategy, auto-register) and librdkafka's
       Java-compatible murmur2 partitioner; prints {"partition", "offset"}.
+  encode --brokers B --registry URL --topic T --schema JSON --value JSON [--base64-fields F,G]
+      prints {"hex"}: exactly the bytes AvroSerializer produces (Confluent wire format).
   consume --brokers B --registry URL --topic T --group G [--timeout S]
       reads one record with AvroDeserializer (writer schema from the registry); prints
       {"key", "value", "partition", "offset"}.
@@ -26,15 +28,24 @@ def as_json(value):
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def produce(args):
+def serialize(args):
     registry = SchemaRegistryClient({"url": args.registry})
     serializer = AvroSerializer(registry, args.schema, conf={"auto.register.schemas": True})
-    producer = Producer({"bootstrap.servers": args.brokers, "partitioner": "murmur2_random", "acks": "all"})
     value = json.loads(args.value)
     # JSON has no bytes: the named top-level fields arrive as base64 text.
     for field in filter(None, args.base64_fields.split(",")):
         value[field] = base64.b64decode(value[field])
-    payload = serializer(value, SerializationContext(args.topic, MessageField.VALUE))
+    return serializer(value, SerializationContext(args.topic, MessageField.VALUE))
+
+
+def encode(args):
+    print(json.dumps({"hex": serialize(args).hex()}))
+    return 0
+
+
+def produce(args):
+    producer = Producer({"bootstrap.servers": args.brokers, "partitioner": "murmur2_random", "acks": "all"})
+    payload = serialize(args)
     result = {}
 
     def delivered(err, msg):
@@ -84,19 +95,21 @@ def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("produce")
+    e = sub.add_parser("encode")
     c = sub.add_parser("consume")
-    for s in (p, c):
+    for s in (p, e, c):
         s.add_argument("--brokers", required=True)
         s.add_argument("--registry", required=True)
         s.add_argument("--topic", required=True)
-    p.add_argument("--schema", required=True)
+    for s in (p, e):
+        s.add_argument("--schema", required=True)
+        s.add_argument("--value", required=True)
+        s.add_argument("--base64-fields", default="")
     p.add_argument("--key", required=True)
-    p.add_argument("--value", required=True)
-    p.add_argument("--base64-fields", default="")
     c.add_argument("--group", required=True)
     c.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args()
-    return produce(args) if args.command == "produce" else consume(args)
+    return {"produce": produce, "encode": encode, "consume": consume}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { createConsumer, createProducer, partitionForKey } from '@kafkit/client'
+import { createConsumer, createProducer, encodeAvro, partitionForKey } from '@kafkit/client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { z } from 'zod'
 import { avroSerde, stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
@@ -200,5 +200,42 @@ describe("interop with Confluent's Python client (AvroSerializer / AvroDeseriali
       partition: 0,
       offset: 0,
     })
+  })
+
+  it("our bytes are identical to AvroSerializer's for the same value and schema", async (ctx) => {
+    if (!('python' in python)) ctx.skip(python.reason)
+    const same = topic(`interop-bytes-${s}`, stringKey, reading)
+    const value = {
+      sensor: 'é-ü 日本',
+      celsius: 1e-7,
+      seq: -(2 ** 50),
+      raw: Buffer.from([0, 128, 255]),
+      label: null,
+      kind: 'INDOOR' as const,
+    }
+    const theirs = await py([
+      'encode',
+      '--brokers',
+      brokers.join(','),
+      '--registry',
+      registry.url,
+      '--topic',
+      same.name,
+      '--schema',
+      JSON.stringify(schema),
+      '--value',
+      JSON.stringify({ ...value, raw: value.raw.toString('base64') }),
+      '--base64-fields',
+      'raw',
+    ])
+    const producer = createProducer({ brokers, registry: registry.client })
+    try {
+      // Our guard finds the schema Python registered: same subject, same id.
+      const { value: writer } = await producer.checkSchemas(same)
+      const ours = encodeAvro(reading.type, writer!.schemaId, value)
+      expect(ours.toString('hex')).toBe(theirs.hex)
+    } finally {
+      await producer.disconnect()
+    }
   })
 })
