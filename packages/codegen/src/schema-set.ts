@@ -439,13 +439,24 @@ export async function loadSchemaSet(
     edges.set(name, [...refs].sort())
   }
 
-  // Compile each group of mutually recursive types once, dependencies first, into one shared registry.
-  const options = avroTypeOptions({ longMode })
-  const registry = options.registry as Record<string, avro.Type>
+  // Compile each group of mutually recursive types once, dependencies first. Each parse gets a small
+  // registry holding only the types it refers to: avsc copies the whole registry for every logical
+  // type it meets, so one shared registry would make this quadratic.
   const types = new Map<string, avro.Type>()
+  const registryFor = (refs: Iterable<string>): Record<string, avro.Type> => {
+    const registry: Record<string, avro.Type> = {}
+    for (const ref of refs) {
+      const t = types.get(ref)
+      if (t) registry[ref] = t
+    }
+    return registry
+  }
   for (const component of orderComponents(names, edges)) {
     const first = walker.definitions.get(component[0]!)!
-    const schema = avroSchemaOf(first.fullName, table, new Set(types.keys()))
+    const schema = avroSchemaOf(first.fullName, table, types)
+    const options = avroTypeOptions({ longMode })
+    const registry = registryFor(component.flatMap((name) => edges.get(name) ?? []))
+    options.registry = registry
     try {
       avro.Type.forSchema(schema as avro.Schema, options)
     } catch (error) {
@@ -458,10 +469,12 @@ export async function loadSchemaSet(
     }
   }
   for (const { root, flattened } of walker.unnamedRoots) {
+    const refs = new Set<string>()
+    collectRefs(flattened, refs)
     try {
       avro.Type.forSchema(flattened as avro.Schema, {
         ...avroTypeOptions({ longMode }),
-        registry: { ...registry },
+        registry: registryFor(refs),
       })
     } catch (error) {
       throw avscFailure(error, { file: root.file, place: root.place }, 'invalid schema')
@@ -489,7 +502,7 @@ function locateFailure(
       for (const [k, t] of types) registry[k] = t
       let fieldType: avro.Type
       try {
-        const schema = avroSchemaOf(use.owner, table, new Set(types.keys()))
+        const schema = avroSchemaOf(use.owner, table, types)
         const parsed = avro.Type.forSchema(
           { ...(schema as object), fields: [{ ...field, default: undefined }] } as avro.Schema,
           { ...avroTypeOptions({ longMode }), registry },

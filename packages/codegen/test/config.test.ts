@@ -28,7 +28,7 @@ const topics = {
   'user-events': { key: 'null', value: 'com.kafkit.users.User', subjectNameStrategy: 'topic-record' },
 }
 
-describe('loadKafkitConfig', () => {
+describe('loadKafkitConfig', { timeout: 60_000 }, () => {
   it('loads a JSON config from its folder: schemas, subjects per strategy, partition key', async () => {
     const dir = project('kafkit.config.json', JSON.stringify({ schemas: 'schemas', out: 'gen', topics }))
     const config = await loadKafkitConfig(dir)

@@ -9,7 +9,7 @@ import { corpus, fixtures } from './helpers'
 const singleFiles = readdirSync(corpus).filter((f) => f.endsWith('.avsc'))
 const sets = readdirSync(join(corpus, 'multi-file'))
 
-describe('generate() over the reference corpus', () => {
+describe('generate() over the reference corpus', { timeout: 60_000 }, () => {
   it.each(singleFiles)('%s generates, every file headed "do not edit"', async (file) => {
     const result = await generate({ schemas: join(corpus, file) })
     expect(result.types.length).toBeGreaterThan(0)
@@ -69,7 +69,7 @@ describe('generate() over the reference corpus', () => {
   })
 })
 
-describe('generated output', () => {
+describe('generated output', { timeout: 60_000 }, () => {
   it('is byte-identical across runs', async () => {
     const options = {
       schemas: join(fixtures, 'all-constructs'),
@@ -139,7 +139,7 @@ describe('generated output', () => {
   })
 })
 
-describe('bad input: typed CodegenError with file, place and what is wrong', () => {
+describe('bad input: typed CodegenError with file, place and what is wrong', { timeout: 60_000 }, () => {
   const bad = (name: string) => join(fixtures, 'bad', name)
   const failure = async (schemas: string): Promise<CodegenError> => {
     const error = await generate({ schemas }).catch((e: unknown) => e)

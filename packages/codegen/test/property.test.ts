@@ -80,7 +80,7 @@ function serdesOf(modules: Record<string, unknown>): [string, AnySerde][] {
   return out
 }
 
-describe('zod schemas agree with avsc on random and mutated values', () => {
+describe('zod schemas agree with avsc on random and mutated values', { timeout: 60_000 }, () => {
   const project = tempProject()
   const loaded: { name: string; serdes: [string, AnySerde][] }[] = []
   beforeAll(async () => {

@@ -58,7 +58,7 @@ const nullUnion: crm.CustomerInput = { id: 'c', status: 'PLACED', lastOrder: 5 }
 export { missingRequired, wrongSymbol, wrongBranch, unwrappedBranch, wrongFieldType, wrongPayload, customerAsOrder, wrongKey, nullUnion }
 `
 
-describe('generated code type-checks under the strict tsconfig', () => {
+describe('generated code type-checks under the strict tsconfig', { timeout: 60_000 }, () => {
   const project = tempProject()
   const corpusDirs = [
     'apache-avro--SchemaBuilder.avsc',

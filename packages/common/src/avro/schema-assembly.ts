@@ -19,11 +19,11 @@ function namespaceOf(fullName: string): string {
 export function avroSchemaOf(
   fullName: string,
   definitions: AvroDefinitions,
-  defined: ReadonlySet<string> = new Set(),
+  defined: { has(name: string): boolean } = new Set(),
 ): unknown {
-  const seen = new Set(defined)
+  const seen = new Set<string>()
   const inlineRef = (name: string, contextNs: string): unknown => {
-    if (PRIMITIVES.has(name) || seen.has(name) || !(name in definitions)) return name
+    if (PRIMITIVES.has(name) || seen.has(name) || defined.has(name) || !(name in definitions)) return name
     return inlineDef(name, contextNs)
   }
   const inlineDef = (name: string, contextNs: string): unknown => {
