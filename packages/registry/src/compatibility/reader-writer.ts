@@ -62,6 +62,11 @@ class Checker {
 
   check(reader: AvroNode, writer: AvroNode, path: string[], probe: boolean): Found[] {
     if (reader === writer) return []
+    if (probe) {
+      // A pair the full check is already on (recursion) or has done answers the probe, as in Avro's single memo.
+      const full = this.#memo[0]!.get(reader)?.get(writer)
+      if (full !== undefined) return full === IN_PROGRESS ? [] : full
+    }
     const memo = this.#memo[probe ? 1 : 0]!
     let row = memo.get(reader)
     if (!row) {
