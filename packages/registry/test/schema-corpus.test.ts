@@ -1,0 +1,167 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import avsc from 'avsc'
+import { describe, expect, it } from 'vitest'
+import { COMPATIBILITY_LEVELS, checkCompatibility } from '../src/compatibility'
+import { type AvroSchemaReference, type ParsedAvroSchema, parseAvroSchema } from '../src/schema'
+
+// The shared corpus lives beside the checkout (CI has it at the same place); it is never copied into the repo.
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+const CORPUS = resolve(repoRoot, '..', 'shared', 'reference', 'avro-schemas')
+const read = (rel: string) => readFileSync(join(CORPUS, rel), 'utf8')
+
+const singleFiles = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.avsc'))
+  .sort()
+
+// Multi-file sets in the dependency order the corpus README lists.
+const SETS: Record<string, string[]> = {
+  'avro-maven-plugin-imports': ['PrivacyImport.avsc', 'PrivacyDirectImport.avsc', 'User.avsc'],
+  'fastavro-nested-namespaces': [
+    'com/namespace/D.avsc',
+    'com/namespace/E.avsc',
+    'com/B.avsc',
+    'com/C.avsc',
+    'A.avsc',
+  ],
+  'avro-multiple-schemas': ['DocumentInfo.avsc', 'ApplicationEvent.avsc'],
+  'interop-split': ['Kind.avsc', 'MD5.avsc', 'Foo.avsc', 'Node.avsc', 'Interop.avsc'],
+}
+
+/** Adds whitespace between JSON tokens without touching them (JSON.stringify would rewrite 1.0 as 1). */
+function spaced(text: string): string {
+  let out = ''
+  let inString = false
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k]!
+    out += c
+    if (inString) {
+      if (c === '\\') out += text[++k] ?? ''
+      else if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else if (c === ',' || c === ':' || c === '{' || c === '[') out += '\n \t '
+  }
+  return `\r\n  ${out}  \n`
+}
+
+/** Parses a set file by file, each one with all earlier files as Confluent schema references. */
+function parseSet(set: string): ParsedAvroSchema[] {
+  const refs: AvroSchemaReference[] = []
+  const parsed: ParsedAvroSchema[] = []
+  for (const file of SETS[set]!) {
+    const text = read(join('multi-file', set, file))
+    const p = parseAvroSchema(text, { references: [...refs] })
+    parsed.push(p)
+    refs.push({ name: p.namedTypes[0]!, subject: `${set}-${file}`, version: 1, schema: text })
+  }
+  return parsed
+}
+
+describe('real-world corpus: every valid single-file schema', () => {
+  it('has the files the README lists', () => {
+    expect(singleFiles.length).toBeGreaterThanOrEqual(37)
+  })
+
+  for (const file of singleFiles) {
+    describe(file, () => {
+      const text = read(file)
+      const parsed = parseAvroSchema(text)
+
+      it('parses, keeps the JSON, and names its named types', () => {
+        expect(parsed.type).toBe('AVRO')
+        expect(parsed.json).toEqual(JSON.parse(text))
+        expect(new Set(parsed.namedTypes).size).toBe(parsed.namedTypes.length)
+        for (const name of parsed.namedTypes) expect(name).toMatch(/^[A-Za-z_][A-Za-z0-9_.]*$/)
+      })
+
+      it('canonical and normalized forms are stable fixed points and compile with avsc', () => {
+        expect(() => JSON.parse(parsed.canonical)).not.toThrow()
+        expect(parseAvroSchema(parsed.canonical).canonical).toBe(parsed.canonical)
+        expect(parseAvroSchema(parsed.normalized).normalized).toBe(parsed.normalized)
+        expect(parseAvroSchema(parsed.normalized).canonical).toBe(parsed.normalized)
+        expect(avsc.Type.forSchema(JSON.parse(parsed.canonical)).typeName).toBe(
+          avsc.Type.forSchema(JSON.parse(text)).typeName,
+        )
+      })
+
+      it('whitespace does not make a new schema', () => {
+        const pretty = parseAvroSchema(spaced(text))
+        expect(pretty.canonical).toBe(parsed.canonical)
+        expect(pretty.fingerprint).toBe(parsed.fingerprint)
+      })
+
+      it('is compatible with its canonical and normalized forms at every level', () => {
+        const forms = [parseAvroSchema(parsed.canonical), parseAvroSchema(parsed.normalized)]
+        for (const level of COMPATIBILITY_LEVELS) {
+          expect(checkCompatibility(parsed, forms, level).issues, level).toEqual([])
+        }
+      })
+    })
+  }
+
+  it('counts named types of the big ones', () => {
+    expect(parseAvroSchema(read('schema-registry--AvroMessage.avsc')).namedTypes).toHaveLength(56)
+    expect(parseAvroSchema(read('apache-avro--cpp-large_schema.avsc')).namedTypes).toHaveLength(441)
+  })
+
+  it('keeps custom properties on primitives and fields, in place (Debezium, datagen)', () => {
+    const deb = parseAvroSchema(read('debezium-mysql-customers-Envelope.avsc'))
+    expect(deb.canonical).toContain('"connect.name"')
+    const click = parseAvroSchema(read('datagen--clickstream_schema.avsc'))
+    expect(click.canonical).toContain('"arg.properties"')
+  })
+
+  it('a logical type unknown to Avro (fixed-size-string) degrades to its base type but is kept', () => {
+    const p = parseAvroSchema(read('apache-avro--custom_conversion.avsc'))
+    expect(p.canonical).toContain(
+      '{"type":"bytes","logicalType":"fixed-size-string","minLength":1,"maxLength":50}',
+    )
+    // Normalized: an unknown logical type is just a property, so it is sorted with the others.
+    expect(p.normalized).toContain(
+      '{"type":"bytes","logicalType":"fixed-size-string","maxLength":50,"minLength":1}',
+    )
+  })
+})
+
+describe('real-world corpus: multi-file sets as schema references', () => {
+  for (const set of Object.keys(SETS)) {
+    it(`${set}: every file parses with the earlier ones as references`, () => {
+      const parsed = parseSet(set)
+      const last = parsed.at(-1)!
+      // Referenced types are written by name in the canonical form, never inlined.
+      for (const p of parsed.slice(0, -1)) {
+        expect(last.namedTypes).not.toContain(p.namedTypes[0])
+      }
+      for (const p of parsed)
+        expect(parseAvroSchema(p.canonical, { references: p.references }).canonical).toBe(p.canonical)
+    })
+  }
+
+  it('a set file without its references fails with the missing type named', () => {
+    const text = read('multi-file/interop-split/Interop.avsc')
+    expect(() => parseAvroSchema(text)).toThrowError(/unknown type "org\.apache\.avro\.(Kind|MD5|Foo|Node)"/)
+  })
+
+  it('interop split into references reads and writes like the single-file interop (FULL_TRANSITIVE)', () => {
+    const split = parseSet('interop-split').at(-1)!
+    const single = parseAvroSchema(read('apache-avro--interop.avsc'))
+    expect(split.canonical).not.toBe(single.canonical)
+    expect(checkCompatibility(split, [single], 'FULL_TRANSITIVE').issues).toEqual([])
+    expect(checkCompatibility(single, [split], 'FULL_TRANSITIVE').issues).toEqual([])
+  })
+
+  it('the same text with references of other versions gets another fingerprint', () => {
+    const [kind] = parseSet('interop-split')
+    const text = read('multi-file/interop-split/Foo.avsc')
+    const a = parseAvroSchema(text, {
+      references: [{ name: 'x', subject: 's', version: 1, schema: '"int"' }],
+    })
+    const b = parseAvroSchema(text, {
+      references: [{ name: 'x', subject: 's', version: 2, schema: '"int"' }],
+    })
+    expect(kind?.fingerprint).toMatch(/^[0-9a-f]{64}$/)
+    expect(a.canonical).toBe(b.canonical)
+    expect(a.fingerprint).not.toBe(b.fingerprint)
+  })
+})
