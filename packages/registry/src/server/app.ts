@@ -270,10 +270,14 @@ function registerRoutes(app: RegistryApp, service: RegistryService): void {
 
   // ------------------------------------------------------------------ subjects
   app.get('/subjects', async (req: Req) =>
-    state.listSubjects({ deleted: flag(req.query.deleted), prefix: req.query.subjectPrefix ?? '' }),
+    state.listSubjects({
+      deleted: flag(req.query.deleted),
+      deletedOnly: flag(req.query.deletedOnly),
+      prefix: req.query.subjectPrefix ?? '',
+    }),
   )
   app.get('/subjects/:subject/versions', async (req: Req) =>
-    state.listVersions(req.params.subject ?? '', flag(req.query.deleted)),
+    state.listVersions(req.params.subject ?? '', flag(req.query.deleted), flag(req.query.deletedOnly)),
   )
   app.get('/subjects/:subject/versions/:version', async (req: Req) =>
     state.getVersion(

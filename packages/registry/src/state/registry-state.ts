@@ -536,19 +536,22 @@ export class RegistryState {
     throw this.#noSubjectMode(subject)
   }
 
-  listSubjects(options: { deleted?: boolean; prefix?: string } = {}): string[] {
+  /** Subjects with a live version; `deleted` adds soft-deleted ones, `deletedOnly` lists only those. */
+  listSubjects(options: { deleted?: boolean; deletedOnly?: boolean; prefix?: string } = {}): string[] {
     const out: string[] = []
     for (const [subject, versions] of this.#subjects) {
       if (options.prefix && !subject.startsWith(options.prefix)) continue
-      if (options.deleted || versions.some((v) => !v.deleted)) out.push(subject)
+      const live = versions.some((v) => !v.deleted)
+      if (options.deletedOnly ? !live : options.deleted || live) out.push(subject)
     }
     return out.sort()
   }
 
-  listVersions(subject: string, deleted = false): number[] {
-    const versions = this.#subjects.get(subject)
-    const visible = (versions ?? []).filter((v) => deleted || !v.deleted)
-    if (visible.length === 0) throw subjectNotFound(subject)
+  /** Live versions; `deleted` adds soft-deleted ones, `deletedOnly` lists only those. */
+  listVersions(subject: string, deleted = false, deletedOnly = false): number[] {
+    const versions = this.#subjects.get(subject) ?? []
+    const visible = versions.filter((v) => (deletedOnly ? v.deleted : deleted || !v.deleted))
+    if (visible.length === 0 && (deletedOnly ? versions.length === 0 : true)) throw subjectNotFound(subject)
     return visible.map((v) => v.version)
   }
 

@@ -262,6 +262,7 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect((await call(app, 'GET', `/subjects/${s}/versions/2?deleted=true`)).body.version).toBe(2)
       expect((await call(app, 'GET', `/subjects/${s}/versions`)).body).toEqual([1])
       expect((await call(app, 'GET', `/subjects/${s}/versions?deleted=true`)).body).toEqual([1, 2])
+      expect((await call(app, 'GET', `/subjects/${s}/versions?deletedOnly=true`)).body).toEqual([2])
       // a new schema gets version 3: soft-deleted versions are not reused
       const v3 = record('User', [{ name: 'id', type: 'string' }])
       await register(s, v3)
@@ -279,6 +280,7 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect((await call(app, 'DELETE', `/subjects/${s}`)).body.error_code).toBe(40404)
       expect((await call(app, 'GET', '/subjects')).body).not.toContain(s)
       expect((await call(app, 'GET', '/subjects?deleted=true')).body).toContain(s)
+      expect((await call(app, 'GET', `/subjects?deletedOnly=true&subjectPrefix=${s}`)).body).toEqual([s])
       expect((await call(app, 'GET', `/subjects/${s}/versions`)).body.error_code).toBe(40401)
       // soft-deleted schemas stay readable by id (consumers need them)
       expect((await call(app, 'GET', `/schemas/ids/${id1}`)).status).toBe(200)
