@@ -1,0 +1,74 @@
+import { fileURLToPath } from 'node:url'
+import { startRegistry } from '@kafkit/registry'
+import { generatedDrift, runId } from 'kafkit-example-support'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { main } from '../src/main'
+
+const exampleDir = fileURLToPath(new URL('..', import.meta.url))
+
+describe('examples/order-service', () => {
+  let registry: Awaited<ReturnType<typeof startRegistry>>
+  beforeAll(async () => {
+    registry = await startRegistry({ port: 0 })
+  })
+  afterAll(async () => {
+    await registry?.close()
+  })
+
+  it('committed generated code matches the schemas (kafkit codegen --check)', async () => {
+    expect(await generatedDrift(exampleDir)).toEqual([])
+  })
+
+  it('ships deliverable orders through the shipping group, retries the carrier, dead-letters the rest', async () => {
+    const id = runId()
+    const lines: string[] = []
+    const result = await main({
+      brokers: inject('kafkaBrokers'),
+      registryUrl: registry.url,
+      runId: id,
+      log: (line) => lines.push(line),
+    })
+    expect(result.status).toEqual({
+      'o-1': 'SHIPPED',
+      'o-2': 'SHIPPED',
+      'o-3': 'SHIPPED',
+      'o-4': 'SHIPPED',
+      'o-5': 'PLACED',
+    })
+    expect(result.shipments.map((s) => [s.orderId, s.carrier])).toEqual([
+      ['o-1', 'POSTNL'],
+      ['o-2', 'DHL'],
+      ['o-3', 'UPS'],
+      ['o-4', 'DHL'],
+    ])
+    for (const s of result.shipments) expect(['shipping-a', 'shipping-b']).toContain(s.handledBy)
+    // The carrier API was down for its first two calls: those orders were retried, not dropped.
+    expect(result.shipments.reduce((n, s) => n + s.attempts, 0)).toBeGreaterThanOrEqual(6)
+    expect(result.shipments.some((s) => s.attempts > 1)).toBe(true)
+    expect(lines.some((l) => /attempt 1 failed \(carrier API timed out/.test(l))).toBe(true)
+
+    expect(result.deadLetters).toHaveLength(2)
+    const [refused, undecodable] = result.deadLetters // sorted by key
+    // The legacy CSV line: not Confluent Avro, kept byte for byte.
+    expect(undecodable).toMatchObject({
+      key: 'c-legacy',
+      topic: `orders-${id}`,
+      partition: 0,
+      group: `shipping-${id}`,
+      errorCode: 'KAFKIT_CLIENT_DECODE_FAILED',
+      attempts: 0,
+      originalValue: 'order;o-6;NL',
+      decodedValue: null,
+    })
+    // The order to Antarctica: a permanent refusal, dead-lettered on the first attempt.
+    expect(refused).toMatchObject({
+      key: 'c-edsger',
+      topic: `orders-${id}`,
+      errorCode: 'CARRIER_REFUSED',
+      reason: "no carrier serves country 'AQ'",
+      attempts: 1,
+      originalValue: null,
+    })
+    expect(JSON.parse(refused!.decodedValue!)).toMatchObject({ orderId: 'o-5', total: '7.25' })
+  })
+})
