@@ -75,7 +75,17 @@ export class PublishGuard {
     if (compat !== undefined && !compat.isCompatible) {
       throw await this.#refuse(subject, 'incompatible', compat.messages ?? [], text)
     }
-    const { id } = await this.#call(subject, () => this.#registry.register(subject, schema), false)
+    let id: number
+    try {
+      ;({ id } = await this.#registry.register(subject, schema))
+    } catch (error) {
+      // 409: another version became latest since the compatibility test and this one does not fit it.
+      const status =
+        (error as { httpStatus?: unknown; status?: unknown }).httpStatus ??
+        (error as { status?: unknown }).status
+      if (status === 409) throw await this.#refuse(subject, 'incompatible', [(error as Error).message], text)
+      ;({ id } = await this.#call(subject, () => Promise.reject(error), false))
+    }
     // register() does not return the version; a lookup gets it for the record metadata.
     return { subject, schemaId: id, version: undefined, convert: undefined }
   }
