@@ -105,6 +105,16 @@ describe('RegistryState (pure state machine)', () => {
             expect(new Set(numbers).size).toBe(numbers.length)
             for (const v of versions) expect(textById.has(v.id)).toBe(true)
           }
+          // An id is readable exactly while some version (soft-deleted included) holds it.
+          for (const { id } of snap.schemas) {
+            let readable = true
+            try {
+              state.getSchemaById(id)
+            } catch {
+              readable = false
+            }
+            expect(readable).toBe(state.versionsOfId(id, true).length > 0)
+          }
         }
       }),
       { numRuns: 150 },

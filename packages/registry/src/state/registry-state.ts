@@ -99,6 +99,14 @@ export class RegistryState {
   #globalMode: RegistryMode = DEFAULT_MODE
   #maxId = 0
   #applied = 0
+  /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
+  #idUses = new Map<number, number>()
+
+  #use(id: number, delta: number): void {
+    const n = (this.#idUses.get(id) ?? 0) + delta
+    if (n > 0) this.#idUses.set(id, n)
+    else this.#idUses.delete(id)
+  }
 
   /** Highest schema id handed out so far. */
   get maxId(): number {
@@ -282,6 +290,7 @@ export class RegistryState {
       if (!this.#idByKey.has(key)) this.#idByKey.set(key, id)
     }
     this.#maxId = Math.max(this.#maxId, id)
+    this.#use(id, 1)
     const list = [...versions, { version, id, deleted: false }].sort((a, b) => a.version - b.version)
     this.#subjects.set(subject, list)
     return { id }
@@ -308,6 +317,7 @@ export class RegistryState {
         )
       }
       this.#assertNotReferenced(subject, entry.version, true)
+      this.#use(entry.id, -1)
       const rest = versions.filter((v) => v !== entry)
       if (rest.length === 0) this.#subjects.delete(subject)
       else this.#subjects.set(subject, rest)
@@ -339,6 +349,7 @@ export class RegistryState {
         )
       }
       for (const v of versions) this.#assertNotReferenced(subject, v.version, true)
+      for (const v of versions) this.#use(v.id, -1)
       this.#subjects.delete(subject)
       // Only a hard delete drops the subject's own config and mode (as Confluent does).
       this.#config.delete(subject)
@@ -591,7 +602,7 @@ export class RegistryState {
   /** A schema by global id. Soft-deleted versions keep their schema readable, as consumers need it. */
   getSchemaById(id: number): SchemaView {
     const s = this.#schemas.get(id)
-    if (s === undefined || this.versionsOfId(id, true).length === 0) throw schemaNotFound(id)
+    if (s === undefined || !this.#idUses.has(id)) throw schemaNotFound(id)
     return this.#schemaFields(s)
   }
 
