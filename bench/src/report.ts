@@ -214,60 +214,98 @@ function chartedSections(results: BenchResults): Section[] {
   })
 }
 
+/** Ratios beyond 2^±CHART_OCTAVES are drawn clipped (with a marker); the label keeps the true value. */
+const CHART_OCTAVES = 3
+
 /**
- * Horizontal bar chart of each row's ratio to its section's first baseline, one group per section,
- * with a dashed line at 1x. Each group has its own scale (ratios of different metrics do not compare).
+ * Diverging bar chart of each row's ratio to its section's first baseline, one group per section, on a
+ * log2 scale centred on 1x. Bars point right when the row beats the baseline and left when it does
+ * worse, whichever direction "better" is for that metric, so every group reads the same way.
  */
 export function renderSvg(results: BenchResults): string {
   const width = 860
-  const labelWidth = 300
-  const barArea = width - labelWidth - 90
+  const labelWidth = 280
+  const valueX = width - 70
+  const barArea = valueX - labelWidth - 20
+  const center = labelWidth + barArea / 2
+  const unit = barArea / 2 / CHART_OCTAVES
   const barHeight = 18
   const gap = 6
   const parts: string[] = []
-  let y = 40
+  let y = 44
+  const ticks: string[] = []
+  for (let k = -CHART_OCTAVES; k <= CHART_OCTAVES; k++) {
+    const x = (center + k * unit).toFixed(1)
+    const label = k >= 0 ? `${2 ** k}x` : `1/${2 ** -k}x`
+    ticks.push(`<text x="${x}" y="${y}" class="tick">${label}</text>`)
+  }
+  parts.push(...ticks)
+  parts.push(
+    `<text x="${center - 10}" y="${y + 15}" class="tick-right">&#8592; worse than the baseline</text>`,
+    `<text x="${center + 10}" y="${y + 15}" class="tick-left">better than the baseline &#8594;</text>`,
+  )
+  y += 40
   for (const section of chartedSections(results)) {
     const baseline = section.baselines[0]!
     const rows = section.rows.filter((r) => typeof r.ratios[baseline] === 'number')
-    const max = Math.max(1.2, ...rows.map((r) => (r.ratios[baseline] as number) * 1.1))
-    const scale = barArea / max
     parts.push(
-      `<text x="10" y="${y}" class="title">${xml(section.title)} - ratio to ${xml(baseline)} (${
+      `<text x="10" y="${y}" class="title">${xml(section.title)} (${xml(section.unit)}), ratio to ${xml(baseline)}; ${
         section.higherIsBetter ? 'higher' : 'lower'
-      } is better)</text>`,
+      } is better</text>`,
     )
     y += 10
     const top = y
+    const bottom = top + rows.length * (barHeight + gap) - gap
+    // Grid first, so the bars are drawn over it.
+    for (let k = -CHART_OCTAVES; k <= CHART_OCTAVES; k++) {
+      if (k === 0) continue
+      const gx = (center + k * unit).toFixed(1)
+      parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${bottom + 4}" class="grid"/>`)
+    }
     for (const row of rows) {
       const r = row.ratios[baseline] as number
-      const w = Math.max(1, r * scale)
+      const octaves = Math.log2(r) * (section.higherIsBetter ? 1 : -1)
+      const clipped = Math.abs(octaves) > CHART_OCTAVES
+      const v = Math.max(-CHART_OCTAVES, Math.min(CHART_OCTAVES, octaves))
+      const w = Math.abs(v) * unit
+      const x = v >= 0 ? center : center - w
       const cls = row.label === baseline ? 'base' : /kafkit/i.test(row.label) ? 'kafkit' : 'peer'
       parts.push(`<text x="${labelWidth - 8}" y="${y + 13}" class="label">${xml(row.label)}</text>`)
       parts.push(
-        `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" class="${cls}"><title>${xml(
+        `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" class="${cls}"><title>${xml(
           `${row.label}: ${formatNumber(row.median)} ${section.unit} (${formatRatio(r)})`,
         )}</title></rect>`,
       )
-      parts.push(
-        `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 13}" class="value">${formatRatio(r)}</text>`,
-      )
+      if (clipped) {
+        const mx = v >= 0 ? center + w - 12 : center - w + 2
+        parts.push(
+          `<text x="${mx.toFixed(1)}" y="${y + 13}" class="clip">${v >= 0 ? '&#187;' : '&#171;'}</text>`,
+        )
+      }
+      parts.push(`<text x="${valueX}" y="${y + 13}" class="value">${formatRatio(r)}</text>`)
       y += barHeight + gap
     }
-    const one = (labelWidth + scale).toFixed(1)
-    parts.push(`<line x1="${one}" y1="${top - 4}" x2="${one}" y2="${y - gap + 4}" class="one"/>`)
+    parts.push(
+      `<line x1="${center.toFixed(1)}" y1="${top - 4}" x2="${center.toFixed(1)}" y2="${bottom + 4}" class="one"/>`,
+    )
     y += 30
   }
-  if (parts.length === 0) {
+  if (chartedSections(results).length === 0) {
     parts.push(`<text x="10" y="${y}" class="title">No ratios to draw: no baseline was measured.</text>`)
     y += 30
   }
   const height = y
-  const caption = `Kafkit benchmarks, ${results.mode} run ${results.startedAt}: median of runs; ${results.machine.cpuModel}, ${results.machine.cores} cores`
+  const caption = `Kafkit benchmarks, ${results.mode} run ${results.startedAt}: medians of ${
+    results.sections[0]?.rows[0]?.runs.length ?? 0
+  } runs; ${results.machine.cpuModel}, ${results.machine.cores} cores; log scale`
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Kafkit benchmark ratios">`,
     '<style>text{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:12px;fill:#222}' +
       '.title{font-weight:600;font-size:13px}.label{text-anchor:end}.value{fill:#444}' +
-      '.base{fill:#9e9e9e}.peer{fill:#5b8def}.kafkit{fill:#e8743b}.one{stroke:#333;stroke-dasharray:4 3}</style>',
+      '.tick{text-anchor:middle;fill:#666;font-size:11px}.tick-left{fill:#666;font-size:11px}' +
+      '.tick-right{text-anchor:end;fill:#666;font-size:11px}.clip{fill:#fff;font-weight:700}' +
+      '.base{fill:#9e9e9e}.peer{fill:#5b8def}.kafkit{fill:#e8743b}' +
+      '.grid{stroke:#ddd}.one{stroke:#333;stroke-dasharray:4 3}</style>',
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="20" class="value">${xml(caption)}</text>`,
     ...parts,

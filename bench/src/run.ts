@@ -31,13 +31,14 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    peers: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
 
 if (args.help) {
   process.stdout.write(
-    `npm run bench [-- --quick] [-- --only ${SUITES.join(',')}]\n` +
+    `npm run bench [-- --quick] [-- --only ${SUITES.join(',')}] [-- --peers kafkajs-json,kafkajs-csr,kafkit,platformatic-json]\n` +
       '  Runs the Kafkit benchmarks against a local Kafka (or KAFKA_BROKERS) and writes bench-results/latest.json.\n' +
       '  A full run of every suite also updates docs/benchmarks/results.json, docs/benchmarks.md and the chart.\n',
   )
@@ -235,7 +236,11 @@ async function main(): Promise<void> {
     }
 
     if (needsKafka) {
-      const factories: PeerFactory[] = [kafkajsJson, kafkajsCsr, kafkitPeer(types), platformaticJson]
+      const allFactories: PeerFactory[] = [kafkajsJson, kafkajsCsr, kafkitPeer(types), platformaticJson]
+      // --peers narrows the Kafka suites to some peers (for investigating one); docs need all of them.
+      const factories = args.peers
+        ? allFactories.filter((f) => args.peers!.split(',').includes(f.id))
+        : allFactories
       const peers: KafkaPeer[] = []
       for (const f of factories) {
         try {
@@ -394,7 +399,7 @@ async function main(): Promise<void> {
   await writeFile(paths.latest, `${JSON.stringify(results, null, 2)}\n`)
   process.stdout.write(`\n${renderTextReport(results)}\n`)
   process.stdout.write(`results: ${paths.latest}\n`)
-  const complete = !quick && only.length === SUITES.length && sections.length === 8
+  const complete = !quick && !args.peers && only.length === SUITES.length && sections.length === 8
   if (complete) {
     await mkdir(dirname(paths.committed), { recursive: true })
     await copyFile(paths.latest, paths.committed)

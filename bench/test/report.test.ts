@@ -160,14 +160,42 @@ describe('renderSvg', () => {
     assertWellFormedXml(svg)
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
     // produce: 2 bars, codegen: 1 bar, registry: none (no baseline).
-    expect(svg.match(/<rect x="\d+" y="\d+" width="[\d.]+" height="18" class="/g)).toHaveLength(3)
+    expect(svg.match(/<rect x="[\d.]+" y="\d+" width="[\d.]+" height="18" class="/g)).toHaveLength(3)
     expect(svg).toContain('Test CPU &lt;fast&gt; &amp; cheap')
     expect(svg).toContain('generate() &lt;1,000&gt; schemas')
     expect(svg).not.toContain('Schema Registry')
-    // The Kafkit bar is twice the baseline's width.
-    const width = (label: string) =>
-      Number(new RegExp(`<rect [^>]*width="([\\d.]+)"[^>]*><title>${label}`).exec(svg)?.[1])
-    expect(width('Kafkit typed Avro') / width('kafkajs \\(JSON\\)')).toBeCloseTo(2, 2)
+  })
+
+  it('draws log2 bars from 1x, pointing right when better whatever the metric direction', () => {
+    const svg = renderSvg(sample())
+    const bar = (label: string) => {
+      const m = new RegExp(`<rect x="([\\d.]+)" y="\\d+" width="([\\d.]+)"[^>]*><title>${label}`).exec(svg)
+      return { x: Number(m?.[1]), width: Number(m?.[2]) }
+    }
+    const base = bar('kafkajs \\(JSON\\)')
+    const kafkit = bar('Kafkit typed Avro') // 2x msgs/s: one octave better
+    const codegen = bar('generate\\(\\) &lt;1,000&gt; schemas') // 0.25x of the target time: two octaves better
+    expect(base.width).toBe(0)
+    expect(kafkit.x).toBe(base.x)
+    expect(codegen.x).toBe(base.x)
+    expect(codegen.width / kafkit.width).toBeCloseTo(2, 2)
+    // Worse than the baseline: the bar ends at 1x and starts to its left.
+    const worse = sample()
+    const produce = worse.sections[0]!
+    const slow = { ...produce.rows[1]!, ratios: { 'kafkajs (JSON)': 0.5 } }
+    const svg2 = renderSvg({ ...worse, sections: [{ ...produce, rows: [produce.rows[0]!, slow] }] })
+    const m = /<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*><title>Kafkit/.exec(svg2)
+    expect(Number(m?.[1]) + Number(m?.[2])).toBeCloseTo(base.x, 1)
+  })
+
+  it('clips ratios beyond 8x but labels the true value', () => {
+    const r = sample()
+    const produce = r.sections[0]!
+    const huge = { ...produce.rows[1]!, ratios: { 'kafkajs (JSON)': 106 } }
+    const svg = renderSvg({ ...r, sections: [{ ...produce, rows: [produce.rows[0]!, huge] }] })
+    assertWellFormedXml(svg)
+    expect(svg).toContain('&#187;')
+    expect(svg).toContain('>106.0x<')
   })
 
   it('says so when there is nothing to draw', () => {

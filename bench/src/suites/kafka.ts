@@ -170,6 +170,9 @@ export async function consumeSuite(
   return result
 }
 
+/** Ping keys sent before the latency clock starts; 30 keys miss one of 3 partitions with odds ~1e-5. */
+const PING_KEYS = 30
+
 export interface LatencyMeasurements {
   readonly p50: Measurements
   readonly p99: Measurements
@@ -196,26 +199,35 @@ export async function latencySuite(
       const topic = `bench-latency-${peer.id}-${run}-${s.suffix}`
       await createTopic(kafka, topic, s.partitions)
       const latencies: number[] = []
-      let pinged = false
       let received = 0
       let finish: () => void = () => {}
       const done = new Promise<void>((resolve) => {
         finish = resolve
       })
+      const pinged = new Set<number>()
       const stop = await peer.subscribe(topic, `bench-latency-${peer.id}-${run}-${s.suffix}`, (e) => {
         if (e.sequence < 0) {
-          pinged = true
+          pinged.add(e.sequence)
           return
         }
         if (e.sequence >= warmup) latencies.push(nowMs() - e.sentAt)
         if (++received === total) finish()
       })
       try {
-        // Ready when a ping makes the round trip: the group is joined and fetching.
+        // Ready when pings under PING_KEYS different keys (so on every partition, in practice) made the
+        // round trip: the group is joined, every partition is fetched and the producer knows every leader.
         const readyBy = Date.now() + 60_000
-        while (!pinged) {
-          if (Date.now() > readyBy) throw new Error(`${peer.label} consumer never received a ping`)
-          await peer.send(topic, [makeEvent(-1, nowMs())])
+        while (pinged.size < PING_KEYS) {
+          if (Date.now() > readyBy) {
+            throw new Error(
+              `${peer.label} consumer received pings for ${pinged.size}/${PING_KEYS} keys in 60 s`,
+            )
+          }
+          const now = nowMs()
+          await peer.send(
+            topic,
+            Array.from({ length: PING_KEYS }, (_, k) => makeEvent(-1 - k, now)),
+          )
           await sleep(100)
         }
         const sends: Promise<void>[] = []
