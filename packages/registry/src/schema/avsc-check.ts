@@ -16,13 +16,22 @@ export function avscProblem(json: JsonValue, registry: Record<string, avsc.Type>
   }
 }
 
+const KEYWORDS = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
+const COMPLEX = new Set(['record', 'error', 'enum', 'fixed', 'array', 'map'])
+
+/**
+ * What avsc gets: no field defaults or orders (checked by us, with Java's rules: Java also takes "DESCENDING"),
+ * and {"type": "Name"} written as "Name" (Java accepts that form of reference, avsc does not).
+ */
 function withoutDefaults(v: JsonValue, inFields = false): JsonValue {
   if (Array.isArray(v)) return v.map((x) => withoutDefaults(x, inFields))
   if (!isJsonObject(v)) return v
+  const type = v.get('type')
+  if (!inFields && typeof type === 'string' && !KEYWORDS.has(type) && !COMPLEX.has(type)) return type
   const out = new Map<string, JsonValue>()
   for (const [k, x] of v) {
-    if (k === 'default' && (inFields || v.get('type') !== 'enum')) continue
-    out.set(k, k === 'fields' ? withoutDefaults(x, true) : withoutDefaults(x, false))
+    if (inFields && (k === 'default' || k === 'order')) continue
+    out.set(k, withoutDefaults(x, k === 'fields'))
   }
   return out
 }

@@ -116,7 +116,8 @@ export function coerceFloatText(node: AvroNode, value: JsonValue): JsonValue {
   if (
     node.kind === 'primitive' &&
     (node.type === 'float' || node.type === 'double') &&
-    typeof value === 'string'
+    typeof value === 'string' &&
+    FLOAT_TEXT.test(value)
   ) {
     if (/NaN|Infinity/.test(value)) return value
     return new JsonNumber(javaDouble(Number(value)))

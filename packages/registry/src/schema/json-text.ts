@@ -36,7 +36,8 @@ export function isJsonObject(v: JsonValue | undefined): v is JsonObject {
 /** Parses JSON text (with optional comments); throws JsonSyntaxError with line and column. */
 export function parseJsonText(text: string): JsonValue {
   let i = 0
-  const fail = (what: string): never => {
+  const fail = (problem: string): never => {
+    const what = i >= text.length ? 'unexpected end of input' : problem
     let line = 1
     let col = 1
     for (let k = 0; k < i && k < text.length; k++) {
