@@ -186,7 +186,8 @@ export class RegistryState {
 
   // ---------------------------------------------------------------- writes
 
-  #register(command: Extract<RegistryCommand, { op: 'register' }>): { id: number } {
+  #register(input: Extract<RegistryCommand, { op: 'register' }>): { id: number } {
+    const command = { ...input, references: this.#concreteReferences(input.references) }
     const { subject, normalize } = command
     validateSubject(subject)
     const parsed = this.parse(command.schema, command.schemaType, command.references)
@@ -409,6 +410,15 @@ export class RegistryState {
 
   // ---------------------------------------------------------------- parsing and lookup
 
+  /** A reference to version -1 means the referenced subject's latest version: pin it, so keys and referencedby match. */
+  #concreteReferences(references: readonly SchemaReference[]): SchemaReference[] {
+    return references.map((r) => {
+      if (r.version !== -1) return r
+      const latest = this.#resolveVersion(r.subject, 'latest', false)
+      return latest === undefined ? r : { ...r, version: latest.version }
+    })
+  }
+
   /** Parses a schema with its references resolved (transitively) from this state. */
   parse(schema: string, schemaType: string, references: readonly SchemaReference[]): ParsedAvroSchema {
     if (schemaType !== 'AVRO') {
@@ -617,6 +627,7 @@ export class RegistryState {
     if (versions === undefined || (!options.deleted && versions.every((v) => v.deleted))) {
       throw subjectNotFound(subject)
     }
+    references = this.#concreteReferences(references)
     const parsed = this.parse(schema, schemaType, references)
     // Like Confluent, a lookup that finds nothing as written retries with normalized forms.
     const found =

@@ -331,6 +331,12 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       // lookup with the references finds it
       const found = await call(app, 'POST', `/subjects/${user}`, { schema: withRef, references: refs })
       expect(found.body.id).toBe(res.body.id)
+      // version -1 means the referenced subject's latest version, pinned at registration
+      const latestRef = [{ name: 'com.example.Address', subject: base, version: -1 }]
+      expect((await register(user, withRef, { references: latestRef })).body).toEqual({ id: res.body.id })
+      expect(
+        (await call(app, 'POST', `/subjects/${user}`, { schema: withRef, references: latestRef })).body.id,
+      ).toBe(res.body.id)
       // without the reference the named type is unknown
       const unresolved = await register(uniq(), withRef)
       expect(unresolved.body.error_code).toBe(42201)
