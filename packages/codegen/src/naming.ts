@@ -17,7 +17,7 @@ export function namespaceModule(namespace: string): string {
 
 /** Local alias of an imported namespace module. */
 export function namespaceAlias(namespace: string): string {
-  return namespace === '' ? '$root' : `$${namespace.replaceAll('.', '$')}`
+  return namespace === '' ? '$0' : `$${namespace.replaceAll('.', '$')}`
 }
 
 export interface TypeNames {
