@@ -80,9 +80,15 @@ describe('kafkajs admin and transactions against the real broker', () => {
     await committed.commit()
     await producer.disconnect()
 
-    // sendOffsets committed the group's offset as part of the transaction.
-    const offsets = await admin.fetchOffsets({ groupId, topics: [input] })
-    expect(offsets[0]!.partitions.find((p) => p.partition === 0)?.offset).toBe('42')
+    // sendOffsets committed the group's offset as part of the transaction. The broker applies it when the
+    // commit marker lands in __consumer_offsets, a moment after commit() returns: poll (bounded) for it.
+    let committedOffset: string | undefined
+    for (let attempt = 0; attempt < 100 && committedOffset !== '42'; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 100))
+      const offsets = await admin.fetchOffsets({ groupId, topics: [input] })
+      committedOffset = offsets[0]!.partitions.find((p) => p.partition === 0)?.offset
+    }
+    expect(committedOffset).toBe('42')
 
     const consumer = kafka.consumer({ groupId: `txn-reader-${suffix}`, readUncommitted: false })
     await consumer.connect()
