@@ -142,4 +142,32 @@ describe('typed producer and consumer against a real broker and registry', () =>
     expect(got[0]!.offset).toBe('0')
     await drop()
   })
+
+  it('refuses a topic that does not exist with a typed error, and keeps record timestamps', async () => {
+    const missing = makeTopics(suffix()).orders
+    const producer = createProducer({ brokers, registry: registry.client })
+    try {
+      await expect(
+        producer.send(missing, { key: 'k', value: { id: 'x', amount: 1, customerId: 'c' } }),
+      ).rejects.toMatchObject({ code: 'KAFKIT_CLIENT_TOPIC_NOT_FOUND', details: { topic: missing.name } })
+      await producer.send(t.customers, {
+        value: { customerId: 'c-ts', kind: 'stamped' },
+        timestamp: new Date('2024-01-02T03:04:05.000Z'),
+        headers: { source: Buffer.from([1, 2]) },
+      })
+    } finally {
+      await producer.disconnect()
+    }
+    const consumer = createConsumer({
+      brokers,
+      registry: registry.client,
+      groupId: `g-${s}-ts`,
+      topics: [t.customers],
+      fromBeginning: true,
+    })
+    const got = await collect(consumer, 2)
+    const stamped = got.find((m) => m.value.kind === 'stamped')!
+    expect(stamped.timestamp).toBe(String(Date.parse('2024-01-02T03:04:05.000Z')))
+    expect(stamped.headers.source).toEqual(Buffer.from([1, 2]))
+  })
 })
