@@ -28,6 +28,8 @@ interface ServeFlags {
   tlsKey?: string
   tlsCert?: string
   quiet?: boolean
+  kafkaSsl?: boolean
+  kafkaSasl?: string
 }
 
 interface CheckFlags {
@@ -46,7 +48,23 @@ async function serve(flags: ServeFlags): Promise<void> {
     ?.split(',')
     .map((b) => b.trim())
     .filter(Boolean)
-  const store = parseStoreSpec(flags.store, { ...(brokers ? { brokers } : {}), topic: flags.topic })
+  let store = parseStoreSpec(flags.store, { ...(brokers ? { brokers } : {}), topic: flags.topic })
+  if (store.type === 'kafka') {
+    let sasl:
+      | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+      | undefined
+    if (flags.kafkaSasl) {
+      const [mechanism, username, ...rest] = flags.kafkaSasl.split(':')
+      const password = rest.join(':')
+      if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism ?? '') || !username || !password) {
+        fail(`--kafka-sasl ${flags.kafkaSasl}: expected plain|scram-sha-256|scram-sha-512:user:password`)
+      }
+      sasl = { mechanism: mechanism as 'plain', username, password }
+    }
+    store = { ...store, ...(flags.kafkaSsl ? { ssl: true } : {}), ...(sasl ? { sasl } : {}) }
+  } else if (flags.kafkaSsl || flags.kafkaSasl) {
+    fail('--kafka-ssl and --kafka-sasl only apply to --store kafka')
+  }
   if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
     fail('TLS needs both --tls-key and --tls-cert')
   const tls =
@@ -205,6 +223,11 @@ export function registerRegistryCommands(program: Command): void {
       'basic-auth user; role read-only or read-write (repeatable)',
       collect,
       [],
+    )
+    .option('--kafka-ssl', 'connect to the brokers over TLS (--store kafka)')
+    .option(
+      '--kafka-sasl <mechanism:user:password>',
+      'SASL for the brokers: plain, scram-sha-256 or scram-sha-512',
     )
     .option('--tls-key <file>', 'PEM private key: serve HTTPS')
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
