@@ -414,7 +414,9 @@ export async function loadSchemaSet(
       { file: next.file, place: next.place },
     )
   })
-  for (const file of files) for (const root of await readRoots(file)) walker.addRoot(root)
+  // Read in parallel (I/O), walk in sorted order (deterministic names and errors).
+  const rootsByFile = await Promise.all(files.map((file) => readRoots(file)))
+  for (const roots of rootsByFile) for (const root of roots) walker.addRoot(root)
 
   for (const ref of walker.references) {
     if (!walker.definitions.has(ref.fullName)) {
