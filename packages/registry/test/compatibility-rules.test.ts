@@ -526,6 +526,20 @@ describe('transitive levels check every version, plain levels only the latest', 
   })
 })
 
+describe('deep schemas', () => {
+  it('a change 900 arrays deep is found, with its full path', () => {
+    const nested = (leaf: string) => '{"type":"array","items":'.repeat(900) + leaf + '}'.repeat(900)
+    const r = checkCompatibility(
+      parseAvroSchema(nested('"string"')),
+      [parseAvroSchema(nested('"int"'))],
+      'BACKWARD',
+    )
+    expect(r.issues.map((i) => [i.type, i.path])).toEqual([
+      [MISMATCH, `/${Array(900).fill('items').join('/')}`],
+    ])
+  })
+})
+
 describe('levels', () => {
   it('lists the seven Confluent levels and recognises only them', () => {
     expect(COMPATIBILITY_LEVELS).toEqual([

@@ -1,3 +1,4 @@
+import { RegistrySchemaError } from '../errors'
 import { writeCanonical } from '../schema/canonical'
 import type { AvroField, AvroNamedNode, AvroNode, AvroRecordNode, ParsedAvroSchema } from '../schema/types'
 import type { CompatibilityIssue, SchemaIncompatibilityType } from './types'
@@ -22,7 +23,18 @@ export function checkReaderWriter(
 ): CompatibilityIssue[] {
   const r = 'root' in reader ? reader.root : reader
   const w = 'root' in writer ? writer.root : writer
-  const issues = new Checker(labels).report(r, w)
+  let issues: CompatibilityIssue[]
+  try {
+    issues = new Checker(labels).report(r, w)
+  } catch (e) {
+    // Parsing caps nesting, but a busy caller's stack may still run out: a typed error, never a crash.
+    if (e instanceof RangeError) {
+      throw new RegistrySchemaError(`Schemas nested too deeply to check compatibility (${e.message})`, {
+        details: { path: '/' },
+      })
+    }
+    throw e
+  }
   // A pair met again (recursion, shared named types) repeats its issues: report each once.
   const seen = new Set<string>()
   return issues.filter((i) => {

@@ -102,7 +102,8 @@ export function parseJsonText(text: string): JsonValue {
     }
   }
   const value = (depth: number): JsonValue => {
-    if (depth > 2000) fail('nesting too deep')
+    // Jackson's default limit (StreamReadConstraints), which Confluent inherits; also keeps recursion shallow.
+    if (depth > 1000) fail('nested deeper than 1000 levels')
     skip()
     const c = text[i]
     if (c === '{') {

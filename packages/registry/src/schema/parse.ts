@@ -15,6 +15,20 @@ const MAX_SCHEMA_CHARS = 16 * 1024 * 1024
  * with the JSON pointer of the offending spot.
  */
 export function parseAvroSchema(text: string, options: ParseAvroSchemaOptions = {}): ParsedAvroSchema {
+  try {
+    return parse(text, options)
+  } catch (e) {
+    // Deep but legal nesting can still exhaust the stack of a busy caller: a typed error, never a crash.
+    if (e instanceof RangeError) {
+      throw new RegistrySchemaError(`Invalid Avro schema: nested too deeply to process (${e.message})`, {
+        details: { path: '/' },
+      })
+    }
+    throw e
+  }
+}
+
+function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema {
   const references = options.references ?? []
   const names = new Map<string, AvroNamedNode>()
   const registry: Record<string, avsc.Type> = {}
