@@ -1,0 +1,4 @@
+import { runStandalone } from 'kafkit-example-support'
+import { main } from './main'
+
+await runStandalone('log-aggregation', main)
