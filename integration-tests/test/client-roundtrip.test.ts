@@ -1,4 +1,5 @@
 import { createConsumer, createProducer } from '@kafkit/client'
+import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { makeTopics } from '../../packages/client/test/fixtures/descriptors'
 import {
@@ -90,7 +91,11 @@ describe('typed producer and consumer against a real broker and registry', () =>
   })
 
   it('reads v1-written records as the v2 reader type (schema evolution)', async () => {
-    const producer = createProducer({ brokers, registry: registry.client })
+    // `kafka` also takes an existing kafkajs client, wrapped in the kafkajs engine.
+    const producer = createProducer({
+      kafka: new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }),
+      registry: registry.client,
+    })
     try {
       await producer.send(t.orders, { key: 'evo-1', value: { id: 'evo-1', amount: 1, customerId: 'c-9' } })
     } finally {

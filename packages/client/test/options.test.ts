@@ -44,6 +44,7 @@ describe('producer options', () => {
     [{ brokers, retries: -1 }, /retries: /],
     [{ brokers, registry: { register() {} } }, /registry/],
     [{ brokers, bogus: 1 }, /bogus/],
+    [{ kafka: {} }, /kafka must be a Kafkit engine or a kafkajs Kafka instance/],
   ])('rejects bad options #%# with a clear message', (input, message) => {
     const e = optionsError(() => createProducer(input as never))
     expect(e.code).toBe('KAFKIT_CLIENT_INVALID_OPTIONS')

@@ -1,5 +1,5 @@
 import type { TopicDescriptor } from '@kafkit/common'
-import type { KafkaEngine } from '../engine/types'
+import type { EngineOption } from '../engine/resolve'
 import type { Logger } from '../logger'
 
 /** A topic declared in code. Only what is declared is checked; other settings are left alone. */
@@ -73,7 +73,8 @@ export interface EnsureTopicsOptions {
 
 export interface TopicAdminOptions {
   readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
+  /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
+  readonly kafka?: EngineOption | undefined
   readonly clientId?: string | undefined
   readonly topics: readonly TopicDeclaration[]
   readonly logger?: Logger | undefined

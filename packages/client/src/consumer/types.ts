@@ -1,5 +1,5 @@
 import type { KeyOf, TopicDescriptor, ValueOf } from '@kafkit/common'
-import type { KafkaEngine } from '../engine/types'
+import type { EngineOption } from '../engine/resolve'
 import type { ClientError } from '../errors'
 import type { Logger } from '../logger'
 import type { SchemaRegistry } from '../serdes/registry'
@@ -78,7 +78,8 @@ export type DeadLetterHandler = (record: InvalidRecord) => Promise<void>
 
 export interface ConsumerOptions<Topics extends readonly TopicDescriptor[] = readonly TopicDescriptor[]> {
   readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
+  /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
+  readonly kafka?: EngineOption | undefined
   readonly clientId?: string | undefined
   readonly groupId: string
   readonly topics: Topics

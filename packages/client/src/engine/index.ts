@@ -1,2 +1,3 @@
-export { createKafkajsEngine, type KafkajsEngineOptions } from './kafkajs'
+export { createKafkajsEngine, type KafkajsClient, type KafkajsEngineOptions } from './kafkajs'
+export { type EngineOption, toEngine } from './resolve'
 export type * from './types'

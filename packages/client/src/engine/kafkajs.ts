@@ -14,6 +14,9 @@ import type {
 
 /** The only module that imports kafkajs: everything else talks to the `KafkaEngine` seam. */
 
+/** A kafkajs `Kafka` instance, accepted wherever an engine is (its own brokers, SSL and SASL apply). */
+export type KafkajsClient = Kafka
+
 // kafkajs is CommonJS: Node's ESM loader only sees its default export, so values come from there.
 const { ConfigResourceTypes, ConfigSource, CompressionTypes, Kafka: KafkaClass, logLevel } = kafkajs
 

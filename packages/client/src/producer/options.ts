@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { KafkaEngine } from '../engine/types'
+import { type EngineOption, isEngineOption, toEngine } from '../engine/resolve'
 import type { Logger } from '../logger'
 import { parseOptions } from '../options-util'
 import { type SchemaRegistry, toSchemaRegistry } from '../serdes/registry'
@@ -20,7 +20,10 @@ const broker = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'a broker is host:port')
 export const producerOptionsSchema = z
   .object({
     brokers: z.array(broker).min(1).optional(),
-    kafka: objectWith<KafkaEngine>('kafka (an engine)', ['producer', 'consumer', 'admin']).optional(),
+    kafka: z
+      .custom<EngineOption>(isEngineOption, 'kafka must be a Kafkit engine or a kafkajs Kafka instance')
+      .transform(toEngine)
+      .optional(),
     clientId: z.string().min(1).default('kafkit-producer'),
     registry: z
       .union([

@@ -1,5 +1,5 @@
 import type { KeyInputOf, TopicDescriptor, ValueInputOf } from '@kafkit/common'
-import type { KafkaEngine } from '../engine/types'
+import type { EngineOption } from '../engine/resolve'
 import type { Logger } from '../logger'
 import type { Partitioner } from '../partitioners'
 import type { SchemaRegistry } from '../serdes/registry'
@@ -45,7 +45,8 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   /** Bootstrap servers (`host:port`); or pass `kafka`. */
   readonly brokers?: readonly string[] | undefined
   /** An engine (the seam to the protocol client); defaults to kafkajs on `brokers`. */
-  readonly kafka?: KafkaEngine | undefined
+  /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
+  readonly kafka?: EngineOption | undefined
   readonly clientId?: string | undefined
   /** Needed when a topic has an Avro key or value. */
   readonly registry?: SchemaRegistry | string | undefined
