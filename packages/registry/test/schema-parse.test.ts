@@ -277,6 +277,21 @@ describe('accepted like Confluent', () => {
     ).not.toThrow()
   })
 
+  it('a non-string doc is dropped and field aliases are not name-checked, as Avro Java does', () => {
+    const p = parseAvroSchema(
+      rec('{"name":"a","type":"int","doc":7,"aliases":["old-name"]}', ',"doc":{"x":1}'),
+    )
+    expect(p.canonical).toBe(
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"int","aliases":["old-name"]}]}',
+    )
+  })
+
+  it('a reference listed twice (diamond) is parsed once', () => {
+    const e = { name: 'E', subject: 'e', version: 1, schema: '{"type":"enum","name":"E","symbols":["A"]}' }
+    const p = parseAvroSchema(rec('{"name":"a","type":"E"}'), { references: [e, e] })
+    expect(p.canonical).toBe('{"type":"record","name":"R","fields":[{"name":"a","type":"E"}]}')
+  })
+
   it('unknown logical types and invalid decimals degrade to the base type', () => {
     expect(() => parseAvroSchema('{"type":"bytes","logicalType":"nope"}')).not.toThrow()
     expect(() => parseAvroSchema('{"type":"bytes","logicalType":"decimal","precision":-1}')).not.toThrow()

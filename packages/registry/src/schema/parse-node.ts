@@ -78,6 +78,12 @@ function optionalString(ctx: ParseContext, obj: JsonObject, key: string, path: s
   return v
 }
 
+/** Avro Java reads `doc` with textValue(): a non-string doc is silently dropped, not an error. */
+function docOf(obj: JsonObject): string | undefined {
+  const v = obj.get('doc')
+  return typeof v === 'string' ? v : undefined
+}
+
 function checkName(ctx: ParseContext, name: string, path: string, what: string): void {
   if (!NAME_RE.test(name)) {
     throw schemaError(
@@ -121,7 +127,7 @@ function aliasesOf(
   const out: string[] = []
   for (const a of v as string[]) {
     const full = named ? makeName(ctx, a, space, `${path}/aliases`).full : a
-    if (!named) checkName(ctx, a, `${path}/aliases`, 'field alias')
+    // Field aliases are not validated as names by Avro Java either.
     if (!out.includes(full)) out.push(full)
   }
   return out
@@ -267,7 +273,7 @@ function namedHeader(
       'define each named type once and refer to it by name afterwards',
     )
   }
-  return { name, doc: optionalString(ctx, json, 'doc', path) }
+  return { name, doc: docOf(json) }
 }
 
 function register(ctx: ParseContext, node: AvroNamedNode): void {
@@ -334,7 +340,7 @@ function parseRecord(
     node.fields.push({
       name: fname,
       type,
-      doc: optionalString(ctx, f, 'doc', fp),
+      doc: docOf(f),
       default: def,
       order,
       aliases: aliasesOf(ctx, f, fp, undefined, false),

@@ -33,6 +33,7 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
   const names = new Map<string, AvroNamedNode>()
   const registry: Record<string, avsc.Type> = {}
 
+  const seen = new Set<string>()
   references.forEach((ref, k) => {
     const where = `reference ${JSON.stringify(ref?.name)} (subject ${JSON.stringify(ref?.subject)}, version ${ref?.version})`
     if (!ref || typeof ref.schema !== 'string') {
@@ -40,6 +41,11 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
         details: { path: '/', in: where },
       })
     }
+    // A type reached through two paths (a diamond of references) is listed twice: parse it once, like
+    // Confluent, which resolves references into a map keyed by name.
+    const key = `${ref.name}\u0000${ref.schema}`
+    if (seen.has(key)) return
+    seen.add(key)
     parseDocument(ref.schema, { names, defined: [], external: true, where }, registry)
   })
 
