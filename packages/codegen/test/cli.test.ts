@@ -40,7 +40,7 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
     const first = await kafkit(['codegen', schemas, '--out', out, '--topic', topic], dir)
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
-    expect(first.stdout).toContain('10 types, 1 topics')
+    expect(first.stdout).toContain('11 types, 1 topics from 4 files')
     expect(readdirSync(out).sort()).toEqual([
       'avro-definitions.ts',
       'com.kafkit.crm.avro.ts',

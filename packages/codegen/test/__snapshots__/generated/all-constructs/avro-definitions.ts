@@ -303,6 +303,84 @@ export const avroDefinitions: AvroDefinitions = {
       }
     ]
   },
+  "com.kafkit.shop.Problem": {
+    "type": "error",
+    "name": "Problem",
+    "namespace": "com.kafkit.shop",
+    "aliases": [
+      "Failure"
+    ],
+    "doc": "An Avro error type (a record in all but name), with aliases, field order and more logical types.",
+    "fields": [
+      {
+        "name": "message",
+        "type": "string",
+        "order": "descending",
+        "aliases": [
+          "text"
+        ]
+      },
+      {
+        "name": "seenAt",
+        "type": {
+          "type": "long",
+          "logicalType": "local-timestamp-millis"
+        }
+      },
+      {
+        "name": "elapsed",
+        "type": {
+          "type": "long",
+          "logicalType": "time-micros"
+        },
+        "order": "ignore"
+      },
+      {
+        "name": "big",
+        "type": {
+          "type": "bytes",
+          "logicalType": "big-decimal"
+        }
+      },
+      {
+        "name": "when",
+        "type": [
+          "string",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ]
+      },
+      {
+        "name": "related",
+        "type": {
+          "type": "array",
+          "items": [
+            "null",
+            "com.kafkit.shop.Status"
+          ]
+        },
+        "default": []
+      },
+      {
+        "name": "byCode",
+        "type": {
+          "type": "map",
+          "values": {
+            "type": "array",
+            "items": "int"
+          }
+        },
+        "default": {
+          "E1": [
+            1,
+            2
+          ]
+        }
+      }
+    ]
+  },
   "com.kafkit.shop.Status": {
     "type": "enum",
     "name": "Status",

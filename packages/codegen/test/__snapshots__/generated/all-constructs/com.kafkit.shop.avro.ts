@@ -156,6 +156,43 @@ export const OrderSerde: $k.AvroSerdeDescriptor<Order, OrderInput> = $k.createAv
   validator: OrderSchema,
 })
 
+/** An Avro error type (a record in all but name), with aliases, field order and more logical types. */
+export interface Problem {
+  message: string
+  seenAt: number
+  elapsed: number
+  big: Buffer
+  when: string | Date
+  related: Array<Status | null>
+  byCode: { [key: string]: number[] }
+}
+/** What producers may pass for com.kafkit.shop.Problem: fields with a default may be left out. */
+export interface ProblemInput {
+  message: string
+  seenAt: number
+  elapsed: number
+  big: Buffer
+  when: string | Date
+  related?: Array<Status | null> | undefined
+  byCode?: { [key: string]: number[] } | undefined
+}
+export const ProblemSchema: $z.ZodType<Problem, ProblemInput> = $k.avroZod.record(
+  $z.object({
+    message: $z.string(),
+    seenAt: $k.avroZod.long(),
+    elapsed: $k.avroZod.long(),
+    big: $k.avroZod.bytes(),
+    when: $z.union([$z.string(), $k.avroZod.timestampMillis()]),
+    related: $z.array($z.lazy(() => StatusSchema).nullable()).default(() => $k.avroFieldDefault<Array<Status | null>>(ProblemSerde, 'related')),
+    byCode: $k.avroZod.map($z.array($k.avroZod.int())).default(() => $k.avroFieldDefault<{ [key: string]: number[] }>(ProblemSerde, 'byCode')),
+  }),
+)
+export const ProblemSerde: $k.AvroSerdeDescriptor<Problem, ProblemInput> = $k.createAvroSerde<Problem, ProblemInput>({
+  fullName: 'com.kafkit.shop.Problem',
+  schema: () => $k.avroSchemaOf('com.kafkit.shop.Problem', $definitions),
+  validator: ProblemSchema,
+})
+
 /** Avro enum com.kafkit.shop.Status. */
 export type Status = 'PLACED' | 'SHIPPED' | 'DELIVERED'
 /** The symbols of com.kafkit.shop.Status, in schema order. */
