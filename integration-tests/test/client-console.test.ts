@@ -226,4 +226,74 @@ describe('kafkit produce / kafkit consume (the real binary)', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/needs a registry: pass --registry or set KAFKIT_REGISTRY_URL/)
   })
+
+  it('takes an Avro key with --key-schema, and hashes its framed bytes for the partition', async () => {
+    const keyed = `console-keyed-${s}`
+    const dropKeyed = await createTopics(brokers, [{ topic: keyed, partitions: 4 }])
+    try {
+      const keyFile = join(dir, 'key.avsc')
+      await writeFile(
+        keyFile,
+        JSON.stringify({
+          type: 'record',
+          name: 'EventKey',
+          namespace: 'com.example.console',
+          fields: [
+            { name: 'tenant', type: 'string' },
+            { name: 'n', type: 'int' },
+          ],
+        }),
+      )
+      const line = { key: { tenant: 't-1', n: 7 }, value: good[0]!.value }
+      const produced = await kafkit(
+        [
+          'produce',
+          keyed,
+          '--key-schema',
+          keyFile,
+          '--value-schema',
+          schemaFile,
+          '--brokers',
+          brokers.join(','),
+          '--registry',
+          registry.url,
+        ],
+        `${JSON.stringify(line)}\n${JSON.stringify({ key: { tenant: 5 }, value: good[0]!.value })}\n`,
+      )
+      expect(produced.stderr).toMatch(/line 2: key\.tenant: expected a string, got 5/)
+      expect(produced.code).toBe(1)
+      const consumed = await kafkit([
+        'consume',
+        keyed,
+        '--from-beginning',
+        '--max',
+        '1',
+        '--timeout-ms',
+        '60000',
+        '--brokers',
+        brokers.join(','),
+        '--registry',
+        registry.url,
+      ])
+      const [record] = consumed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      expect(record.key).toEqual({ tenant: 't-1', n: 7 })
+      expect(await registry.client.listSubjects()).toEqual(
+        expect.arrayContaining([`${keyed}-key`, `${keyed}-value`]),
+      )
+      // Avro keys are partitioned on their Confluent-framed bytes, as the Java client does.
+      const keyId = (await registry.client.getVersion(`${keyed}-key`, 'latest')).id
+      const framed = Buffer.concat([
+        Buffer.from([0, 0, 0, 0, keyId]),
+        Buffer.from([6]),
+        Buffer.from('t-1'),
+        Buffer.from([14]),
+      ])
+      expect(record.partition).toBe(partitionForKey(framed, 4))
+    } finally {
+      await dropKeyed()
+    }
+  })
 })
