@@ -1,5 +1,5 @@
 import { isKafkitError } from '@kafkit/common'
-import { type CompatibilityLevel, checkCompatibility } from '../compatibility'
+import { type CompatibilityLevel, checkCompatibility, confluentTrailer } from '../compatibility'
 import { RegistryApiError } from '../errors'
 import { type ParsedAvroSchema, parseAvroSchema } from '../schema'
 import type {
@@ -265,16 +265,17 @@ export class RegistryState {
 
     if (mode !== 'IMPORT') {
       const level = this.compatibilityOf(subject)
-      const previous = this.#liveParsed(versions)
-      if (previous.length > 0 && level !== 'NONE') {
-        const result = checkCompatibility(parsed, previous, level)
-        if (!result.compatible) {
-          throw api(
-            'KAFKIT_REGISTRY_INCOMPATIBLE_SCHEMA',
-            `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: [${result.messages.join(', ')}]`,
-            { subject, level, messages: result.messages },
-          )
-        }
+      const messages = this.#check(
+        parsed,
+        versions.filter((v) => !v.deleted),
+        level,
+      )
+      if (messages.length > 0) {
+        throw api(
+          'KAFKIT_REGISTRY_INCOMPATIBLE_SCHEMA',
+          `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: [${messages.join(', ')}]`,
+          { subject, level, messages },
+        )
       }
     }
 
@@ -489,14 +490,21 @@ export class RegistryState {
     return version === 'latest' ? visible.at(-1) : visible.find((v) => v.version === version)
   }
 
-  #liveParsed(versions: readonly VersionEntry[]): ParsedAvroSchema[] {
-    const out: ParsedAvroSchema[] = []
-    for (const v of versions) {
-      if (v.deleted) continue
-      const s = this.#schemas.get(v.id)
-      if (s) out.push(s.parsed)
-    }
-    return out
+  /** Confluent's verbose messages (issues, then the failing version's trailer); empty when compatible. */
+  #check(candidate: ParsedAvroSchema, live: readonly VersionEntry[], level: CompatibilityLevel): string[] {
+    const entries = live.flatMap((v) => {
+      const stored = this.#schemas.get(v.id)
+      return stored ? [{ version: v.version, parsed: stored.parsed }] : []
+    })
+    if (entries.length === 0 || level === 'NONE') return []
+    const result = checkCompatibility(
+      candidate,
+      entries.map((e) => e.parsed),
+      level,
+    )
+    if (result.compatible) return []
+    const failed = entries[result.incompatibleWith ?? entries.length - 1]
+    return [...result.messages, ...(failed ? confluentTrailer(failed.version, failed.parsed, level) : [])]
   }
 
   #noSubjectConfig(subject: string): RegistryApiError {
@@ -678,22 +686,20 @@ export class RegistryState {
     const live = versions.filter((v) => !v.deleted)
     // As Confluent: a number or `latest` checks against that one live version (`latest` of an empty
     // subject is compatible); no version checks against every live version, exactly like register.
-    let previous: ParsedAvroSchema[]
+    let previous: VersionEntry[]
     if (typeof version === 'number') {
       const entry = live.find((v) => v.version === version)
       if (entry === undefined) throw versionNotFound(version)
-      previous = this.#liveParsed([entry])
+      previous = [entry]
     } else if (version === 'latest') {
-      previous = this.#liveParsed(live.slice(-1))
+      previous = live.slice(-1)
     } else {
-      previous = this.#liveParsed(live)
+      previous = live
     }
     const parsed = this.parse(schema, schemaType, references)
     void normalize
-    const level = this.compatibilityOf(subject)
-    if (previous.length === 0 || level === 'NONE') return { isCompatible: true, messages: [] }
-    const result = checkCompatibility(parsed, previous, level)
-    return { isCompatible: result.compatible, messages: [...result.messages] }
+    const messages = this.#check(parsed, previous, this.compatibilityOf(subject))
+    return { isCompatible: messages.length === 0, messages }
   }
 
   /** A stable summary of the whole state, used to compare instances. */

@@ -155,6 +155,10 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect(verbose.status).toBe(200)
       expect(verbose.body.is_compatible).toBe(false)
       expect(verbose.body.messages.join(' ')).toContain('age')
+      // Confluent's trailer names the version that failed and the level.
+      expect(verbose.body.messages).toContain('{oldSchemaVersion: 1}')
+      expect(verbose.body.messages.at(-1)).toContain("compatibility: 'BACKWARD'")
+      expect(rejected.body.message).toContain('{oldSchemaVersion: 1}')
       const quiet = await call(app, 'POST', `/compatibility/subjects/${s}/versions/1`, { schema: v2 })
       expect(quiet.body).toEqual({ is_compatible: true })
       const all = await call(app, 'POST', `/compatibility/subjects/${s}/versions`, { schema: v2 })
