@@ -118,7 +118,8 @@ const NOTES = [
     "Kafkit's own work: zod validation, Avro encoding, Java-compatible partitioning and the schema guard. Avro " +
     'values are smaller than the same event as JSON, so Avro peers move fewer bytes.',
   'End-to-end latency includes encode, the produce round trip with acks=all, the fetch and decode. Peers that ' +
-    "consume with kafkajs (raw kafkajs, kafkajs + csr, Kafkit) share kafkajs's fetch loop.",
+    "consume with kafkajs (raw kafkajs, kafkajs + csr, Kafkit) share kafkajs's fetch loop. A p99 many times " +
+    'the p50 means some records waited seconds (a stalled fetch), not a slow steady state: look at every run.',
   'The serde tables need no Kafka: they compare the cost of turning the event into bytes and back. Kafkit ' +
     'validates with zod before encoding by default (`validate: false` skips it); both Avro encoders are checked to ' +
     'produce identical bytes before timing.',
