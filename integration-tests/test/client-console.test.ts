@@ -285,12 +285,10 @@ describe('kafkit produce / kafkit consume (the real binary)', () => {
       )
       // Avro keys are partitioned on their Confluent-framed bytes, as the Java client does.
       const keyId = (await registry.client.getVersion(`${keyed}-key`, 'latest')).id
-      const framed = Buffer.concat([
-        Buffer.from([0, 0, 0, 0, keyId]),
-        Buffer.from([6]),
-        Buffer.from('t-1'),
-        Buffer.from([14]),
-      ])
+      const header = Buffer.alloc(5)
+      header.writeInt32BE(keyId, 1)
+      // Avro binary of { tenant: 't-1', n: 7 }: zigzag length 3 (6), the UTF-8 bytes, zigzag 7 (14).
+      const framed = Buffer.concat([header, Buffer.from([6]), Buffer.from('t-1'), Buffer.from([14])])
       expect(record.partition).toBe(partitionForKey(framed, 4))
     } finally {
       await dropKeyed()
