@@ -368,6 +368,65 @@ const CASES: ReadonlyArray<Case> = [
     forward: [['MISSING_UNION_BRANCH', '/fields/0/type/1', 'reader union lacking writer type: RECORD']],
   },
   {
+    name: 'map values promoted',
+    old: rec(field('m', '{"type":"map","values":"int"}')),
+    new: rec(field('m', '{"type":"map","values":"long"}')),
+    backward: [],
+    forward: [[MISMATCH, '/fields/0/type/values', 'reader type: INT not compatible with writer type: LONG']],
+  },
+  {
+    name: 'enum symbols reordered, docs and field defaults changed',
+    old: rec(field('e', enumT(['A', 'B'])), field('s', '"string"', ',"default":"x","doc":"old"')),
+    new: rec(field('e', enumT(['B', 'A'])), field('s', '"string"', ',"default":"y","doc":"new"')),
+    backward: [],
+    forward: [],
+  },
+  {
+    name: 'nested named type moved to another namespace (Avro compares unqualified names)',
+    old: rec(field('n', '{"type":"record","name":"a.N","fields":[]}')),
+    new: rec(field('n', '{"type":"record","name":"b.N","fields":[]}')),
+    backward: [],
+    forward: [],
+  },
+  {
+    name: 'union of records: a record branch gains a field with a default',
+    old: rec(
+      field(
+        'u',
+        '["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}]',
+        ',"default":null',
+      ),
+    ),
+    new: rec(
+      field(
+        'u',
+        '["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"},{"name":"y","type":"int","default":0}]}]',
+        ',"default":null',
+      ),
+    ),
+    backward: [],
+    forward: [],
+  },
+  {
+    name: 'union of records: a record branch gains a field without a default',
+    old: rec(
+      field(
+        'u',
+        '["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}]',
+        ',"default":null',
+      ),
+    ),
+    new: rec(
+      field(
+        'u',
+        '["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}]',
+        ',"default":null',
+      ),
+    ),
+    backward: [['MISSING_UNION_BRANCH', '/fields/0/type/1', 'reader union lacking writer type: RECORD']],
+    forward: [],
+  },
+  {
     name: 'top-level primitive promoted',
     old: '"int"',
     new: '"long"',

@@ -172,7 +172,7 @@ class Checker {
       // fast, and probes stop at the first broken rule, so big unions of records stay cheap.
       // A branch of the writer's own full name is the one Avro's resolver picks: only that one counts.
       const exact = reader.branches.find(
-        (b) => 'name' in b && 'name' in writer && b.name.full === writer.name.full,
+        (b) => b.kind === writer.kind && 'name' in b && 'name' in writer && b.name.full === writer.name.full,
       )
       for (const branch of exact ? [exact] : byLikelihood(reader.branches, writer)) {
         if (this.check(branch, writer, path, true).length === 0) return out
