@@ -193,7 +193,12 @@ async function check(path: string, flags: CheckFlags): Promise<void> {
     const width = Math.max(...results.map((r) => r.subject.length))
     for (const r of results) {
       process.stdout.write(`${r.status.padEnd(12)} ${r.subject.padEnd(width)}  ${r.source}\n`)
-      for (const m of r.messages) process.stdout.write(`    - ${m}\n`)
+      // The full old schema in Confluent's trailer drowns the reasons; --json keeps everything.
+      for (const m of r.messages.filter(
+        (m) => !m.startsWith('{oldSchema:') && !m.startsWith('{validateFields'),
+      )) {
+        process.stdout.write(`    - ${m}\n`)
+      }
     }
     const count = (s: string) => results.filter((r) => r.status === s).length
     process.stdout.write(
