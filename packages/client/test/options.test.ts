@@ -63,6 +63,26 @@ describe('producer options', () => {
   })
 })
 
+describe('producer checks before any network call', () => {
+  it('needs a registry for Avro topics, and validates before connecting', async () => {
+    // Unreachable broker: these errors must come before any connection attempt.
+    const p = createProducer({ brokers: ['127.0.0.1:1'] })
+    await expect(
+      p.send(t.orders, { key: 'k', value: { id: 'o', amount: 1, customerId: 'c' } }),
+    ).rejects.toMatchObject({
+      code: 'KAFKIT_CLIENT_INVALID_OPTIONS',
+      message: expect.stringMatching(/pass `registry` to createProducer/),
+    })
+    await expect(
+      p.send(t.orders, {
+        key: 'k',
+        value: { id: 'o', amount: Number.NaN as unknown as string, customerId: 'c' },
+      } as never),
+    ).rejects.toMatchObject({ code: 'KAFKIT_CLIENT_VALIDATION_FAILED' })
+    await p.disconnect()
+  })
+})
+
 describe('consumer options', () => {
   it('defaults: fail policy, latest offsets, no extra validation', () => {
     const c = createConsumer({ brokers, registry: new MemoryRegistry(), groupId: 'g', topics: [t.customers] })

@@ -80,6 +80,26 @@ describe('AvroDecoder', () => {
   })
 })
 
+describe('AvroDecoder with a writer the reader cannot resolve', () => {
+  it('reports incompatible-writer and does not cache the failure as a resolver', async () => {
+    const registry = new MemoryRegistry()
+    const writer = {
+      type: 'record',
+      name: 'Order',
+      namespace: 'com.example',
+      fields: [{ name: 'id', type: 'int' }],
+    }
+    const { id } = await registry.register('w', { schema: JSON.stringify(writer) })
+    const decoder = new AvroDecoder(orderV1, new SchemaCache(registry))
+    const bytes = frame(id, Buffer.from([2]))
+    await expect(decoder.decode(bytes)).rejects.toMatchObject({
+      code: 'KAFKIT_CLIENT_DECODE_FAILED',
+      details: { reason: 'incompatible-writer', schemaId: id },
+    })
+    await expect(decoder.decode(bytes)).rejects.toMatchObject({ details: { reason: 'incompatible-writer' } })
+  })
+})
+
 describe('subjects and validation', () => {
   it('derives subjects for every strategy', () => {
     const t = makeTopics('x')
