@@ -38,7 +38,8 @@ describe('kafkit demo (real binary)', () => {
     expect(r.stdout).toMatch(/produced 12 records \(value schema id \d+/)
     expect(r.stdout).toContain('consumed 12/12')
     expect(r.stdout).toContain('KAFKIT_CLIENT_SCHEMA_REFUSED')
-    expect(r.stdout).toContain('READER_FIELD_MISSING_DEFAULT_VALUE')
+    expect(r.stdout).toMatch(/- TYPE_MISMATCH: The type .* does not match/)
+    expect(r.stdout).toMatch(/- READER_FIELD_MISSING_DEFAULT_VALUE: The field 'currency'/)
     expect(r.stdout).toContain('(`kafkit registry check`): INCOMPATIBLE')
     expect(r.stdout).toMatch(/dead-lettered demo-orders-[0-9a-f]{8}\[0\]@\d+: KAFKIT_CLIENT_DECODE_FAILED/)
     // Summary block.
@@ -46,7 +47,7 @@ describe('kafkit demo (real binary)', () => {
     expect(summary).toContain(`Kafka            used ${brokers.join(',')}`)
     expect(summary).toContain('registry         served on an embedded file store, now stopped')
     expect(summary).toMatch(/typed events {5}14 produced, 14 consumed by group kafkit-demo-[0-9a-f]{8}/)
-    expect(summary).toContain('refused by the publish guard (2 reason(s))')
+    expect(summary).toContain('refused by the publish guard (2 incompatibilities)')
     expect(summary).toMatch(/poison message {3}1 routed to demo-orders-[0-9a-f]{8}\.dlt/)
     expect(summary).toContain('lag              12 -> 0')
     expect(summary).toContain('Demo complete.')

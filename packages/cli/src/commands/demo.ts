@@ -59,7 +59,7 @@ export function registerDemoCommands(program: Command): void {
       )
       print(`  codegen          ${s.generatedFiles} files of typed code from 1 Avro schema`)
       print(`  typed events     ${s.produced} produced, ${s.consumed} consumed by group ${s.groupId}`)
-      print(`  schema change    refused by the publish guard (${s.refusedReasons.length} reason(s))`)
+      print(`  schema change    refused by the publish guard (${s.refusedReasons.length} incompatibilities)`)
       print(`  poison message   ${s.deadLettered} routed to ${s.deadLetterTopic}`)
       print(`  lag              ${s.lagBefore} -> ${s.lagAfter}`)
       print('Demo complete.')

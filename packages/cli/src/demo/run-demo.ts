@@ -271,16 +271,28 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }),
     }
     let refusedReasons: string[] = []
+    let refused = false
     try {
       await producer.checkSchemas(incompatible)
     } catch (error) {
       if (!(error instanceof ClientError) || error.code !== 'KAFKIT_CLIENT_SCHEMA_REFUSED') throw error
-      refusedReasons = (error.details.reasons as string[] | undefined) ?? []
+      // Confluent's verbose answer: one `{errorType:..., description:...}` entry per incompatibility,
+      // then context entries (the version compared against, its schema, the level).
+      const all = (error.details.reasons as string[] | undefined) ?? []
+      const incompatibilities = all.filter((r) => r.startsWith('{errorType:'))
+      refusedReasons = incompatibilities.length > 0 ? incompatibilities : all
+      refused = true
+      const against = all.find((r) => r.startsWith('{oldSchemaVersion:'))?.match(/\d+/)?.[0]
       info(`publish guard refused it before any record was sent: ${error.code}`)
-      info(`compatibility ${String(error.details.compatibilityLevel)}; the registry's reasons:`)
-      for (const reason of refusedReasons) info(`  - ${reason}`)
+      info(
+        `compatibility ${String(error.details.compatibilityLevel)}, checked against version ${against ?? '?'}; the registry's reasons:`,
+      )
+      for (const reason of refusedReasons) {
+        const m = reason.match(/errorType:'([^']+)', description:'(.*)', additionalInfo/)
+        info(`  - ${m ? `${m[1]}: ${m[2]}` : reason}`)
+      }
     }
-    if (refusedReasons.length === 0) throw new Error('the incompatible schema was not refused')
+    if (!refused) throw new Error('the incompatible schema was not refused')
     const { RegistryClient, checkSchemas } = await import('@kafkit/registry')
     const [ci] = await checkSchemas(new RegistryClient({ url: registry }), [
       { subject: orders.subjects.value!, schema: JSON.stringify(orderPlacedIncompatible), source: 'v2' },
