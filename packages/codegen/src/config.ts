@@ -25,6 +25,8 @@ export const kafkitConfigSchema = z.strictObject({
   /** Output folder for generated code, relative to the config file. */
   out: z.string().min(1).optional(),
   longMode: z.enum(['number', 'bigint']).default('number'),
+  /** Extension on relative imports between generated modules: 'none' (bundlers) or '.js' (Node ESM, NodeNext). */
+  importExtension: z.enum(['none', '.js', '.ts']).default('none'),
   topics: z
     .record(
       z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, . _ - (max 249)'),
@@ -62,6 +64,7 @@ export interface LoadedKafkitConfig {
   /** Absolute output folder, when the config names one. */
   readonly out: string | undefined
   readonly longMode: LongMode
+  readonly importExtension: 'none' | '.js' | '.ts'
   readonly topics: readonly ResolvedTopic[]
   readonly schemaSet: SchemaSet
 }
@@ -246,6 +249,7 @@ export async function loadKafkitConfig(pathOrDir: string): Promise<LoadedKafkitC
     schemas,
     out: config.out === undefined ? undefined : resolve(base, config.out),
     longMode: config.longMode,
+    importExtension: config.importExtension,
     topics: resolveTopics(config.topics, schemaSet, configPath),
     schemaSet,
   }

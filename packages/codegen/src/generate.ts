@@ -26,7 +26,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const opts = parseGenerateOptions(options)
   if ('config' in opts) {
     const config = await loadKafkitConfig(opts.config)
-    const emitter = new Emitter(config.schemaSet, config.longMode)
+    const emitter = new Emitter(config.schemaSet, config.longMode, config.importExtension)
     return {
       files: emitter.emitFiles(config.topics),
       inputs: config.schemaSet.files,
@@ -39,7 +39,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const schemas = (Array.isArray(opts.schemas) ? opts.schemas : [opts.schemas]).map((p) => resolve(p))
   const set = await loadSchemaSet(schemas, opts.longMode)
   const topics = resolveTopics(opts.topics, set, undefined)
-  const emitter = new Emitter(set, opts.longMode)
+  const emitter = new Emitter(set, opts.longMode, opts.importExtension)
   return {
     files: emitter.emitFiles(topics),
     inputs: set.files,

@@ -7,7 +7,7 @@ export {
   type ResolvedTopic,
   type TopicConfig,
 } from './config'
-export { type GeneratedFile, HEADER } from './emit'
+export { type GeneratedFile, HEADER, type ImportExtension } from './emit'
 export { CodegenError, type CodegenErrorCode, type CodegenErrorDetails, ERROR_DEFINITIONS } from './errors'
 export { type GenerateResult, generate } from './generate'
 export type { GenerateOptions } from './options'

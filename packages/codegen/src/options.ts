@@ -12,6 +12,7 @@ export const generateOptionsSchema = z.union([
     /** Schema files or folders (searched recursively for .avsc/.avdl). */
     schemas: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     longMode: z.enum(['number', 'bigint']).default('number'),
+    importExtension: z.enum(['none', '.js', '.ts']).default('none'),
     topics: z.record(z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/), topicConfigSchema).default({}),
   }),
 ])

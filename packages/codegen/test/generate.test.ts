@@ -80,6 +80,18 @@ describe('generated output', { timeout: 60_000 }, () => {
     expect(b.files).toEqual(a.files)
   })
 
+  it('writes .js on relative imports for Node ESM when asked', async () => {
+    const result = await generate({ schemas: join(fixtures, 'all-constructs'), importExtension: '.js' })
+    const index = result.files.find((f) => f.path === 'index.ts')!.contents
+    expect(index).toContain("export * as com_kafkit_shop from './com.kafkit.shop.avro.js'")
+    expect(index).toContain("export * from './topics.js'")
+    const crm = result.files.find((f) => f.path === 'com.kafkit.crm.avro.ts')!.contents
+    expect(crm).toContain("import * as $com$kafkit$shop from './com.kafkit.shop.avro.js'")
+    expect(crm).toContain("from './avro-definitions.js'")
+    const plain = await generate({ schemas: join(fixtures, 'all-constructs') })
+    expect(plain.files.every((f) => !f.contents.includes(".js'"))).toBe(true)
+  })
+
   it('matches the committed snapshots', async () => {
     const cases: [string, Parameters<typeof generate>[0]][] = [
       [

@@ -16,6 +16,7 @@ interface CodegenFlags {
   check?: boolean
   watch?: boolean
   longMode?: string
+  importExtension?: string
   topic?: string[]
 }
 
@@ -84,10 +85,10 @@ async function runOnce(input: string, flags: CodegenFlags): Promise<boolean> {
   const started = performance.now()
   let options: GenerateOptions
   if (isConfigInput(input)) {
-    if (flags.topic?.length || flags.longMode) {
+    if (flags.topic?.length || flags.longMode || flags.importExtension) {
       throw new CodegenError(
         'KAFKIT_CODEGEN_INVALID_CONFIG',
-        '--topic and --long-mode go in the config file when one is used',
+        '--topic, --long-mode and --import-extension go in the config file when one is used',
       )
     }
     options = { config: input }
@@ -97,7 +98,12 @@ async function runOnce(input: string, flags: CodegenFlags): Promise<boolean> {
       const [name, topic] = parseTopicFlag(spec)
       topics[name] = topic
     }
-    options = { schemas: input, topics, ...(flags.longMode ? { longMode: flags.longMode as 'number' } : {}) }
+    options = {
+      schemas: input,
+      topics,
+      ...(flags.longMode ? { longMode: flags.longMode as 'number' } : {}),
+      ...(flags.importExtension ? { importExtension: flags.importExtension as 'none' } : {}),
+    }
   }
   const result = await generate(options)
   const outDir = flags.out ?? result.out
@@ -204,6 +210,10 @@ export function registerCodegenCommands(program: Command): void {
     .option('--check', 'write nothing; exit 1 and name the stale files when the output is out of date')
     .option('--watch', 'regenerate whenever an input changes')
     .option('--long-mode <mode>', 'Avro long as "number" (default) or "bigint" (without a config)')
+    .option(
+      '--import-extension <ext>',
+      'extension on imports between generated modules: "none" (default, bundlers) or ".js" (Node ESM, NodeNext)',
+    )
     .option(
       '--topic <spec...>',
       'topic without a config: <topic>=<value type>[,key=<type>][,strategy=topic|record|topic-record][,partitionKey=<field>]',
