@@ -2,10 +2,10 @@
  * A group member run as a child process by the fault tests (node --conditions=source --import tsx).
  * It appends one line per event to LOG_FILE with synchronous writes, so a SIGKILL loses nothing
  * that happened before it:
- *   S <partition> <offset> <key> <value>    handler started
- *   P <partition> <offset> <key> <value>    handler completed
- *   C <partition> <next offset>             the group committed
- *   D <drain report JSON>                   drained after SIGTERM
+ *   S <partition> <offset> <key> <value> <ms>    handler started
+ *   P <partition> <offset> <key> <value> <ms>    handler completed
+ *   C <partition> <next offset> <ms>             the group committed
+ *   D <drain report JSON> <ms>                   drained after SIGTERM
  */
 import { appendFileSync } from 'node:fs'
 import { createGroupConsumer } from '@kafkit/client'
@@ -17,7 +17,9 @@ const env = (name: string): string => {
   return v
 }
 const log = env('LOG_FILE')
-const write = (line: string) => appendFileSync(log, `${line}\n`)
+// Wall-clock ms with sub-ms precision, comparable across the members on one machine.
+const now = () => (performance.timeOrigin + performance.now()).toFixed(3)
+const write = (line: string) => appendFileSync(log, `${line} ${now()}\n`)
 const workMs = Number(process.env.WORK_MS ?? '0')
 
 const orders = topic(env('TOPIC'), stringKey, stringKey)
@@ -47,7 +49,7 @@ await consumer.run({
 write('R running')
 try {
   const report = await consumer.whenStopped()
-  write(`D ${JSON.stringify(report)}`)
+  appendFileSync(log, `D ${JSON.stringify(report)}\n`)
   process.exit(0)
 } catch (error) {
   write(`E ${(error as Error).message}`)

@@ -8,13 +8,14 @@ export interface WorkerEvent {
   offset: bigint
   key: string
   value: number
+  at: number
 }
 
 export interface WorkerLog {
   started: WorkerEvent[]
   processed: WorkerEvent[]
-  /** partition -> committed next offsets, in log order */
-  commits: Map<number, bigint[]>
+  /** partition -> committed next offsets with when they were logged, in log order */
+  commits: Map<number, { offset: bigint; at: number }[]>
   running: boolean
   report: { clean: boolean; abandoned: unknown[]; notStarted: number } | undefined
   error: string | undefined
@@ -39,12 +40,13 @@ export function readWorkerLog(file: string): WorkerLog {
         offset: BigInt(rest[1] as string),
         key: rest[2] as string,
         value: Number(rest[3]),
+        at: Number(rest[4]),
       } as WorkerEvent
       ;(kind === 'S' ? out.started : out.processed).push(e)
     } else if (kind === 'C') {
       const p = Number(rest[0])
       const list = out.commits.get(p) ?? []
-      list.push(BigInt(rest[1] as string))
+      list.push({ offset: BigInt(rest[1] as string), at: Number(rest[2]) })
       out.commits.set(p, list)
     } else if (kind === 'R') out.running = true
     else if (kind === 'D') out.report = JSON.parse(rest.join(' '))

@@ -35,3 +35,12 @@ export function createGroupConsumer<const Topics extends readonly TopicDescripto
 ): GroupConsumer<Topics> {
   return new GroupConsumer<Topics>(options)
 }
+export {
+  parseReplayFilter,
+  REPLAYED_FROM_HEADER,
+  type ReplayedRecord,
+  type ReplayFilter,
+  type ReplayOptions,
+  type ReplayResult,
+  replayDeadLetters,
+} from './replay'

@@ -258,6 +258,10 @@ function kafkajsAdmin(kafka: Kafka): EngineAdmin {
       })
     },
     deleteTopics: (topics) => admin.deleteTopics({ topics: [...topics] }),
+    async endOffsets(topic) {
+      const res = await admin.fetchTopicOffsets(topic)
+      return res.map((p) => ({ partition: p.partition, offset: p.high }))
+    },
   }
 }
 

@@ -137,6 +137,8 @@ export interface EngineAdmin {
   /** Sets these topic configs, keeping every other config set on the topic as it is. */
   alterTopicConfigs(topic: string, configs: Readonly<Record<string, string>>): Promise<void>
   deleteTopics(topics: readonly string[]): Promise<void>
+  /** End offset (high watermark) of every partition of a topic; optional for engines. */
+  endOffsets?(topic: string): Promise<{ partition: number; offset: string }[]>
 }
 
 /** Creates connections; one engine instance can serve several producers, consumers and admins. */
