@@ -213,7 +213,7 @@ export function createRegistryApp(input: RegistryServerOptions = {}): RegistryAp
       .send({ error_code: 404, message: `HTTP 404 Not Found: no route ${req.method} ${req.url}` })
   })
 
-  registerRoutes(app, service)
+  registerRoutes(app, service, logger)
   return app
 }
 
@@ -222,7 +222,25 @@ type Req = FastifyRequest<{
   Querystring: Record<string, string | undefined>
 }>
 
-function registerRoutes(app: RegistryApp, service: RegistryService): void {
+/**
+ * Runs schema parsing/checking on client input: a failure that is not one of ours (a parser or checker
+ * bug tripped by odd input) still answers 42201 rather than a 5xx, and is logged for us to fix.
+ */
+function onSchemaInput<T>(logger: RegistryLogger, run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof RegistryApiError) throw error
+    logger.error({ err: error }, 'unexpected failure while reading a schema')
+    throw new RegistryApiError(
+      'KAFKIT_REGISTRY_INVALID_SCHEMA',
+      `Invalid schema: it could not be processed (${(error as Error).message ?? String(error)})`,
+      { cause: error },
+    )
+  }
+}
+
+function registerRoutes(app: RegistryApp, service: RegistryService, logger: RegistryLogger): void {
   const state = service.state
 
   app.get('/', async () => ({}))
@@ -302,7 +320,7 @@ function registerRoutes(app: RegistryApp, service: RegistryService): void {
     const subject = subjectParam(req.params.subject ?? '')
     const body = readSchemaBody(req.body)
     // Parse before proposing so a broken schema never reaches the log.
-    state.parse(body.schema, body.schemaType, body.references)
+    onSchemaInput(logger, () => state.parse(body.schema, body.schemaType, body.references))
     return service.submit({
       op: 'register',
       subject,
@@ -316,10 +334,12 @@ function registerRoutes(app: RegistryApp, service: RegistryService): void {
   })
   app.post('/subjects/:subject', async (req: Req) => {
     const body = readSchemaBody(req.body)
-    return state.lookup(req.params.subject ?? '', body.schema, body.schemaType, body.references, {
-      normalize: flag(req.query.normalize),
-      deleted: flag(req.query.deleted),
-    })
+    return onSchemaInput(logger, () =>
+      state.lookup(req.params.subject ?? '', body.schema, body.schemaType, body.references, {
+        normalize: flag(req.query.normalize),
+        deleted: flag(req.query.deleted),
+      }),
+    )
   })
   app.delete('/subjects/:subject', async (req: Req) =>
     service.submit({
@@ -343,13 +363,15 @@ function registerRoutes(app: RegistryApp, service: RegistryService): void {
     const verbose = flag(req.query.verbose)
     let answer: { isCompatible: boolean; messages: string[] }
     try {
-      answer = state.testCompatibility(
-        req.params.subject ?? '',
-        version,
-        body.schema,
-        body.schemaType,
-        body.references,
-        flag(req.query.normalize),
+      answer = onSchemaInput(logger, () =>
+        state.testCompatibility(
+          req.params.subject ?? '',
+          version,
+          body.schema,
+          body.schemaType,
+          body.references,
+          flag(req.query.normalize),
+        ),
       )
     } catch (error) {
       // As Confluent: with verbose, an unparsable schema is "not compatible" with the reason.

@@ -133,15 +133,25 @@ export class RegistryState {
           }),
         }
       }
+      // A schema the parser or checker chokes on is still the client's input: 42201, not a 5xx.
+      const register = (record.command as { op?: unknown } | undefined)?.op === 'register'
       return {
         ok: false,
-        error: new RegistryApiError(
-          'KAFKIT_REGISTRY_STORE_ERROR',
-          `Applying a change failed: ${String(error)}`,
-          {
-            cause: error,
-          },
-        ),
+        error: register
+          ? new RegistryApiError(
+              'KAFKIT_REGISTRY_INVALID_SCHEMA',
+              `Invalid schema: it could not be processed (${String(error)})`,
+              {
+                cause: error,
+              },
+            )
+          : new RegistryApiError(
+              'KAFKIT_REGISTRY_STORE_ERROR',
+              `Applying a change failed: ${String(error)}`,
+              {
+                cause: error,
+              },
+            ),
       }
     }
   }
