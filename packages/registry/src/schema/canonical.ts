@@ -11,7 +11,14 @@ import type { AvroField, AvroNamedNode, AvroNode, AvroProps } from './types'
  * sorted, empty docs dropped, defaults re-typed, logical-type attributes first) and returns the canonical form of
  * that, which is what Confluent stores for `?normalize=true`.
  */
-export function writeCanonical(root: AvroNode, normalize: boolean, limit = Number.POSITIVE_INFINITY): string {
+export function writeCanonical(
+  root: AvroNode,
+  normalize: boolean,
+  limit = Number.POSITIVE_INFINITY,
+  /** Write for avsc: unambiguous names; `local` lists the types of the document being checked (inlined). */
+  avsc?: { readonly local: ReadonlySet<string> },
+): string {
+  const forAvsc = avsc !== undefined
   const known = new Set<string>()
   const out: string[] = []
   let length = 0
@@ -35,6 +42,8 @@ export function writeCanonical(root: AvroNode, normalize: boolean, limit = Numbe
     space: string | undefined,
     enclosing: string | undefined,
   ) => {
+    // avsc cannot fall back from the enclosing namespace to none like Java; its absolute form is ".Name".
+    if (forAvsc) return space === undefined && enclosing !== undefined ? `.${name}` : full
     // Avro 1.11+: a short name is used only in the same namespace, and never when it reads as a type keyword.
     if (space !== undefined && space === enclosing && !PRIMITIVES.has(name) && !TYPE_WORDS.has(name))
       return name
@@ -136,7 +145,7 @@ export function writeCanonical(root: AvroNode, normalize: boolean, limit = Numbe
       }
       default: {
         // Types from references are written by name, never inlined.
-        if (known.has(n.name.full) || n.external) {
+        if (known.has(n.name.full) || (n.external && !avsc?.local.has(n.name.full))) {
           w(jsonString(qualified(n.name.full, n.name.name, n.name.space, enclosing)))
           return
         }

@@ -87,7 +87,15 @@ function parseDocument(
   }
   const root = parseNode(ctx, json, undefined, '')
   // Backstop: whatever we accept must also compile with avsc (used by Kafkit's serdes).
-  const problem = avscProblem(json, registry)
+  // It gets our resolved graph written with unambiguous names, since name lookup rules differ slightly.
+  const problem = avscProblem(
+    parseJsonText(
+      writeCanonical(root, false, Number.POSITIVE_INFINITY, {
+        local: new Set(ctx.defined),
+      }),
+    ),
+    registry,
+  )
   if (problem !== undefined) throw schemaError(ctx, '', problem)
   return { json, root }
 }
