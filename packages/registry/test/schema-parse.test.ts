@@ -277,6 +277,12 @@ describe('accepted like Confluent', () => {
     ).not.toThrow()
   })
 
+  it('a type outside any namespace, referenced by short name from inside one (Java falls back to no namespace)', () => {
+    const text =
+      '{"type":"record","name":"R","namespace":"ns","fields":[{"name":"a","type":{"type":"enum","name":"E","namespace":"","symbols":["A"]}},{"name":"b","type":"E"}]}'
+    expect(parseAvroSchema(text).canonical).toBe(text)
+  })
+
   it('a non-string doc is dropped and field aliases are not name-checked, as Avro Java does', () => {
     const p = parseAvroSchema(
       rec('{"name":"a","type":"int","doc":7,"aliases":["old-name"]}', ',"doc":{"x":1}'),
