@@ -248,7 +248,7 @@ async function main(): Promise<void> {
           await peer.start()
           peers.push(peer)
           cleanups.unshift(() => peer.close())
-          peerStatus.set(f.id, { id: f.id, label: f.label, status: 'measured', note: '' })
+          peerStatus.set(f.id, { id: f.id, label: f.label, status: 'measured', note: f.note })
         } catch (error) {
           peerStatus.set(f.id, {
             id: f.id,

@@ -7,6 +7,7 @@ import type { KafkaPeer, PeerFactory } from './types'
 export const kafkajsCsr: PeerFactory = {
   id: 'kafkajs-csr',
   label: 'kafkajs + csr (Avro)',
+  note: 'registry.encode / registry.decode per record (Confluent wire format), schema registered per topic before timing',
   async create(context): Promise<KafkaPeer> {
     const kafka = kafkajsClient(context, 'bench-kafkajs-csr')
     const producer = kafkajsProducer(kafka)

@@ -42,6 +42,7 @@ export async function kafkajsSubscribe(
 export const kafkajsJson: PeerFactory = {
   id: 'kafkajs-json',
   label: 'kafkajs (JSON)',
+  note: 'the baseline: JSON.stringify / JSON.parse values, eachBatch, autocommit after each batch (kafkajs default)',
   async create(context): Promise<KafkaPeer> {
     const kafka = kafkajsClient(context, 'bench-kafkajs-json')
     const producer = kafkajsProducer(kafka)

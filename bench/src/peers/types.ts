@@ -32,6 +32,8 @@ export interface KafkaPeer {
 export interface PeerFactory {
   readonly id: string
   readonly label: string
+  /** What exactly runs, printed beside the results. */
+  readonly note: string
   /** Builds the peer, or throws with the reason it cannot run here (it is then listed as skipped). */
   create(context: PeerContext): Promise<KafkaPeer>
 }
