@@ -57,6 +57,11 @@ describe('basic auth with read-only and read-write users', () => {
       ['PUT', `/config/${s}`, { compatibility: 'NONE' }],
       ['PUT', '/mode', { mode: 'READONLY' }],
     ]
+    // Other spellings of the register path cannot dodge the check.
+    writes.push(
+      ['POST', `/subjects/${s}/versions/`, { schema: v1 }],
+      ['POST', `/subjects/${s}/versions?x=1`, { schema: v1 }],
+    )
     for (const [method, url, body] of writes) {
       const answer = await call(app, method as 'POST', url, body, ro)
       expect({ method, url, status: answer.status, code: answer.body.error_code }).toEqual({

@@ -50,12 +50,13 @@ function responseType(accept: string | undefined): string {
   return CONTENT_TYPES[0]
 }
 
-const WRITE_POST = /^\/subjects\/[^/]+\/versions\/?$/
-
-/** Reads (including lookups and compatibility tests, which are POSTs) are allowed to read-only users. */
-function isWrite(method: string, path: string): boolean {
+/**
+ * Reads (including lookups and compatibility tests, which are POSTs) are allowed to read-only users.
+ * Decided on the matched route pattern, not the raw URL, so no spelling of a path can dodge it.
+ */
+function isWrite(method: string, route: string | undefined): boolean {
   if (method === 'PUT' || method === 'DELETE') return true
-  if (method === 'POST') return WRITE_POST.test(path)
+  if (method === 'POST') return route !== '/subjects/:subject' && !route?.startsWith('/compatibility/')
   return false
 }
 
@@ -143,7 +144,7 @@ export function createRegistryApp(input: RegistryServerOptions = {}): RegistryAp
         )
       }
       ;(req as FastifyRequest & { user?: string }).user = user.username
-      if (user.role === 'read-only' && isWrite(req.method, path)) {
+      if (user.role === 'read-only' && isWrite(req.method, req.routeOptions.url)) {
         throw new RegistryApiError(
           'KAFKIT_REGISTRY_FORBIDDEN',
           `User '${user.username}' is read-only and cannot ${req.method} ${path}; use a read-write user`,
