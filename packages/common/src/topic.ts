@@ -49,8 +49,7 @@ export type SerdeDescriptor<Out = unknown, In = Out> =
 
 export type SubjectNameStrategy = 'topic' | 'record' | 'topic-record'
 
-// `any` here keeps descriptors assignable whatever their Out/In types (ZodType is invariant).
-// biome-ignore lint/suspicious/noExplicitAny: see above
+// `any` below keeps descriptors assignable whatever their Out/In types (ZodType is invariant).
 export interface TopicDescriptor<
   Name extends string = string,
   // biome-ignore lint/suspicious/noExplicitAny: see above
