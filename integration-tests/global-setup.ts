@@ -9,8 +9,8 @@ declare module 'vitest' {
 
 /**
  * Starts one real Kafka broker for the integration suite, unless KAFKA_BROKERS points at an
- * existing cluster. Tests read the servers with `inject('kafkaBrokers')`. The ports are picked free
- * at random, so the suite never collides with a `kafkit kafka up` on 9092 or a parallel run.
+ * existing cluster. Tests read the servers with `inject('kafkaBrokers')`. basePort 'auto' picks a free
+ * block (retrying on a bind race), so the suite never collides with `kafkit kafka up` on 9092 or a parallel run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fromEnv = process.env.KAFKA_BROKERS
@@ -24,11 +24,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     )
     return async () => {}
   }
-  const { findFreeBasePort, startKafka } = await import('@kafkit/kafka-local')
+  const { startKafka } = await import('@kafkit/kafka-local')
   const started = Date.now()
   const cluster = await startKafka({
     nodes: 1,
-    basePort: await findFreeBasePort(1),
+    basePort: 'auto',
     onProgress: (e) => {
       // Jar downloads only happen on a fresh machine; say what the wait is for.
       if (e.type === 'jars-resolving')

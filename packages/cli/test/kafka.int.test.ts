@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findFreeBasePort } from '@kafkit/kafka-local'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const bin = fileURLToPath(new URL('../bin/kafkit.js', import.meta.url))
@@ -17,7 +16,7 @@ interface Run {
 
 function kafkit(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env, timeout: 240_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { env, timeout: 360_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
       resolve({ code, stdout, stderr })
     })
@@ -70,11 +69,31 @@ describe('kafkit kafka (real binary)', () => {
     expect(r.stderr).toMatch(/install a JDK 17/)
   })
 
+  it('Ctrl-C during up stops the JVMs started so far and says so', async () => {
+    const child = spawn(process.execPath, [bin, 'kafka', 'up', '--base-port', 'auto'], { env })
+    let stderr = ''
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString()
+        const m = /Started node 1 \(pid (\d+)\)/.exec(stderr)
+        if (m) resolve(Number(m[1]))
+      })
+      child.on('exit', () => reject(new Error(`up exited before starting a node:\n${stderr}`)))
+    })
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    expect(code).toBe(1)
+    expect(stderr).toContain('KAFKIT_KAFKA_LOCAL_START_ABORTED')
+    expect(() => process.kill(pid, 0)).toThrow()
+    const status = await kafkit(['kafka', 'status'], env)
+    expect(status.stderr).toContain('KAFKIT_KAFKA_LOCAL_NOT_RUNNING') // nothing was remembered
+  }, 300_000)
+
   it('up --nodes 3, status lists 3 live brokers, down leaves no broker process behind', async () => {
-    const basePort = await findFreeBasePort(3)
-    const up = await kafkit(['kafka', 'up', '--nodes', '3', '--base-port', String(basePort)], env)
+    const up = await kafkit(['kafka', 'up', '--nodes', '3', '--base-port', 'auto'], env)
     expect(up.stderr).toContain('Waiting for brokers')
     expect(up.code, up.stderr).toBe(0)
+    const basePort = Number(/bootstrap servers: 127\.0\.0\.1:(\d+),/.exec(up.stdout)?.[1])
     const servers = [0, 1, 2].map((i) => `127.0.0.1:${basePort + i}`).join(',')
     expect(up.stdout).toContain(`bootstrap servers: ${servers}`)
     expect(up.stdout).toMatch(/is up in \d+(\.\d+)?s/)
@@ -102,5 +121,5 @@ describe('kafkit kafka (real binary)', () => {
     const after = await kafkit(['kafka', 'status'], env)
     expect(after.code).toBe(1)
     expect(after.stderr).toContain('KAFKIT_KAFKA_LOCAL_NOT_RUNNING')
-  })
+  }, 600_000)
 })

@@ -13,8 +13,8 @@ import {
 } from './config'
 import { KafkaLocalError } from './errors'
 import { defaultCacheDir, ensureKafkaJars } from './jar-cache'
-import { resolveStartKafkaOptions, type StartKafkaOptions } from './options'
-import { busyPorts, clusterPorts } from './ports'
+import { type ResolvedStartKafkaOptions, resolveStartKafkaOptions, type StartKafkaOptions } from './options'
+import { busyPorts, clusterPorts, findFreeBasePort } from './ports'
 import {
   formatStorage,
   isAlive,
@@ -24,6 +24,8 @@ import {
   relevantLogLines,
   spawnBroker,
   terminate,
+  trackAttachedBroker,
+  untrackAttachedBroker,
 } from './process'
 import { waitForBrokers, warmUpGroupCoordinators } from './readiness'
 import { readClusterState, writeClusterState } from './state'
@@ -41,6 +43,17 @@ interface RuntimeOptions {
   readonly stopTimeoutMs: number
   readonly detached: boolean
   readonly onProgress?: KafkaLocalProgressListener | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
+function abortedError(dataDir: string): KafkaLocalError {
+  return new KafkaLocalError(
+    'KAFKIT_KAFKA_LOCAL_START_ABORTED',
+    'the Kafka start was aborted; nothing is left running',
+    {
+      details: { dataDir },
+    },
+  )
 }
 
 /**
@@ -122,6 +135,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
     if (pid !== undefined) {
       await terminate(pid, options.hard ?? false, this.#runtime.stopTimeoutMs, this.#children.get(pid))
       this.#children.delete(pid)
+      untrackAttachedBroker(pid)
     }
     await this.#setPid(id, null)
   }
@@ -159,6 +173,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
       }
       pids.set(n.id, child.pid)
       this.#children.set(child.pid, child)
+      if (!this.#runtime.detached) trackAttachedBroker(child.pid)
       await this.#setPid(n.id, child.pid)
       this.#runtime.onProgress?.({ type: 'node-spawned', nodeId: n.id, pid: child.pid })
     }
@@ -170,7 +185,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
         clusterId: s.clusterId,
         deadline: Date.now() + this.#runtime.startTimeoutMs,
         check: () => {
-          if (dead().length > 0) throw new Error('dead')
+          if (dead().length > 0 || this.#runtime.signal?.aborted) throw new Error('stop waiting')
         },
         onPoll: (seen) => {
           if (seen !== lastSeen) {
@@ -180,6 +195,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
         },
       }).catch(() => false)
       if (ready) return
+      if (this.#runtime.signal?.aborted) throw abortedError(s.dataDir)
       const died = dead()
       const quoted = (
         await Promise.all((died.length ? died : ids).map((id) => relevantLogLines(s.dataDir, id)))
@@ -202,7 +218,10 @@ class LocalKafkaCluster implements KafkaLocalCluster {
     } catch (error) {
       // Leave nothing half-started behind.
       await Promise.all([...pids].map(([, pid]) => terminate(pid, true, 5_000, this.#children.get(pid))))
-      for (const id of pids.keys()) await this.#setPid(id, null)
+      for (const [id, pid] of pids) {
+        untrackAttachedBroker(pid)
+        await this.#setPid(id, null)
+      }
       throw error
     }
   }
@@ -214,6 +233,7 @@ class LocalKafkaCluster implements KafkaLocalCluster {
     await Promise.all(
       live.map((pid) => terminate(pid, false, this.#runtime.stopTimeoutMs, this.#children.get(pid))),
     )
+    for (const pid of live) untrackAttachedBroker(pid)
     this.#children.clear()
     if (this.#state.ownsDataDir) {
       await rm(this.#state.dataDir, { recursive: true, force: true, maxRetries: 3 })
@@ -252,6 +272,33 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     onProgress,
   })
 
+  if (o.basePort !== 'auto') return startOnce(o, o.basePort, java, libsDir)
+  // 'auto': a free block now may be taken a moment later (parallel test runs, ephemeral client ports);
+  // on a bind conflict, pick another block and try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(o, await findFreeBasePort(o.nodes), java, libsDir)
+    } catch (error) {
+      if (attempt >= 3 || !isPortConflict(error)) throw error
+      const dir = (error as KafkaLocalError).details.dataDir
+      if (o.dataDir === undefined && typeof dir === 'string') await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+function isPortConflict(error: unknown): boolean {
+  if (!(error instanceof KafkaLocalError)) return false
+  if (error.code === 'KAFKIT_KAFKA_LOCAL_PORT_IN_USE') return true
+  return error.code === 'KAFKIT_KAFKA_LOCAL_START_FAILED' && /Address already in use/.test(error.message)
+}
+
+async function startOnce(
+  o: ResolvedStartKafkaOptions,
+  basePort: number,
+  java: string,
+  libsDir: string,
+): Promise<KafkaLocalCluster> {
+  const onProgress = o.onProgress
   const ownsDataDir = o.dataDir === undefined
   const dataDir = o.dataDir ? resolve(o.dataDir) : await mkdtemp(join(tmpdir(), 'kafkit-kafka-'))
   await mkdir(dataDir, { recursive: true })
@@ -272,14 +319,14 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   }
   // Reusing a data dir keeps its cluster id, so its formatted storage stays valid.
   const clusterId = previous?.clusterId ?? randomClusterId()
-  const layout = nodeLayout(o.basePort, o.nodes)
+  const layout = nodeLayout(basePort, o.nodes)
   const state: KafkaClusterState = {
     format: 1,
     kafkaVersion: o.kafkaVersion,
     clusterId,
     dataDir,
     ownsDataDir,
-    basePort: o.basePort,
+    basePort: basePort,
     libsDir,
     java,
     heap: o.heap,
@@ -288,12 +335,12 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   }
   const cluster = new LocalKafkaCluster(state, o)
   try {
-    const busy = await busyPorts(clusterPorts(o.basePort, o.nodes))
+    const busy = await busyPorts(clusterPorts(basePort, o.nodes))
     if (busy.length > 0) {
       throw new KafkaLocalError(
         'KAFKIT_KAFKA_LOCAL_PORT_IN_USE',
         `port(s) ${busy.join(', ')} on 127.0.0.1 are in use; pass another basePort (node i uses basePort+i-1 and basePort+100+i-1) or stop what listens there`,
-        { details: { ports: busy, basePort: o.basePort } },
+        { details: { ports: busy, basePort: basePort } },
       )
     }
     await writeFile(join(dataDir, 'log4j2.properties'), BROKER_LOG4J2)
@@ -309,13 +356,19 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       }),
     )
     await writeClusterState(state)
+    if (o.signal?.aborted) throw abortedError(dataDir)
     await cluster.startNodes(layout.map((n) => n.id))
     await warmUpGroupCoordinators(cluster.brokers, OFFSETS_TOPIC_PARTITIONS, Date.now() + 60_000)
+    if (o.signal?.aborted) {
+      await cluster.stop()
+      throw abortedError(dataDir)
+    }
   } catch (error) {
-    if (
-      ownsDataDir &&
-      !(error instanceof KafkaLocalError && error.code.startsWith('KAFKIT_KAFKA_LOCAL_START'))
-    ) {
+    // A failed start keeps its temp dir: the error names the logs in it.
+    const keepLogs =
+      error instanceof KafkaLocalError &&
+      (error.code === 'KAFKIT_KAFKA_LOCAL_START_FAILED' || error.code === 'KAFKIT_KAFKA_LOCAL_START_TIMEOUT')
+    if (ownsDataDir && !keepLogs) {
       await rm(dataDir, { recursive: true, force: true })
     }
     throw error
@@ -347,7 +400,7 @@ export async function attachKafka(
     )
   }
   return new LocalKafkaCluster(state, {
-    startTimeoutMs: options.startTimeoutMs ?? 120_000,
+    startTimeoutMs: options.startTimeoutMs ?? 180_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 20_000,
     detached: true,
     onProgress: options.onProgress,

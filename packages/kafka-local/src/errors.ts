@@ -32,6 +32,9 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'The Kafka cluster did not become ready in time (see the quoted broker log lines)',
     canRetry: true,
   },
+  KAFKIT_KAFKA_LOCAL_START_ABORTED: {
+    message: 'The start was aborted (signal or Ctrl-C); the nodes started so far were stopped',
+  },
   KAFKIT_KAFKA_LOCAL_UNKNOWN_NODE: {
     message: 'There is no node with this id in the cluster (node ids are 1..nodes)',
   },

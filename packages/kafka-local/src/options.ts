@@ -13,11 +13,16 @@ const schema = z
   .object({
     nodes: z.union([z.literal(1), z.literal(3)]).default(1),
     dataDir: z.string().min(1).optional(),
+    /** PLAINTEXT port of node 1, or 'auto': a free block, retried on a bind conflict. */
     basePort: z
-      .number()
-      .int()
-      .min(1024)
-      .max(65535 - CONTROLLER_PORT_OFFSET - 3)
+      .union([
+        z
+          .number()
+          .int()
+          .min(1024)
+          .max(65535 - CONTROLLER_PORT_OFFSET - 3),
+        z.literal('auto'),
+      ])
       .default(DEFAULT_BASE_PORT),
     kafkaVersion: z.enum(SUPPORTED_KAFKA_VERSIONS).default(DEFAULT_KAFKA_VERSION),
     /** Root of the jar cache; default KAFKIT_CACHE_DIR or ~/.cache/kafkit. */
@@ -28,11 +33,13 @@ const schema = z
       .regex(/^\d+[mMgG]$/, 'a JVM size such as 512m or 1g')
       .default('512m'),
     /** How long to wait for every broker to show up in the metadata. */
-    startTimeoutMs: z.number().int().positive().default(120_000),
+    startTimeoutMs: z.number().int().positive().default(180_000),
     /** How long a SIGTERM may take before SIGKILL follows. */
     stopTimeoutMs: z.number().int().positive().default(20_000),
     /** Start the JVMs in their own process group and let them outlive this process (the CLI's `up`). */
     detached: z.boolean().default(false),
+    /** Aborting stops the nodes started so far and rejects with KAFKIT_KAFKA_LOCAL_START_ABORTED. */
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
     onProgress: z.custom<KafkaLocalProgressListener>((v) => typeof v === 'function').optional(),
   })
   .strict()

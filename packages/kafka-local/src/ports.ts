@@ -25,11 +25,12 @@ export async function busyPorts(ports: readonly number[]): Promise<number[]> {
 
 /**
  * Picks a basePort whose whole layout (PLAINTEXT and CONTROLLER ports of every node) is free right
- * now, at random in [20000, 60000) so parallel runs rarely race for the same block.
+ * now, at random in [10000, 32000): below Linux's ephemeral range (32768+), where outgoing client
+ * connections would otherwise grab ports of the block between this check and the broker's bind.
  */
 export async function findFreeBasePort(nodes: 1 | 3 = 3, attempts = 50): Promise<number> {
   for (let i = 0; i < attempts; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 400) * 100
+    const base = 10_000 + Math.floor(Math.random() * 220) * 100
     if ((await busyPorts(clusterPorts(base, nodes))).length === 0) return base
   }
   throw new Error(`no free block of ports found after ${attempts} attempts`)

@@ -101,6 +101,32 @@ export function spawnBroker(spec: JvmSpec, dataDir: string, id: number, detached
   }
 }
 
+/**
+ * Attached (non-detached) brokers must not outlive this process: if it exits without stop() (a crash,
+ * process.exit in a test runner), SIGKILL them synchronously on the way out.
+ */
+const attachedBrokers = new Set<number>()
+let exitHookInstalled = false
+
+export function trackAttachedBroker(pid: number): void {
+  attachedBrokers.add(pid)
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const p of attachedBrokers) {
+      try {
+        process.kill(p, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  })
+}
+
+export function untrackAttachedBroker(pid: number): void {
+  attachedBrokers.delete(pid)
+}
+
 /** True while `pid` is a live (not zombie) process. */
 export function isAlive(pid: number): boolean {
   try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { describeCluster, findFreeBasePort, type KafkaLocalCluster, startKafka } from '../src/index'
+import { describeCluster, type KafkaLocalCluster, startKafka } from '../src/index'
 
 const { Kafka, logLevel, ConfigResourceTypes } = kafkajs
 
@@ -43,8 +43,8 @@ describe('startKafka({ nodes: 3 })', () => {
   const suffix = randomUUID().slice(0, 8)
 
   beforeAll(async () => {
-    cluster = await startKafka({ nodes: 3, basePort: await findFreeBasePort(3) })
-  })
+    cluster = await startKafka({ nodes: 3, basePort: 'auto' })
+  }, 400_000)
   afterAll(async () => {
     await cluster?.stop()
   })

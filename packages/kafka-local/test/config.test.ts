@@ -26,6 +26,9 @@ describe('options', () => {
     })
     expect(Object.isFrozen(o)).toBe(true)
   })
+  it("accepts basePort 'auto'", () => {
+    expect(resolveStartKafkaOptions({ basePort: 'auto' }).basePort).toBe('auto')
+  })
   it.each([
     [{ nodes: 2 }, 'nodes'],
     [{ basePort: 80 }, 'basePort'],

@@ -48,10 +48,11 @@ function parseNodes(v: string): 1 | 3 {
   throw new InvalidArgumentError('must be 1 or 3')
 }
 
-function parsePort(v: string): number {
+function parsePort(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto'
   const n = Number(v)
   if (!Number.isInteger(n) || n < 1024 || n > 65_000)
-    throw new InvalidArgumentError('must be a port in 1024..65000')
+    throw new InvalidArgumentError('must be a port in 1024..65000, or auto')
   return n
 }
 
@@ -94,10 +95,10 @@ export function registerKafkaCommands(program: Command): void {
     .option('--data-dir <dir>', 'keep data and logs here (default: a temp dir removed by `kafka down`)')
     .option(
       '--base-port <port>',
-      'PLAINTEXT port of node 1; node i uses base+i-1, its controller base+100+i-1',
+      'PLAINTEXT port of node 1 (default 9092, or auto = any free block); node i uses base+i-1, its controller base+100+i-1',
       parsePort,
     )
-    .action(async (opts: { nodes: 1 | 3; dataDir?: string; basePort?: number }) => {
+    .action(async (opts: { nodes: 1 | 3; dataDir?: string; basePort?: number | 'auto' }) => {
       const previous = await currentClusterDataDir()
       if (previous) {
         const status = await kafkaClusterStatus(previous).catch(() => undefined)
@@ -110,12 +111,24 @@ export function registerKafkaCommands(program: Command): void {
       }
       const started = Date.now()
       process.stderr.write(`Starting ${opts.nodes}-node Kafka...\n`)
+      // Ctrl-C (or a kill) while starting: stop the detached JVMs started so far instead of orphaning them.
+      const abort = new AbortController()
+      const onSignal = () => {
+        process.stderr.write('Interrupted: stopping the nodes started so far...\n')
+        abort.abort()
+      }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
       const cluster = await startKafka({
         nodes: opts.nodes,
         detached: true,
+        signal: abort.signal,
         onProgress: printKafkaProgress,
         ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
         ...(opts.basePort ? { basePort: opts.basePort } : {}),
+      }).finally(() => {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
       })
       await rememberCurrentCluster(cluster.dataDir)
       const seconds = ((Date.now() - started) / 1000).toFixed(1)
