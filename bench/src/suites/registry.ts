@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { schemaText } from '../payload'
 import type { Progress } from '../progress'
+import { repoRoot } from '../write-report'
 import type { Measurements } from './kafka'
 
 export interface RegistrySettings {
@@ -24,6 +25,8 @@ async function startChild(): Promise<{ url: string; child: ChildProcess }> {
   const script = fileURLToPath(new URL('../registry-server.ts', import.meta.url))
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    // The repository root, so `--import tsx` resolves from its node_modules.
+    cwd: repoRoot,
   })
   const lines = createInterface({ input: child.stdout! })
   const first = await Promise.race([

@@ -35,8 +35,10 @@ export function registerBenchCommands(program: Command): void {
       }
       const args = [...(flags.quick ? ['--quick'] : []), ...(flags.only ? ['--only', flags.only] : [])]
       const code = await new Promise<number>((resolve, reject) => {
+        // From the repository root, so `--import tsx` resolves from its node_modules wherever kafkit runs.
         const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', runner, ...args], {
           stdio: 'inherit',
+          cwd: dirname(dirname(dirname(runner))),
         })
         child.on('error', reject)
         child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)))
