@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
+import { FatalError } from '@kafkit/client'
 import type { com_kafkit_orders, com_kafkit_shipping } from './generated'
-import { PermanentError } from './retry'
+
+/** A refusal no retry can fix: FatalError tells the group consumer to dead-letter at once. */
+export class CarrierRefusedError extends FatalError {
+  override readonly name = 'CarrierRefusedError'
+  readonly code = 'CARRIER_REFUSED'
+}
 
 const SERVED = new Set(['NL', 'BE', 'DE', 'FR', 'US'])
 
@@ -21,7 +27,7 @@ export class CarrierApi {
   ): Promise<{ carrier: com_kafkit_shipping.Carrier; trackingCode: string }> {
     this.calls += 1
     if (!SERVED.has(order.shipTo.country)) {
-      throw new PermanentError('CARRIER_REFUSED', `no carrier serves country '${order.shipTo.country}'`)
+      throw new CarrierRefusedError(`no carrier serves country '${order.shipTo.country}'`)
     }
     if (this.#outagesLeft > 0) {
       this.#outagesLeft -= 1

@@ -1,7 +1,8 @@
-import { createConsumer, createKafkajsEngine, createTopicAdmin } from '@kafkit/client'
+import { createConsumer, createKafkajsEngine, createTopicAdmin, DLT_HEADERS } from '@kafkit/client'
+import type { BytesSerdeDescriptor, TopicDescriptor } from '@kafkit/common'
 import { type ExampleContext, waitFor } from 'kafkit-example-support'
 import { CarrierApi } from './carrier'
-import type { com_kafkit_ops, com_kafkit_orders } from './generated'
+import type { com_kafkit_orders } from './generated'
 import { type OrderStatus, OrdersService } from './orders-service'
 import { ShippingService } from './shipping-service'
 import { orderServiceTopics } from './topics'
@@ -9,10 +10,19 @@ import { orderServiceTopics } from './topics'
 export interface OrderServiceResult {
   readonly status: Record<string, OrderStatus>
   readonly shipments: { orderId: string; carrier: string; attempts: number; handledBy: string }[]
-  readonly deadLetters: (Omit<com_kafkit_ops.DeadLetter, 'originalValue'> & {
+  /** What the ops group read from the dead-letter topic, sorted by key. */
+  readonly deadLetters: {
     key: string
-    originalValue: string | null
-  })[]
+    stage: string
+    errorClass: string
+    errorCode: string | undefined
+    reason: string
+    attempts: number
+    originalTopic: string
+    /** The record's bytes as text when they are not Confluent Avro (schemaId undefined). */
+    text: string | undefined
+    schemaId: number | undefined
+  }[]
   readonly carrierCalls: number
 }
 
@@ -42,9 +52,10 @@ export const ORDERS = [
 
 /**
  * Two services over typed topics. Orders publishes OrderPlaced; two shipping instances share the
- * orders topic as one consumer group, book a carrier with retries (its API is down for the first
- * two calls) and publish ShipmentCreated; orders follows shipments. An order to Antarctica and a
- * record that is not even Avro end up on the dead-letter topic, which an ops group reads.
+ * orders topic as one consumer group (Kafkit's group consumer), book a carrier whose API is down
+ * for its first two calls (retried in place with backoff) and publish ShipmentCreated; orders
+ * follows shipments. An order to Antarctica (refused: no retry helps) and a record that is not
+ * even Avro end up on the dead-letter topic, which an ops group reads.
  */
 export async function main({
   brokers,
@@ -58,7 +69,8 @@ export async function main({
     topics: [
       { topic: topics.orders, partitions: 3 },
       { topic: topics.shipments, partitions: 3 },
-      { topic: topics.dlt, partitions: 1, retentionMs: 14 * 24 * 3600_000 },
+      // The group consumer creates the dead-letter topic; declared here so the run removes it too.
+      { topic: topics.ordersDlt, partitions: 3 },
     ],
   })
   await admin.ensureTopics()
@@ -72,26 +84,42 @@ export async function main({
         instance,
         topics,
         carrier,
-        retry: { attempts: 4, backoffMs: 100 },
         log,
       }),
   )
   const orders = new OrdersService({ brokers, registryUrl, groupId: `orders-${runId}`, topics })
   const deadLetters: OrderServiceResult['deadLetters'] = []
-  const ops = createConsumer({
-    brokers,
-    registry: registryUrl,
-    groupId: `ops-${runId}`,
-    topics: [topics.dlt],
-    fromBeginning: true,
-  })
+  // Raw bytes both sides: dead letters keep the record exactly as it was read.
+  const dlt: TopicDescriptor<string, BytesSerdeDescriptor, BytesSerdeDescriptor> = {
+    name: topics.ordersDlt,
+    key: { kind: 'bytes' },
+    value: { kind: 'bytes' },
+    subjectNameStrategy: 'topic',
+    subjects: { key: undefined, value: undefined },
+    partitionKey: undefined,
+  }
+  const ops = createConsumer({ brokers, groupId: `ops-${runId}`, topics: [dlt], fromBeginning: true })
   const running = [...shipping, orders, ops]
   try {
-    await Promise.all([...shipping.map((s) => s.start()), orders.start()])
+    // One after the other: the first creates the dead-letter topic, the second finds it.
+    for (const s of shipping) await s.start()
+    await orders.start()
     await ops.run({
-      eachMessage: ({ key, value }) => {
-        deadLetters.push({ ...value, key, originalValue: value.originalValue?.toString('utf8') ?? null })
-        log?.(`ops: dead letter for key '${key}': ${value.errorCode} (${value.reason})`)
+      eachMessage: ({ key, value, headers }) => {
+        const h = (name: string) => headers[name]?.toString('utf8')
+        const schemaId = h(DLT_HEADERS.schemaId)
+        deadLetters.push({
+          key: key.toString('utf8'),
+          stage: h(DLT_HEADERS.stage) ?? '',
+          errorClass: h(DLT_HEADERS.errorClass) ?? '',
+          errorCode: h(DLT_HEADERS.errorCode),
+          reason: h(DLT_HEADERS.errorMessage) ?? '',
+          attempts: Number(h(DLT_HEADERS.attempts)),
+          originalTopic: h(DLT_HEADERS.originalTopic) ?? '',
+          text: schemaId === undefined ? value.toString('utf8') : undefined,
+          schemaId: schemaId === undefined ? undefined : Number(schemaId),
+        })
+        log?.(`ops: dead letter '${key}' (${h(DLT_HEADERS.stage)}): ${h(DLT_HEADERS.errorMessage)}`)
       },
     })
     for (const o of ORDERS) await orders.placeOrder(o)

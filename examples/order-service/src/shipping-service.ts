@@ -1,12 +1,5 @@
-import {
-  type Consumer,
-  createConsumer,
-  createProducer,
-  type InvalidRecord,
-  type Producer,
-} from '@kafkit/client'
+import { createGroupConsumer, createProducer, type GroupConsumer, type Producer } from '@kafkit/client'
 import type { CarrierApi } from './carrier'
-import { type RetryOptions, withRetries } from './retry'
 import type { OrderServiceTopics } from './topics'
 
 export interface ShippingServiceOptions {
@@ -17,23 +10,21 @@ export interface ShippingServiceOptions {
   readonly instance: string
   readonly topics: OrderServiceTopics
   readonly carrier: CarrierApi
-  readonly retry: RetryOptions
   readonly log?: ((line: string) => void) | undefined
 }
 
 /**
- * One shipping-service instance: a member of the `groupId` consumer group on `orders`. For each
- * order it books a carrier (retrying transient failures) and publishes a ShipmentCreated; orders
- * it cannot ship, and records it cannot even decode, go to the dead-letter topic.
+ * One shipping-service instance: a member of the `groupId` group on `orders`, run by Kafkit's group
+ * consumer. For each order it books a carrier and publishes a ShipmentCreated. A carrier timeout
+ * throws, and the group consumer retries the record in place with backoff; a refusal (FatalError)
+ * and a record that cannot even be decoded go to `orders-<runId>-dlt` with provenance headers.
  */
 export class ShippingService {
   readonly #o: ShippingServiceOptions
-  readonly #consumer: Consumer<readonly [OrderServiceTopics['orders']]>
-  /** Sends shipments and dead letters. */
-  readonly #producer: Producer<readonly [OrderServiceTopics['shipments'], OrderServiceTopics['dlt']]>
+  readonly #consumer: GroupConsumer<readonly [OrderServiceTopics['orders']]>
+  readonly #producer: Producer<readonly [OrderServiceTopics['shipments']]>
   /** Orders already shipped: redelivery after a rebalance (at-least-once) must not ship twice. */
   readonly #shipped = new Set<string>()
-  handled = 0
 
   constructor(options: ShippingServiceOptions) {
     this.#o = options
@@ -41,99 +32,63 @@ export class ShippingService {
       brokers: options.brokers,
       registry: options.registryUrl,
       clientId: `shipping-${options.instance}`,
-      topics: [options.topics.shipments, options.topics.dlt] as const,
+      topics: [options.topics.shipments] as const,
     })
-    this.#consumer = createConsumer({
+    this.#consumer = createGroupConsumer({
       brokers: options.brokers,
       registry: options.registryUrl,
       clientId: `shipping-${options.instance}`,
       groupId: options.groupId,
       topics: [options.topics.orders],
       fromBeginning: true,
-      onInvalid: 'dead-letter',
-      deadLetter: (record) => this.#deadLetterUndecodable(record),
+      // 4 calls in all, 100 ms then 200 ms then 400 ms apart; then the dead-letter topic.
+      retry: { attempts: 4, backoff: { initialMs: 100, multiplier: 2, jitter: 'none' } },
+      deadLetter: true,
     })
   }
 
   start(): Promise<void> {
-    const { topics, carrier, retry, instance, log } = this.#o
-    const producer = this.#producer
+    const { topics, carrier, instance, log } = this.#o
     return this.#consumer.run({
-      eachMessage: async (message, context) => {
-        const order = message.value
-        this.handled += 1
+      eachMessage: async ({ value: order }, { delivery }) => {
         if (this.#shipped.has(order.orderId)) return
-        const outcome = await withRetries(() => carrier.book(order), {
-          ...retry,
-          onRetry: async (attempt, error) => {
-            log?.(`${instance}: ${order.orderId} attempt ${attempt} failed (${error.message}), retrying`)
-            await context.heartbeat()
-          },
-        })
-        if (!outcome.ok) {
-          const code = 'code' in outcome.error ? String(outcome.error.code) : 'RETRIES_EXHAUSTED'
+        let booking: Awaited<ReturnType<CarrierApi['book']>>
+        try {
+          booking = await carrier.book(order)
+        } catch (error) {
           log?.(
-            `${instance}: ${order.orderId} dead-lettered after ${outcome.attempts} attempt(s): ${outcome.error.message}`,
+            `${instance}: ${order.orderId} attempt ${delivery.attempt} failed (${(error as Error).message})`,
           )
-          await producer.send(topics.dlt, {
-            key: message.key,
-            value: {
-              topic: message.topic,
-              partition: message.partition,
-              offset: message.offset,
-              group: this.#o.groupId,
-              errorCode: code,
-              reason: outcome.error.message,
-              attempts: outcome.attempts,
-              decodedValue: JSON.stringify(order),
-            },
-          })
-          return
+          throw error
         }
-        await producer.send(topics.shipments, {
+        await this.#producer.send(topics.shipments, {
           key: order.orderId,
           value: {
             shipmentId: `shp-${order.orderId}`,
             orderId: order.orderId,
-            carrier: outcome.value.carrier,
-            trackingCode: outcome.value.trackingCode,
-            attempts: outcome.attempts,
+            carrier: booking.carrier,
+            trackingCode: booking.trackingCode,
+            attempts: delivery.attempt,
             handledBy: instance,
           },
         })
         this.#shipped.add(order.orderId)
-        log?.(
-          `${instance}: shipped ${order.orderId} with ${outcome.value.carrier} (attempts: ${outcome.attempts})`,
-        )
+        log?.(`${instance}: shipped ${order.orderId} with ${booking.carrier} (attempt ${delivery.attempt})`)
       },
     })
   }
 
-  whenStopped(): Promise<void> {
-    return this.#consumer.whenStopped()
+  /** Records this instance dead-lettered so far. */
+  get deadLettered(): number {
+    return this.#consumer.metrics().deadLettered
+  }
+
+  async whenStopped(): Promise<void> {
+    await this.#consumer.whenStopped()
   }
 
   async stop(): Promise<void> {
     await this.#consumer.stop()
     await this.#producer.disconnect()
-  }
-
-  async #deadLetterUndecodable(record: InvalidRecord): Promise<void> {
-    this.#o.log?.(
-      `${this.#o.instance}: undecodable record at offset ${record.offset} dead-lettered (${record.error.code})`,
-    )
-    await this.#producer.send(this.#o.topics.dlt, {
-      key: record.key?.toString('utf8') ?? '',
-      value: {
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        group: this.#o.groupId,
-        errorCode: record.error.code,
-        reason: record.error.message,
-        attempts: 0,
-        originalValue: record.value,
-      },
-    })
   }
 }

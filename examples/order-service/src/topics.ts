@@ -1,12 +1,15 @@
+import { deadLetterTopicName } from '@kafkit/client'
 import { renameTopic } from 'kafkit-example-support'
-import { ordersDltTopic, ordersTopic, shipmentsTopic } from './generated'
+import { ordersTopic, shipmentsTopic } from './generated'
 
 /** The example's typed topics, named for one run (`orders-<runId>`, ...). */
 export function orderServiceTopics(runId: string) {
+  const orders = renameTopic(ordersTopic, `orders-${runId}`)
   return {
-    orders: renameTopic(ordersTopic, `orders-${runId}`),
+    orders,
     shipments: renameTopic(shipmentsTopic, `shipments-${runId}`),
-    dlt: renameTopic(ordersDltTopic, `orders-dlt-${runId}`),
+    /** Created by the shipping group consumer: the orders it gave up on, bytes as read plus provenance headers. */
+    ordersDlt: deadLetterTopicName(orders.name),
   }
 }
 

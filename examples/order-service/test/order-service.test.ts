@@ -49,26 +49,26 @@ describe('examples/order-service', () => {
 
     expect(result.deadLetters).toHaveLength(2)
     const [refused, undecodable] = result.deadLetters // sorted by key
-    // The legacy CSV line: not Confluent Avro, kept byte for byte.
-    expect(undecodable).toMatchObject({
-      key: 'c-legacy',
-      topic: `orders-${id}`,
-      partition: 0,
-      group: `shipping-${id}`,
-      errorCode: 'KAFKIT_CLIENT_DECODE_FAILED',
-      attempts: 0,
-      originalValue: 'order;o-6;NL',
-      decodedValue: null,
-    })
-    // The order to Antarctica: a permanent refusal, dead-lettered on the first attempt.
+    // The order to Antarctica: a FatalError, dead-lettered on the first attempt, Avro bytes kept.
     expect(refused).toMatchObject({
       key: 'c-edsger',
-      topic: `orders-${id}`,
+      stage: 'handler',
+      errorClass: 'CarrierRefusedError',
       errorCode: 'CARRIER_REFUSED',
       reason: "no carrier serves country 'AQ'",
       attempts: 1,
-      originalValue: null,
+      originalTopic: `orders-${id}`,
+      text: undefined,
+      schemaId: expect.any(Number),
     })
-    expect(JSON.parse(refused!.decodedValue!)).toMatchObject({ orderId: 'o-5', total: '7.25' })
+    // The legacy CSV line: not Confluent Avro, a poison pill, kept byte for byte.
+    expect(undecodable).toMatchObject({
+      key: 'c-legacy',
+      stage: 'value',
+      errorCode: 'KAFKIT_CLIENT_DECODE_FAILED',
+      originalTopic: `orders-${id}`,
+      text: 'order;o-6;NL',
+      schemaId: undefined,
+    })
   })
 })

@@ -4,60 +4,6 @@
 import type { AvroDefinitions } from '@kafkit/common'
 
 export const avroDefinitions: AvroDefinitions = {
-  "com.kafkit.ops.DeadLetter": {
-    "type": "record",
-    "name": "DeadLetter",
-    "namespace": "com.kafkit.ops",
-    "doc": "A record a consumer gave up on: where it came from, why, and its original bytes.",
-    "fields": [
-      {
-        "name": "topic",
-        "type": "string"
-      },
-      {
-        "name": "partition",
-        "type": "int"
-      },
-      {
-        "name": "offset",
-        "type": "string"
-      },
-      {
-        "name": "group",
-        "type": "string"
-      },
-      {
-        "name": "errorCode",
-        "type": "string"
-      },
-      {
-        "name": "reason",
-        "type": "string"
-      },
-      {
-        "name": "attempts",
-        "type": "int"
-      },
-      {
-        "name": "originalValue",
-        "type": [
-          "null",
-          "bytes"
-        ],
-        "default": null,
-        "doc": "Undecodable records: the bytes as read."
-      },
-      {
-        "name": "decodedValue",
-        "type": [
-          "null",
-          "string"
-        ],
-        "default": null,
-        "doc": "Records that decoded but failed processing: the value as JSON."
-      }
-    ]
-  },
   "com.kafkit.orders.Address": {
     "type": "record",
     "name": "Address",
