@@ -353,12 +353,34 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     return new BatchRun(batch)
   }
 
-  /** Heartbeats during long work, and notices revocation (kafkajs revokes everything on a rebalance). */
+  /**
+   * During long batches: heartbeats, notices revocation (kafkajs revokes everything on a
+   * rebalance), and commits the contiguous completed offset every `commitIntervalMs`, so a crash
+   * repeats at most that much work rather than the whole batch.
+   */
   #watch(run: BatchRun): () => void {
-    const timer = setInterval(() => {
-      if (!run.batch.isActive() && this.#state === 'running') return run.end('revoked')
-      run.batch.heartbeat().catch(() => run.end('revoked'))
-    }, this.options.heartbeatIntervalMs)
+    const o = this.options
+    let lastHeartbeat = Date.now()
+    let lastCommitted: string | undefined
+    const timer = setInterval(
+      () => {
+        if (run.reason) return
+        if (!run.batch.isActive() && this.#state === 'running') return run.end('revoked')
+        const next = run.tracker.committable()
+        if (next !== undefined && next !== lastCommitted && this.#consumer) {
+          lastCommitted = next
+          const { topic, partition } = run.batch
+          this.#consumer.commitOffsets([{ topic, partition, offset: next }]).catch((e) => {
+            this.#logger.warn(`commit of ${topic}[${partition}]@${next} failed: ${(e as Error).message}`)
+          })
+        }
+        if (Date.now() - lastHeartbeat >= o.heartbeatIntervalMs) {
+          lastHeartbeat = Date.now()
+          run.batch.heartbeat().catch(() => run.end('revoked'))
+        }
+      },
+      Math.min(o.heartbeatIntervalMs, o.commitIntervalMs),
+    )
     return () => clearInterval(timer)
   }
 

@@ -81,6 +81,7 @@ export const groupConsumerOptionsSchema = z
       .strict()
       .prefault({}),
     drainTimeoutMs: z.number().int().min(0).default(30_000),
+    commitIntervalMs: z.number().int().min(50).default(1_000),
     handleSignals: z.boolean().default(false),
     sessionTimeoutMs: z.number().int().positive().default(30_000),
     heartbeatIntervalMs: z.number().int().positive().default(3_000),

@@ -81,6 +81,8 @@ export interface GroupConsumerOptions<
     | undefined
   /** Deadline for in-flight work on stop() and on signals (default 30 s). */
   readonly drainTimeoutMs?: number | undefined
+  /** How often the completed prefix of a long-running batch is committed (default 1000 ms). */
+  readonly commitIntervalMs?: number | undefined
   /** Opt-in: drain and leave the group on SIGTERM and SIGINT. */
   readonly handleSignals?: boolean | undefined
   readonly sessionTimeoutMs?: number | undefined
