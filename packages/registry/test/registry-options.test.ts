@@ -26,6 +26,18 @@ describe('options validation', () => {
     expect(() => parseStoreSpec('redis')).toThrow(/memory, file:DIR/)
   })
 
+  it('a taken port is a clear error', async () => {
+    const first = await startRegistry({ port: 0 })
+    try {
+      await expect(startRegistry({ port: first.port })).rejects.toMatchObject({
+        code: 'KAFKIT_INVALID_OPTIONS',
+        message: expect.stringContaining('EADDRINUSE'),
+      })
+    } finally {
+      await first.close()
+    }
+  })
+
   it('the client sends basic credentials', async () => {
     const server = await startRegistry({
       port: 0,

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { KafkitError } from '@kafkit/common'
 import { createRegistryApp } from './app'
 import type { RegistryServerOptions } from './options'
 import type { RunningRegistry } from './types'
@@ -19,6 +20,14 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     await app.listen({ port, host })
   } catch (error) {
     await app.close().catch(() => {})
+    const code = (error as { code?: string }).code
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new KafkitError(
+        'KAFKIT_INVALID_OPTIONS',
+        `Cannot listen on ${host}:${port} (${code}): pick another port (--port, 0 = any free one) or host`,
+        { cause: error, details: { host, port } },
+      )
+    }
     throw error
   }
   const address = app.server.address() as AddressInfo
