@@ -1,11 +1,12 @@
 import { access, readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { avroSchemaOf, type LongMode, type SubjectNameStrategy, subjectName } from '@kafkit/common'
+import { avroSchemaOf, subjectName } from '@kafkit/common'
 import type avro from 'avsc'
 import { z } from 'zod'
 import { CodegenError } from './errors'
-import { loadSchemaSet, parseJson, type SchemaSet } from './schema-set'
+import { loadSchemaSet, parseJson } from './schema-set'
+import type { LoadedKafkitConfig, ResolvedSide, ResolvedTopic, SchemaSet } from './types'
 
 const NON_AVRO = ['string', 'bytes', 'null'] as const
 
@@ -42,31 +43,6 @@ export type TopicConfig = z.input<typeof topicConfigSchema>
 /** Identity function that types a config file: `export default defineConfig({ ... })`. */
 export function defineConfig(config: KafkitConfig): KafkitConfig {
   return config
-}
-
-export type ResolvedSide =
-  | { readonly kind: 'string' | 'bytes' | 'null' }
-  | { readonly kind: 'avro'; readonly fullName: string; readonly schema: unknown }
-
-export interface ResolvedTopic {
-  readonly name: string
-  readonly key: ResolvedSide
-  readonly value: ResolvedSide
-  readonly subjectNameStrategy: SubjectNameStrategy
-  readonly subjects: { readonly key: string | undefined; readonly value: string | undefined }
-  readonly partitionKey: string | undefined
-}
-
-export interface LoadedKafkitConfig {
-  /** Absolute path of the config file. */
-  readonly configPath: string
-  readonly schemas: readonly string[]
-  /** Absolute output folder, when the config names one. */
-  readonly out: string | undefined
-  readonly longMode: LongMode
-  readonly importExtension: 'none' | '.js' | '.ts'
-  readonly topics: readonly ResolvedTopic[]
-  readonly schemaSet: SchemaSet
 }
 
 export const CONFIG_NAMES = [

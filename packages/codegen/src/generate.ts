@@ -1,22 +1,9 @@
 import { resolve } from 'node:path'
-import { loadKafkitConfig, type ResolvedTopic, resolveTopics } from './config'
-import { Emitter, type GeneratedFile } from './emit'
+import { loadKafkitConfig, resolveTopics } from './config'
+import { Emitter } from './emit'
 import { type GenerateOptions, parseGenerateOptions } from './options'
 import { loadSchemaSet } from './schema-set'
-
-export interface GenerateResult {
-  /** Generated modules, paths relative to the output folder. Same input, byte-identical output. */
-  readonly files: readonly GeneratedFile[]
-  /** Schema files read (absolute). */
-  readonly inputs: readonly string[]
-  /** Full names of every named type generated. */
-  readonly types: readonly string[]
-  readonly topics: readonly ResolvedTopic[]
-  /** Output folder named by the config file, if any. */
-  readonly out: string | undefined
-  /** The config file used, if any. */
-  readonly configPath: string | undefined
-}
+import type { GenerateResult } from './types'
 
 /**
  * Avro schemas to TypeScript: types, zod validators, serde and topic descriptors. Pure: reads the

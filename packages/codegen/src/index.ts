@@ -1,14 +1,21 @@
 export {
   defineConfig,
   type KafkitConfig,
-  type LoadedKafkitConfig,
   loadKafkitConfig,
-  type ResolvedSide,
-  type ResolvedTopic,
   type TopicConfig,
 } from './config'
-export { type GeneratedFile, HEADER, type ImportExtension } from './emit'
+export { HEADER } from './emit'
 export { CodegenError, type CodegenErrorCode, type CodegenErrorDetails, ERROR_DEFINITIONS } from './errors'
-export { type GenerateResult, generate } from './generate'
+export { generate } from './generate'
 export type { GenerateOptions } from './options'
-export { loadSchemaSet, type NamedDefinition, type SchemaSet } from './schema-set'
+export { loadSchemaSet } from './schema-set'
+export type {
+  GeneratedFile,
+  GenerateResult,
+  ImportExtension,
+  LoadedKafkitConfig,
+  NamedDefinition,
+  ResolvedSide,
+  ResolvedTopic,
+  SchemaSet,
+} from './types'

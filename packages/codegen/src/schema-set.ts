@@ -5,29 +5,7 @@ import { type AvroDefinitions, avroSchemaOf, avroTypeOptions, type LongMode } fr
 import avro from 'avsc'
 import { CodegenError } from './errors'
 import { jsonErrorOffset, lineCol } from './json-position'
-
-/** A named Avro type (record, error, enum or fixed) as found in the input files. */
-export interface NamedDefinition {
-  readonly fullName: string
-  readonly kind: 'record' | 'error' | 'enum' | 'fixed'
-  /** Absolute path of the file that defines it, and its JSON path there. */
-  readonly file: string
-  readonly place: string
-  /** The definition with nested named types replaced by full-name references (context-free). */
-  readonly flattened: Record<string, unknown>
-}
-
-/** Every named type of a set of schema files, resolved across files and compiled with avsc. */
-export interface SchemaSet {
-  readonly files: readonly string[]
-  readonly longMode: LongMode
-  /** By full name, in a deterministic order (files sorted, then document order). */
-  readonly definitions: ReadonlyMap<string, NamedDefinition>
-  /** avsc Types, built with the same options generated code uses. */
-  readonly types: ReadonlyMap<string, avro.Type>
-  /** Flattened definitions by full name: input of `avroSchemaOf`. */
-  readonly table: AvroDefinitions
-}
+import type { NamedDefinition, SchemaSet } from './types'
 
 export const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
 const NAMED_KINDS = new Set(['record', 'error', 'enum', 'fixed'])
