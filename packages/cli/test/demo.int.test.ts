@@ -41,14 +41,17 @@ describe('kafkit demo (real binary)', () => {
     expect(r.stdout).toMatch(/- TYPE_MISMATCH: The type .* does not match/)
     expect(r.stdout).toMatch(/- READER_FIELD_MISSING_DEFAULT_VALUE: The field 'currency'/)
     expect(r.stdout).toContain('(`kafkit registry check`): INCOMPATIBLE')
-    expect(r.stdout).toMatch(/dead-lettered demo-orders-[0-9a-f]{8}\[0\]@\d+: KAFKIT_CLIENT_DECODE_FAILED/)
+    expect(r.stdout).toMatch(/sent it to demo-orders-[0-9a-f]{8}-dlt \(poison pills: 1\)/)
+    expect(r.stdout).toMatch(
+      /-dlt holds it byte for byte \(\{"oops": "not avro"\}\), with headers error-code=KAFKIT_CLIENT_DECODE_FAILED stage=value/,
+    )
     // Summary block.
     const summary = r.stdout.slice(r.stdout.indexOf('Summary'))
     expect(summary).toContain(`Kafka            used ${brokers.join(',')}`)
     expect(summary).toContain('registry         served on an embedded file store, now stopped')
     expect(summary).toMatch(/typed events {5}14 produced, 14 consumed by group kafkit-demo-[0-9a-f]{8}/)
     expect(summary).toContain('refused by the publish guard (2 incompatibilities)')
-    expect(summary).toMatch(/poison message {3}1 routed to demo-orders-[0-9a-f]{8}\.dlt/)
+    expect(summary).toMatch(/poison message {3}1 routed to demo-orders-[0-9a-f]{8}-dlt/)
     expect(summary).toContain('lag              12 -> 0')
     expect(summary).toContain('Demo complete.')
     expect(r.stderr).toBe('')

@@ -6,10 +6,12 @@ import {
   ClientError,
   type ConsumerMessage,
   createConsumer,
+  createGroupConsumer,
   createKafkajsEngine,
   createProducer,
   createTopicAdmin,
-  type InvalidRecord,
+  DLT_HEADERS,
+  deadLetterTopicName,
   type Producer,
 } from '@kafkit/client'
 import { type BytesSerdeDescriptor, createAvroSerde, subjectName, type TopicDescriptor } from '@kafkit/common'
@@ -152,13 +154,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     const id = randomBytes(4).toString('hex')
     const orders = renamed(demoOrdersTopic, `demo-orders-${id}`)
-    const dlt = bytesTopic(`${orders.name}.dlt`)
+    const dlt = bytesTopic(deadLetterTopicName(orders.name))
     const groupId = `kafkit-demo-${id}`
     const admin = createTopicAdmin({
       brokers,
       topics: [
         { topic: orders, partitions: 3 },
-        { topic: dlt, partitions: 1 },
+        // Sized like its source, as the group consumer would create it (a record keeps its partition).
+        { topic: dlt, partitions: 3 },
       ],
     })
     await admin.ensureTopics()
@@ -198,38 +201,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const lagBefore = await groupLag(brokers, groupId, orders.name)
     info(`lag of ${groupId}: ${lagBefore}`)
 
-    const deadLettered: InvalidRecord[] = []
-    const sendToDlt = async (record: InvalidRecord) => {
-      // Original bytes plus where they came from and why they failed, for whoever replays them.
-      await producer.send(dlt, {
-        key: record.key ?? Buffer.alloc(0),
-        value: record.value ?? Buffer.alloc(0),
-        headers: {
-          'kafkit-dlt-topic': record.topic,
-          'kafkit-dlt-partition': String(record.partition),
-          'kafkit-dlt-offset': record.offset,
-          'kafkit-dlt-stage': record.stage,
-          'kafkit-dlt-error-code': record.error.code,
-          'kafkit-dlt-error': record.error.message,
-        },
-      })
-      deadLettered.push(record)
-      info(`dead-lettered ${record.topic}[${record.partition}]@${record.offset}: ${record.error.code}`)
-    }
     let consumed = 0
     let total = 0
-    // One consumer of the group for the rest of the demo: it reads the typed events now and the
-    // poison record later, handing records it cannot decode to the dead-letter topic.
-    const consumer = createConsumer({
+    // One member of the group for the rest of the demo, run by Kafkit's group consumer: it reads the
+    // typed events now and the poison record later, which it sends to `<topic>-dlt` with provenance
+    // headers instead of stopping (handler errors would be retried with backoff first).
+    const consumer = createGroupConsumer({
       brokers,
       registry,
       groupId,
       topics: [orders],
       fromBeginning: true,
-      onInvalid: 'dead-letter',
-      deadLetter: sendToDlt,
+      deadLetter: true,
     })
-    cleanups.push({ what: 'consumer', run: () => consumer.stop() })
+    cleanups.push({ what: 'consumer', run: async () => void (await consumer.stop()) })
     const failed = consumer.whenStopped().then(
       () => new Error('the consumer stopped'),
       (error: Error) => error,
@@ -240,7 +225,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (result) throw result
     }
     await consumer.run({
-      eachMessage: (m: ConsumerMessage<typeof orders>) => {
+      eachMessage: (m) => {
         // m.value is an OrderPlaced: amount a number, placedAt a Date, status 'PLACED' | 'PAID' | 'SHIPPED'.
         consumed += 1
         total += m.value.amount
@@ -332,7 +317,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         value: { orderId: 'order-late-2', customerId: 'customer-2', amount: 2, placedAt },
       },
     ])
-    await until('the poison record to reach the dead-letter topic', () => deadLettered.length >= 1)
+    await until(
+      'the poison record to reach the dead-letter topic',
+      () => consumer.metrics().deadLettered >= 1,
+    )
+    info(
+      `the group consumer sent it to ${dlt.name} (poison pills: ${consumer.metrics().poisonPills}) and moved on`,
+    )
     await until('the records behind it to be consumed', () => consumed >= events + 2)
     info(`the group moved past it and consumed the 2 records behind it (${consumed} in all)`)
     const reader = createConsumer({
@@ -353,13 +344,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const kept = inDlt[0]!
     info(
       `${dlt.name} holds it byte for byte (${kept.value.toString()}), with headers ` +
-        `error-code=${kept.headers['kafkit-dlt-error-code']?.toString()} offset=${kept.headers['kafkit-dlt-offset']?.toString()}`,
+        `error-code=${kept.headers[DLT_HEADERS.errorCode]?.toString()} stage=${kept.headers[DLT_HEADERS.stage]?.toString()} ` +
+        `original-offset=${kept.headers[DLT_HEADERS.originalOffset]?.toString()}`,
     )
 
     // 7. Lag
     step(7, `Lag of ${groupId} on ${orders.name}`)
     // Stopping commits the offsets of everything handled; the lag is then read from the broker.
-    await consumer.stop()
+    const drained = await consumer.stop()
+    info(
+      `the group member drained ${drained.clean ? 'cleanly' : 'with abandoned records'} and left the group`,
+    )
     let lagAfter = lagBefore
     await waitFor('the lag to reach 0', async () => {
       lagAfter = await groupLag(brokers, groupId, orders.name)
