@@ -66,6 +66,16 @@ describe('loadKafkitConfig', { timeout: 60_000 }, () => {
     expect(loaded.topics[0]!.subjects.value).toBe('t-value')
   })
 
+  it('loads a JavaScript config', async () => {
+    const dir = project(
+      'kafkit.config.mjs',
+      `export default { schemas: ['schemas'], topics: { t: { value: 'com.kafkit.users.User', key: 'null' } } }\n`,
+    )
+    const loaded = await loadKafkitConfig(dir)
+    expect(loaded.configPath).toBe(join(dir, 'kafkit.config.mjs'))
+    expect(loaded.topics[0]!.key).toEqual({ kind: 'null' })
+  })
+
   const failure = async (config: unknown): Promise<CodegenError> => {
     const dir = project('kafkit.config.json', JSON.stringify(config))
     const error = await loadKafkitConfig(dir).catch((e: unknown) => e)
