@@ -93,7 +93,7 @@ function toJson(root: Shape): unknown {
   return build(root)
 }
 
-describe('property: every schema is compatible with itself', () => {
+describe('property: every schema is compatible with itself', { timeout: 120_000 }, () => {
   it('at every level, also against its canonical and normalized forms', () => {
     fc.assert(
       fc.property(node, (shape) => {
@@ -114,7 +114,7 @@ describe('property: every schema is compatible with itself', () => {
   })
 })
 
-describe('property: adding a record field', () => {
+describe('property: adding a record field', { timeout: 120_000 }, () => {
   const recordShape = fc.record({
     k: fc.constant('record' as const),
     fields: fc.array(node, { maxLength: 3 }),

@@ -66,7 +66,7 @@ const { value: schemaish } = fc.letrec<{ value: unknown }>((tie) => ({
   ),
 }))
 
-describe('fuzz: bad input gets a typed error, never a crash', () => {
+describe('fuzz: bad input gets a typed error, never a crash', { timeout: 120_000 }, () => {
   it('arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
