@@ -89,6 +89,27 @@ describe('RegistryState (pure state machine)', () => {
     )
   })
 
+  it('check() refuses exactly what apply() refuses, and changes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
+        const state = new RegistryState()
+        for (const [i, c] of commands.entries()) {
+          const before = JSON.stringify(state.snapshot())
+          let refused: number | undefined
+          try {
+            state.check(c)
+          } catch (error) {
+            refused = (error as { errorCode: number }).errorCode
+          }
+          expect(JSON.stringify(state.snapshot())).toBe(before)
+          const result = state.apply({ proposalId: `p${i}`, command: c })
+          expect(result.ok ? undefined : result.error.errorCode).toBe(refused)
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   it('keeps ids unique per schema, versions increasing, and never answers with a 5xx code', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {

@@ -59,6 +59,7 @@ export class RegistryService {
         'The registry is still rebuilding its state from the log (or is shutting down); retry shortly',
       )
     }
+    await this.#precheck(command)
     const proposalId = randomUUID()
     let timer: NodeJS.Timeout | undefined
     const outcome = new Promise<ApplyResult>((resolve, reject) => {
@@ -92,6 +93,45 @@ export class RegistryService {
       return result.value
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  /**
+   * Refuses a doomed write before it reaches the log: catch up with the log first (other instances
+   * may have changed config or versions), then run the state machine's checks without applying.
+   * `apply` stays the authority: a write that passes here can still be refused in log order.
+   */
+  async #precheck(command: RegistryCommand): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new RegistryApiError(
+              'KAFKIT_REGISTRY_OPERATION_TIMEOUT',
+              `Catching up with the ${this.log.kind} log took longer than ${this.#writeTimeoutMs} ms`,
+            ),
+          ),
+        this.#writeTimeoutMs,
+      )
+    })
+    try {
+      await Promise.race([this.log.sync(), timeout])
+    } catch (cause) {
+      if (cause instanceof RegistryApiError) throw cause
+      throw new RegistryApiError(
+        'KAFKIT_REGISTRY_STORE_ERROR',
+        `Reading the ${this.log.kind} log failed: ${(cause as Error).message ?? String(cause)}`,
+        { cause },
+      )
+    } finally {
+      clearTimeout(timer)
+    }
+    try {
+      this.state.check(command)
+    } catch (error) {
+      if (error instanceof RegistryApiError) throw error
+      // Anything else is left for apply to report in log order.
     }
   }
 

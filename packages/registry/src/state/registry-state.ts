@@ -99,6 +99,8 @@ export class RegistryState {
   #globalMode: RegistryMode = DEFAULT_MODE
   #maxId = 0
   #applied = 0
+  /** Set while `check` runs: every write stops right before its first mutation. */
+  #dry = false
   /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
   #idUses = new Map<number, number>()
 
@@ -116,6 +118,19 @@ export class RegistryState {
   /** Number of records applied so far. */
   get appliedCount(): number {
     return this.#applied
+  }
+
+  /**
+   * Runs every check `apply` would run for the command, without changing anything: throws the
+   * error `apply` would answer with. Lets a server refuse doomed writes before they reach the log.
+   */
+  check(command: RegistryCommand): void {
+    this.#dry = true
+    try {
+      this.#run(command)
+    } finally {
+      this.#dry = false
+    }
   }
 
   apply(record: LogRecord): ApplyResult {
@@ -165,6 +180,8 @@ export class RegistryState {
       case 'deleteSubject':
         return this.#deleteSubject(command.subject, command.permanent)
       case 'setConfig':
+        if (command.subject !== null) validateSubject(command.subject)
+        if (this.#dry) return undefined
         if (command.subject === null) this.#globalConfig = command.compatibility
         else {
           validateSubject(command.subject)
@@ -174,12 +191,14 @@ export class RegistryState {
       case 'deleteConfig': {
         if (command.subject === null) {
           const previous = this.#globalConfig
+          if (this.#dry) return undefined
           this.#globalConfig = DEFAULT_COMPATIBILITY
           return { compatibilityLevel: previous }
         }
         const previous = this.#config.get(command.subject)
         // Confluent answers 40401 when there is no subject-level config to delete.
         if (previous === undefined) throw subjectNotFound(command.subject)
+        if (this.#dry) return undefined
         this.#config.delete(command.subject)
         return { compatibilityLevel: previous }
       }
@@ -188,6 +207,7 @@ export class RegistryState {
       case 'deleteMode': {
         const previous = this.#modes.get(command.subject)
         if (previous === undefined) throw subjectNotFound(command.subject)
+        if (this.#dry) return undefined
         this.#modes.delete(command.subject)
         return { mode: previous }
       }
@@ -291,6 +311,7 @@ export class RegistryState {
 
     // Every check passed: mutate.
     if (id === undefined) id = this.#maxId + 1
+    if (this.#dry) return { id }
     if (!this.#schemas.has(id)) {
       this.#schemas.set(id, {
         id,
@@ -329,6 +350,7 @@ export class RegistryState {
         )
       }
       this.#assertNotReferenced(subject, entry.version, true)
+      if (this.#dry) return entry.version
       this.#use(entry.id, -1)
       const rest = versions.filter((v) => v !== entry)
       if (rest.length === 0) this.#subjects.delete(subject)
@@ -343,6 +365,7 @@ export class RegistryState {
       )
     }
     this.#assertNotReferenced(subject, entry.version, false)
+    if (this.#dry) return entry.version
     entry.deleted = true
     return entry.version
   }
@@ -361,6 +384,7 @@ export class RegistryState {
         )
       }
       for (const v of versions) this.#assertNotReferenced(subject, v.version, true)
+      if (this.#dry) return versions.map((v) => v.version)
       for (const v of versions) this.#use(v.id, -1)
       this.#subjects.delete(subject)
       // Only a hard delete drops the subject's own config and mode (as Confluent does).
@@ -376,6 +400,7 @@ export class RegistryState {
       )
     }
     for (const v of live) this.#assertNotReferenced(subject, v.version, false)
+    if (this.#dry) return live.map((v) => v.version)
     for (const v of live) v.deleted = true
     return live.map((v) => v.version)
   }
@@ -394,6 +419,7 @@ export class RegistryState {
         )
       }
     }
+    if (this.#dry) return { mode }
     if (subject === null) this.#globalMode = mode
     else this.#modes.set(subject, mode)
     return { mode }
