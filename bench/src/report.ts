@@ -101,13 +101,11 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|')
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
+/** Figures right-aligned after the first column unless `numeric` is false (text tables). */
+function markdownTable(header: string[], rows: string[][], numeric = true): string {
   const line = (cells: string[]) => `| ${cells.map(mdEscape).join(' | ')} |`
-  return [
-    line(header),
-    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n')
+  const align = header.map((_, i) => (i === 0 || !numeric ? '---' : '---:'))
+  return [line(header), `|${align.join('|')}|`, ...rows.map(line)].join('\n')
 }
 
 const NOTES = [
@@ -185,6 +183,7 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     markdownTable(
       ['peer', 'status', 'note'],
       results.peers.map((p) => [p.label, p.status, p.note]),
+      false,
     ),
   )
   for (const section of results.sections) {
