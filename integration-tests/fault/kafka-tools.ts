@@ -27,8 +27,13 @@ export async function readRaw(
   topic: string,
   count: number,
   timeoutMs = 60_000,
+  options: { readUncommitted?: boolean; until?: (records: RawRecord[]) => boolean } = {},
 ): Promise<RawRecord[]> {
-  const consumer = kafka(brokers).consumer({ groupId: `reader-${suffix()}` })
+  const consumer = kafka(brokers).consumer({
+    groupId: `reader-${suffix()}`,
+    readUncommitted: options.readUncommitted ?? false,
+  })
+  const enoughNow = () => (options.until ? options.until(out) : out.length >= count)
   const out: RawRecord[] = []
   await consumer.connect()
   try {
@@ -37,7 +42,7 @@ export async function readRaw(
     const enough = new Promise<void>((r) => {
       done = r
     })
-    if (count === 0) done()
+    if (enoughNow()) done()
     await consumer.run({
       eachMessage: async ({ topic: t, partition, message }) => {
         const headers: Record<string, string> = {}
@@ -52,14 +57,10 @@ export async function readRaw(
           value: message.value,
           headers,
         })
-        if (out.length >= count) done()
+        if (enoughNow()) done()
       },
     })
-    await waitFor(
-      () => out.length >= count,
-      timeoutMs,
-      () => `read ${out.length}/${count} from ${topic}`,
-    )
+    await waitFor(enoughNow, timeoutMs, () => `read ${out.length}/${count} from ${topic}`)
     await enough
   } finally {
     await consumer.disconnect()

@@ -36,6 +36,12 @@ export function createGroupConsumer<const Topics extends readonly TopicDescripto
   return new GroupConsumer<Topics>(options)
 }
 export {
+  createExactlyOnceTransformer,
+  type ExactlyOnceOptions,
+  ExactlyOnceTransformer,
+  type TransformOutput,
+} from './exactly-once'
+export {
   parseReplayFilter,
   REPLAYED_FROM_HEADER,
   type ReplayedRecord,

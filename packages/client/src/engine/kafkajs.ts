@@ -9,6 +9,7 @@ import type {
   EngineRecord,
   EngineTopicConfigEntry,
   EngineTopicPartitions,
+  EngineTransactionalProducer,
   KafkaEngine,
 } from './types'
 
@@ -38,6 +39,62 @@ export function createKafkajsEngine(options: KafkajsEngineOptions): KafkaEngine 
     producer: (o) => kafkajsProducer(kafka, o),
     consumer: (o) => kafkajsConsumer(kafka, o),
     admin: () => kafkajsAdmin(kafka),
+    transactionalProducer: (o) => kafkajsTransactionalProducer(kafka, o),
+  }
+}
+
+function kafkajsTransactionalProducer(
+  kafka: Kafka,
+  o: { transactionalId: string; timeoutMs: number },
+): EngineTransactionalProducer {
+  const producer = kafka.producer({
+    transactionalId: o.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: o.timeoutMs,
+    allowAutoTopicCreation: false,
+  })
+  return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
+    async begin() {
+      const txn = await producer.transaction()
+      return {
+        async send(batches) {
+          const result = await txn.sendBatch({
+            acks: -1,
+            topicMessages: batches.map((b) => ({
+              topic: b.topic,
+              messages: b.messages.map(
+                (m): Message => ({
+                  key: m.key,
+                  value: m.value,
+                  partition: m.partition,
+                  ...(m.headers ? { headers: m.headers } : {}),
+                  ...(m.timestamp ? { timestamp: m.timestamp } : {}),
+                }),
+              ),
+            })),
+          })
+          return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }))
+        },
+        async sendOffsets(groupId, offsets) {
+          const byTopic = new Map<string, { partition: number; offset: string }[]>()
+          for (const x of offsets) {
+            byTopic.set(x.topic, [
+              ...(byTopic.get(x.topic) ?? []),
+              { partition: x.partition, offset: x.offset },
+            ])
+          }
+          await txn.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+          })
+        },
+        commit: () => txn.commit(),
+        abort: () => txn.abort(),
+      }
+    },
   }
 }
 

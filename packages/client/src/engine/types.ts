@@ -141,10 +141,30 @@ export interface EngineAdmin {
   endOffsets?(topic: string): Promise<{ partition: number; offset: string }[]>
 }
 
+/** One open transaction: sends and consumer offsets become visible together on commit, or never. */
+export interface EngineTransaction {
+  send(batches: readonly EngineTopicMessages[]): Promise<EngineRecordMetadata[]>
+  /** Commits these consumer offsets (next offsets to read) as part of the transaction. */
+  sendOffsets(
+    groupId: string,
+    offsets: readonly { topic: string; partition: number; offset: string }[],
+  ): Promise<void>
+  commit(): Promise<void>
+  abort(): Promise<void>
+}
+
+export interface EngineTransactionalProducer {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  begin(): Promise<EngineTransaction>
+}
+
 /** Creates connections; one engine instance can serve several producers, consumers and admins. */
 export interface KafkaEngine {
   readonly name: string
   producer(options: EngineProducerOptions): EngineProducer
   consumer(options: EngineConsumerOptions): EngineConsumer
   admin(): EngineAdmin
+  /** Transactions (exactly-once consume-transform-produce); optional for engines. */
+  transactionalProducer?(options: { transactionalId: string; timeoutMs: number }): EngineTransactionalProducer
 }
