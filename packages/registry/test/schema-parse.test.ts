@@ -283,6 +283,14 @@ describe('accepted like Confluent', () => {
     expect(parseAvroSchema(text).canonical).toBe(text)
   })
 
+  it('a "__proto__" property is kept as a plain property', () => {
+    const text = '{"type":"string","__proto__":{"polluted":true}}'
+    const p = parseAvroSchema(text)
+    expect(p.canonical).toBe(text)
+    expect(p.json).toEqual(JSON.parse(text))
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
   it('a non-string doc is dropped and field aliases are not name-checked, as Avro Java does', () => {
     const p = parseAvroSchema(
       rec('{"name":"a","type":"int","doc":7,"aliases":["old-name"]}', ',"doc":{"x":1}'),

@@ -186,7 +186,9 @@ export function toPlain(v: JsonValue): unknown {
   if (Array.isArray(v)) return v.map(toPlain)
   if (v instanceof Map) {
     const o: Record<string, unknown> = {}
-    for (const [k, x] of v) o[k] = toPlain(x)
+    // defineProperty: a "__proto__" key stays an own property, as JSON.parse makes it, not a prototype.
+    for (const [k, x] of v)
+      Object.defineProperty(o, k, { value: toPlain(x), enumerable: true, writable: true, configurable: true })
     return o
   }
   return v
