@@ -1,4 +1,5 @@
 import { isKafkitError, KafkitError } from '@kafkit/common'
+import avsc from 'avsc'
 import { describe, expect, it } from 'vitest'
 import { RegistrySchemaError } from '../src/errors'
 import { parseAvroSchema } from '../src/schema'
@@ -281,6 +282,25 @@ describe('accepted like Confluent', () => {
     const text =
       '{"type":"record","name":"R","namespace":"ns","fields":[{"name":"a","type":{"type":"enum","name":"E","namespace":"","symbols":["A"]}},{"name":"b","type":"E"}]}'
     expect(parseAvroSchema(text).canonical).toBe(text)
+  })
+
+  it('where avsc alone is too lenient, we are not (Java rules on number literals)', () => {
+    for (const text of [
+      withDefault('"int"', '1.0'),
+      withDefault('"long"', '2.0'),
+      withDefault('"int"', '1e2'),
+      withDefault('{"type":"array","items":"int"}', '[1.0]'),
+    ]) {
+      expect(() => avsc.Type.forSchema(JSON.parse(text))).not.toThrow()
+      expect(() => parseAvroSchema(text), text).toThrowError(RegistrySchemaError)
+    }
+  })
+
+  it('a float default too big for a double (1e400) is Infinity, written as Jackson does', () => {
+    const p = parseAvroSchema(withDefault('"float"', '1e400'))
+    expect(p.canonical).toContain('"default":"Infinity"}')
+    expect(p.normalized).toContain('"default":"Infinity"}')
+    expect(() => JSON.parse(p.canonical)).not.toThrow()
   })
 
   it('a "__proto__" property is kept as a plain property', () => {

@@ -134,8 +134,10 @@ export function normalizeDefault(node: AvroNode, value: JsonValue): JsonValue {
     case 'primitive':
       if (value instanceof JsonNumber) {
         if (node.type === 'int' || node.type === 'long') return new JsonNumber(BigInt(value.raw).toString())
-        if (node.type === 'float') return new JsonNumber(javaFloat(value.value))
-        if (node.type === 'double') return new JsonNumber(javaDouble(value.value))
+        const text = node.type === 'float' ? javaFloat(value.value) : javaDouble(value.value)
+        if (node.type === 'float' || node.type === 'double') {
+          return /^-?[\d.]+(E-?\d+)?$/.test(text) ? new JsonNumber(text) : text
+        }
       }
       return value
     case 'array':

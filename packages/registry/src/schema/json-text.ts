@@ -240,7 +240,8 @@ export function javaFloat(d: number): string {
 /** A number as Jackson re-writes a parsed number node: integers exactly, floating ones via Double.toString. */
 export function jacksonNumber(n: JsonNumber): string {
   if (n.integral) return BigInt(n.raw).toString()
-  return javaDouble(n.value)
+  // 1e400 reads as Infinity; Jackson writes non-finite numbers as strings ("Infinity"), keeping JSON valid.
+  return Number.isFinite(n.value) ? javaDouble(n.value) : jsonString(javaDouble(n.value))
 }
 
 /** Compact JSON, Jackson style, keys in insertion order. */
