@@ -220,8 +220,11 @@ describe('fault tolerance on a 3-node cluster', () => {
       expect(committedPast, `record ${id} handled again after a commit past it`).toEqual([])
     }
     // The victim's uncommitted window: what it handled past its last commit of each partition.
-    const lastCommit = (l: WorkerLog, p: number) =>
-      (l.commits.get(p) ?? []).reduce((a, c) => (c.offset > a ? c.offset : a), -1n)
+    const lastCommit = (l: WorkerLog, p: number) => {
+      let max = -1n
+      for (const c of l.commits.get(p) ?? []) if (c.offset > max) max = c.offset
+      return max
+    }
     let victimWindow = 0
     for (const e of victim.processed) if (lastCommit(victim, e.partition) <= e.offset) victimWindow++
     // Per key, within each member, a record never runs before an earlier one unless it is a re-delivery.
