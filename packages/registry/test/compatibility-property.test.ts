@@ -101,6 +101,8 @@ describe('property: every schema is compatible with itself', { timeout: 120_000 
         const p = parseAvroSchema(text)
         const canonical = parseAvroSchema(p.canonical)
         const normalized = parseAvroSchema(p.normalized)
+        expect(() => JSON.parse(p.canonical)).not.toThrow()
+        expect(() => JSON.parse(p.normalized)).not.toThrow()
         expect(canonical.canonical).toBe(p.canonical)
         expect(normalized.normalized).toBe(p.normalized)
         for (const level of COMPATIBILITY_LEVELS) {
