@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import kafkajs from 'kafkajs'
 import { describe, expect, inject, it } from 'vitest'
 import { runDemoCodegen } from '../src/demo/codegen'
 
@@ -74,6 +75,41 @@ describe('kafkit demo (real binary)', () => {
     expect(registry.code).toBe(1)
     expect(registry.stderr).toContain('expected a URL')
     expect(events.stdout + broker.stdout + registry.stdout).not.toContain('[1/7]')
+  })
+
+  it('Ctrl-C mid-run stops the demo and removes the topics it created', async () => {
+    const child = spawn(process.execPath, [bin, 'demo'], {
+      env: { ...baseEnv, KAFKA_BROKERS: brokers.join(',') },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        stdout += d
+        // Interrupt once the topics exist and the group is consuming.
+        if (/\[4\/7\][\s\S]*lag of/.test(stdout)) resolve()
+      })
+      void exited.then(() => resolve())
+    })
+    child.kill('SIGINT')
+    expect(await exited).toBe(1)
+    expect(stdout).toContain('interrupted: stopping what the demo started...')
+    expect(stderr).toContain('kafkit: demo interrupted')
+    expect(stdout).not.toContain('Demo complete.')
+    const topic = stdout.match(/-> (demo-orders-[0-9a-f]{8}) ->/)?.[1]
+    expect(topic).toBeDefined()
+    const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin()
+    await admin.connect()
+    try {
+      const left = (await admin.listTopics()).filter((t) => t.startsWith(topic!))
+      expect(left).toEqual([])
+    } finally {
+      await admin.disconnect()
+    }
   })
 
   it('the typed code the demo imports is exactly what its codegen step generates', async () => {

@@ -49,7 +49,21 @@ export function registerDemoCommands(program: Command): void {
       print('Kafkit demo: Apache Kafka typed end to end')
       const started = Date.now()
       const { runDemo } = await import('../demo/run-demo')
-      const s = await runDemo({ brokers, registryUrl, events, print })
+      // Ctrl-C ends the current step; the demo still stops the Kafka and registry it started.
+      const interrupt = new AbortController()
+      const onSignal = () => {
+        print('\ninterrupted: stopping what the demo started...')
+        interrupt.abort(new Error('demo interrupted'))
+      }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      let s: Awaited<ReturnType<typeof runDemo>>
+      try {
+        s = await runDemo({ brokers, registryUrl, events, print, signal: interrupt.signal })
+      } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+      }
       print(`Summary (${((Date.now() - started) / 1000).toFixed(1)}s):`)
       print(
         `  Kafka            ${s.startedKafka ? 'started a 1-node cluster, now stopped' : `used ${s.brokers.join(',')}`}`,

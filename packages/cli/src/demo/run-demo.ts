@@ -30,6 +30,8 @@ export interface DemoOptions {
   readonly events?: number | undefined
   /** Where progress lines go. */
   readonly print: (line: string) => void
+  /** Aborting (Ctrl-C) ends the current step; everything started so far is still stopped. */
+  readonly signal?: AbortSignal | undefined
 }
 
 export interface DemoSummary {
@@ -75,9 +77,15 @@ function bytesTopic(name: string): TopicDescriptor<string, BytesSerdeDescriptor,
 }
 
 /** Polls `check` until it is true; the demo is interactive, so waits are bounded and explained. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
+    signal?.throwIfAborted()
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 250))
   }
@@ -91,7 +99,10 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { print } = options
   const events = options.events ?? 20
-  const step = (n: number, title: string) => print(`\n[${n}/${STEPS}] ${title}`)
+  const step = (n: number, title: string) => {
+    options.signal?.throwIfAborted()
+    print(`\n[${n}/${STEPS}] ${title}`)
+  }
   const info = (line: string) => print(`      ${line}`)
   const cleanups: { what: string; run: () => Promise<void> }[] = []
   const scratch = await mkdtemp(join(tmpdir(), 'kafkit-demo-'))
@@ -220,7 +231,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       (error: Error) => error,
     )
     const until = async (what: string, check: () => boolean | Promise<boolean>) => {
-      const ok = waitFor(what, async () => check())
+      const ok = waitFor(what, async () => check(), 60_000, options.signal)
       const result = await Promise.race([ok.then(() => undefined), failed])
       if (result) throw result
     }
