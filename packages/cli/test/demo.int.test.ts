@@ -77,6 +77,22 @@ describe('kafkit demo (real binary)', () => {
     expect(events.stdout + broker.stdout + registry.stdout).not.toContain('[1/7]')
   })
 
+  it('without Java it says what to install, exit 1, and leaves no scratch folder behind', async () => {
+    const { JAVA_HOME: _j, KAFKA_BROKERS: _k, ...rest } = baseEnv
+    const tmp = await mkdtemp(join(tmpdir(), 'kafkit-demo-nojava-'))
+    try {
+      const r = await kafkit(['demo'], { ...rest, PATH: '/nonexistent', TMPDIR: tmp })
+      expect(r.code).toBe(1)
+      expect(r.stdout).toContain('starting a 1-node Kafka')
+      expect(r.stderr).toContain('KAFKIT_KAFKA_LOCAL_JAVA_NOT_FOUND')
+      expect(r.stderr).toMatch(/install a JDK 17/)
+      // (tsx keeps its compile cache there too; only the demo's own folder matters)
+      expect((await readdir(tmp)).filter((f) => f.startsWith('kafkit-demo-'))).toEqual([])
+    } finally {
+      await rm(tmp, { recursive: true, force: true })
+    }
+  })
+
   it('Ctrl-C mid-run stops the demo and removes the topics it created', async () => {
     const child = spawn(process.execPath, [bin, 'demo'], {
       env: { ...baseEnv, KAFKA_BROKERS: brokers.join(',') },
