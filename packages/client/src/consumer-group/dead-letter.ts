@@ -1,4 +1,5 @@
-import type { EngineAdmin, EngineHeaders, EngineProducer, EngineRecord } from '../engine/types'
+import type { InvalidRecord } from '../consumer/types'
+import type { EngineAdmin, EngineHeaders, EngineProducer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 
 /**
@@ -190,4 +191,54 @@ export class ErrorTopicPublisher {
   async close(): Promise<void> {
     if (this.#connected) await this.#producer.disconnect().catch(() => {})
   }
+}
+
+/**
+ * A `deadLetter` hook for the plain consumer's `onInvalid: 'dead-letter'` policy: sends each
+ * invalid record (original bytes) to `<topic>-dlt` with the same provenance headers as the group
+ * consumer. Creates the dead-letter topics on first use; call `close()` after the consumer stopped.
+ */
+export function createDeadLetterSender(options: {
+  kafka: KafkaEngine
+  groupId: string
+}): ((record: InvalidRecord) => Promise<void>) & { close(): Promise<void> } {
+  const publisher = new ErrorTopicPublisher(
+    options.kafka.producer({
+      idempotent: true,
+      acks: -1,
+      retries: 10,
+      timeoutMs: 30_000,
+      compression: 'none',
+    }),
+  )
+  const ensured = new Map<string, Promise<void>>()
+  const ensure = (topic: string) => {
+    let p = ensured.get(topic)
+    if (!p) {
+      p = (async () => {
+        const admin = options.kafka.admin()
+        await admin.connect()
+        try {
+          await ensureErrorTopics(admin, [topic], 0, true)
+        } finally {
+          await admin.disconnect().catch(() => {})
+        }
+      })()
+      // A failed creation is retried on the next record.
+      p.catch(() => ensured.delete(topic))
+      ensured.set(topic, p)
+    }
+    return p
+  }
+  const send = async (record: InvalidRecord) => {
+    await ensure(record.topic)
+    const headers = deadLetterHeaders(record, {
+      error: record.error,
+      attempts: 1,
+      group: options.groupId,
+      stage: record.stage,
+    })
+    await publisher.send(deadLetterTopicName(record.topic), record, headers)
+  }
+  return Object.assign(send, { close: () => publisher.close() })
 }

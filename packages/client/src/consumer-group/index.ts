@@ -14,6 +14,7 @@ export {
 } from './classify'
 export {
   attemptsOf,
+  createDeadLetterSender,
   DLT_HEADERS,
   deadLetterHeaders,
   deadLetterTopicName,
