@@ -5,6 +5,9 @@ import type { LogRecord, RegistryCommand } from '../state/types'
 import type { RegistryLog } from '../store/types'
 import type { RegistryLogger } from './types'
 
+/** How long a write waits to catch up with the log before it skips the pre-check. */
+const PRECHECK_SYNC_MS = 5_000
+
 /**
  * Binds the state machine to a log. Writes become proposals appended to the log; every instance
  * applies records in log order, and the proposer waits until its own record comes back ("read
@@ -102,31 +105,26 @@ export class RegistryService {
    * `apply` stays the authority: a write that passes here can still be refused in log order.
    */
   async #precheck(command: RegistryCommand): Promise<void> {
+    // Only an optimisation: if catching up is slow or fails (broker failover), skip it and let
+    // apply decide in log order rather than failing or delaying the write.
     let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new RegistryApiError(
-              'KAFKIT_REGISTRY_OPERATION_TIMEOUT',
-              `Catching up with the ${this.log.kind} log took longer than ${this.#writeTimeoutMs} ms`,
-            ),
-          ),
-        this.#writeTimeoutMs,
-      )
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.min(this.#writeTimeoutMs, PRECHECK_SYNC_MS))
     })
-    try {
-      await Promise.race([this.log.sync(), timeout])
-    } catch (cause) {
-      if (cause instanceof RegistryApiError) throw cause
-      throw new RegistryApiError(
-        'KAFKIT_REGISTRY_STORE_ERROR',
-        `Reading the ${this.log.kind} log failed: ${(cause as Error).message ?? String(cause)}`,
-        { cause },
-      )
-    } finally {
-      clearTimeout(timer)
-    }
+    // Never rejects, so a late failure after giving up cannot become an unhandled rejection.
+    const syncing = this.log.sync().then(
+      () => true,
+      (cause: unknown) => {
+        this.#logger.warn(
+          { err: cause, store: this.log.kind },
+          'could not catch up before a write; skipping the pre-check',
+        )
+        return false
+      },
+    )
+    const caughtUp = await Promise.race([syncing, gaveUp])
+    clearTimeout(timer)
+    if (!caughtUp) return
     try {
       this.state.check(command)
     } catch (error) {
