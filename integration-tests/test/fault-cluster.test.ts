@@ -1,15 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGroupConsumer, createKafkajsEngine, createProducer } from '@kafkit/client'
+import { createGroupConsumer, createProducer } from '@kafkit/client'
 import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
-import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
 import { createTopic, deleteTopics, kafka, suffix, waitFor } from '../fault/kafka-tools'
 import { exited, readWorkerLog, spawnWorker, type WorkerLog } from '../fault/worker-log'
-
-const { Kafka, logLevel } = kafkajs
 
 /**
  * Fault tolerance on a real 3-node cluster (RF 3, min.insync.replicas 2), started here on free
@@ -41,19 +38,9 @@ describe('fault tolerance on a 3-node cluster', () => {
     const total = 100_000
     const keys = 500
     const batch = 1_000
-    // acks=all and idempotence are the producer's defaults (docs/client.md). kafkajs gives up on a
-    // send when reconnecting exhausts the cluster-level retries, so allow enough of them to outlast
-    // the ~6 s the controller takes to fence the dead broker and move its leaderships.
-    const producer = createProducer({
-      kafka: createKafkajsEngine({
-        kafka: new Kafka({
-          brokers: cluster.brokers,
-          logLevel: logLevel.NOTHING,
-          retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 2_000 },
-        }),
-      }),
-      retries: 30,
-    })
+    // The producer's defaults as documented (docs/client.md): acks=all, idempotence, and a retry back-off
+    // that outlasts the time the controller takes to fence the dead broker and move its leaderships.
+    const producer = createProducer({ brokers: cluster.brokers })
     // Kill the leader of partition 0 so the producer must fail over mid-stream.
     const admin = kafka(cluster.brokers).admin()
     await admin.connect()

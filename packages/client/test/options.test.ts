@@ -21,7 +21,7 @@ describe('producer options', () => {
     expect(p.options).toMatchObject({
       idempotent: true,
       acks: -1,
-      retries: 10,
+      retries: 15,
       validate: true,
       autoRegister: true,
       useLatest: false,

@@ -98,6 +98,8 @@ function kafkajsTransactionalProducer(
   }
 }
 
+const CLUSTER_RETRY = { initialRetryTime: 100, maxRetryTime: 2000, retries: 15 } as const
+
 function kafkaConfig(options: KafkajsEngineOptions): KafkaConfig {
   const logger = options.logger
   return {
@@ -105,6 +107,9 @@ function kafkaConfig(options: KafkajsEngineOptions): KafkaConfig {
     brokers: [...(options.brokers ?? [])],
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30000,
+    // Short, capped back-off that outlasts a broker being fenced (~9 s) after a crash: kafkajs' default
+    // (5 retries from 300 ms) gives up on metadata refreshes before the controller moves leadership.
+    retry: CLUSTER_RETRY,
     logLevel: logger ? logLevel.WARN : logLevel.NOTHING,
     // kafkajs would log to the console by default; a library must not.
     logCreator: () => (entry) => {
@@ -121,7 +126,7 @@ function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer
     idempotent: o.idempotent,
     // kafkajs keeps ordering with idempotence only with one request in flight per broker.
     maxInFlightRequests: o.idempotent ? 1 : 5,
-    retry: { retries: o.retries },
+    retry: { ...CLUSTER_RETRY, retries: o.retries },
     allowAutoTopicCreation: false,
   })
   return {

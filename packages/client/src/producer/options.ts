@@ -57,7 +57,7 @@ export const producerOptionsSchema = z
       .union([z.literal('all'), z.literal(-1), z.literal(0), z.literal(1)])
       .default(-1)
       .transform((a) => (a === 'all' ? -1 : a)),
-    retries: z.number().int().min(0).max(1000).default(10),
+    retries: z.number().int().min(0).max(1000).default(15),
     requestTimeoutMs: z.number().int().positive().default(30_000),
     compression: z.enum(['none', 'gzip']).default('none'),
     metadataMaxAgeMs: z.number().int().min(0).default(300_000),
