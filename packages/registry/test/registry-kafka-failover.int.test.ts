@@ -11,7 +11,7 @@ describe('Kafka store survives the loss of the partition leader (3 brokers)', { 
   const apps: RegistryApp[] = []
 
   beforeAll(async () => {
-    cluster = await startKafka({ nodes: 3, basePort: 19100, heap: '384m' })
+    cluster = await startKafka({ nodes: 3, basePort: 'auto', heap: '384m' })
   })
   afterAll(async () => {
     for (const app of apps) await app.close()
