@@ -1,10 +1,20 @@
 import { defineConfig } from 'tsup'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts'],
-  format: ['esm', 'cjs'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-})
+export default defineConfig([
+  // The library surface (createProgram) for both module systems.
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+  },
+  // The binary's entry uses top-level await, so it is ESM only (bin/kafkit.js imports it).
+  {
+    entry: ['src/main.ts'],
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+  },
+])
