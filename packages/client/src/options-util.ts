@@ -1,5 +1,8 @@
-import type { z } from 'zod'
+import { z } from 'zod'
+import { type EngineOption, isEngineOption, toEngine } from './engine/resolve'
 import { ClientError } from './errors'
+import type { Logger } from './logger'
+import { type SchemaRegistry, toSchemaRegistry } from './serdes/registry'
 
 /** Validates options once with zod; the result is frozen so nothing changes them later. */
 export function parseOptions<S extends z.ZodType>(
@@ -20,3 +23,51 @@ export function parseOptions<S extends z.ZodType>(
   }
   return Object.freeze(result.data)
 }
+
+// Option fragments shared by the producer, consumers and admin, so each is validated (and worded) the same.
+
+/** An object with these methods (duck-typed: registries and loggers come from anywhere). */
+export const withMethods = <T>(what: string, methods: readonly string[]) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    `${what} must have ${methods.join(', ')}`,
+  )
+
+export const functionOption = <T = (...args: never[]) => unknown>(what: string) =>
+  z.custom<T>((v) => typeof v === 'function', `${what} must be a function`)
+
+export const brokersOption = z
+  .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'a broker is host:port'))
+  .min(1)
+  .optional()
+
+export const engineOption = z
+  .custom<EngineOption>(isEngineOption, 'kafka must be a Kafkit engine or a kafkajs Kafka instance')
+  .transform(toEngine)
+  .optional()
+
+export const loggerOption = withMethods<Logger>('logger', ['debug', 'info', 'warn', 'error']).optional()
+
+/** A registry URL, or an object with the given methods (a `RegistryClient` has them all). */
+export const registryOption = (methods: readonly string[]) =>
+  z
+    .union([
+      z.string().url('registry must be a URL or a SchemaRegistry'),
+      withMethods<SchemaRegistry>('registry', methods),
+    ])
+    .transform(toSchemaRegistry)
+    .optional()
+
+export const topicDescriptor = z.custom<{ name: string }>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
+  'a topic descriptor',
+)
+
+/** For `.refine`: exactly one way to reach Kafka. */
+export const oneConnection = [
+  (o: { brokers?: unknown; kafka?: unknown }) => (o.brokers === undefined) !== (o.kafka === undefined),
+  { message: 'pass exactly one of `brokers` (host:port list) or `kafka` (an engine)' },
+] as const

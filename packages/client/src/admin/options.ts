@@ -1,25 +1,18 @@
 import { z } from 'zod'
-import { type EngineOption, isEngineOption, toEngine } from '../engine/resolve'
-import type { Logger } from '../logger'
-import { parseOptions } from '../options-util'
-
-const withMethods = <T>(what: string, methods: string[]) =>
-  z.custom<T>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    `${what} must have ${methods.join(', ')}`,
-  )
+import {
+  brokersOption,
+  engineOption,
+  loggerOption,
+  oneConnection,
+  parseOptions,
+  topicDescriptor,
+} from '../options-util'
 
 const declaration = z
   .object({
     topic: z.union([
       z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a topic name is 1-249 of [a-zA-Z0-9._-]'),
-      z.custom<{ name: string }>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
-        'a topic descriptor',
-      ),
+      topicDescriptor,
     ]),
     partitions: z.number().int().min(1),
     replicationFactor: z.number().int().min(1).optional(),
@@ -32,22 +25,14 @@ const declaration = z
 
 export const topicAdminOptionsSchema = z
   .object({
-    brokers: z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'a broker is host:port'))
-      .min(1)
-      .optional(),
-    kafka: z
-      .custom<EngineOption>(isEngineOption, 'kafka must be a Kafkit engine or a kafkajs Kafka instance')
-      .transform(toEngine)
-      .optional(),
+    brokers: brokersOption,
+    kafka: engineOption,
     clientId: z.string().min(1).default('kafkit-admin'),
     topics: z.array(declaration),
-    logger: withMethods<Logger>('logger', ['debug', 'info', 'warn', 'error']).optional(),
+    logger: loggerOption,
   })
   .strict()
-  .refine((o) => (o.brokers === undefined) !== (o.kafka === undefined), {
-    message: 'pass exactly one of `brokers` (host:port list) or `kafka` (an engine)',
-  })
+  .refine(...oneConnection)
 
 export type ResolvedTopicAdminOptions = z.output<typeof topicAdminOptionsSchema>
 

@@ -1,47 +1,26 @@
 import { z } from 'zod'
-import type { KafkaEngine } from '../engine/types'
-import type { Logger } from '../logger'
-import { parseOptions } from '../options-util'
-import { type SchemaRegistry, toSchemaRegistry } from '../serdes/registry'
+import {
+  brokersOption,
+  engineOption,
+  functionOption,
+  loggerOption,
+  oneConnection,
+  parseOptions,
+  registryOption,
+  topicDescriptor,
+} from '../options-util'
 import { DEFAULT_BACKOFF } from './backoff'
 import type { ClassifyOptions, ErrorClassification } from './classify'
 import type { CommittedOffset } from './types'
 
-const withMethods = <T>(what: string, methods: string[]) =>
-  z.custom<T>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    `${what} must have ${methods.join(', ')}`,
-  )
-
-const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`)
-
 export const groupConsumerOptionsSchema = z
   .object({
-    brokers: z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'a broker is host:port'))
-      .min(1)
-      .optional(),
-    kafka: withMethods<KafkaEngine>('kafka (an engine)', ['producer', 'consumer', 'admin']).optional(),
+    brokers: brokersOption,
+    kafka: engineOption,
     clientId: z.string().min(1).default('kafkit-group-consumer'),
     groupId: z.string().min(1, 'groupId is required'),
-    topics: z
-      .array(
-        z.custom<{ name: string }>(
-          (v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
-          'a topic descriptor',
-        ),
-      )
-      .min(1, 'give at least one topic descriptor'),
-    registry: z
-      .union([
-        z.string().url('registry must be a URL or a SchemaRegistry'),
-        withMethods<SchemaRegistry>('registry', ['getSchemaById']),
-      ])
-      .transform(toSchemaRegistry)
-      .optional(),
+    topics: z.array(topicDescriptor).min(1, 'give at least one topic descriptor'),
+    registry: registryOption(['getSchemaById']),
     fromBeginning: z.boolean().default(false),
     validate: z.boolean().default(false),
     concurrency: z.number().int().min(1).max(10_000).default(1),
@@ -69,7 +48,7 @@ export const groupConsumerOptionsSchema = z
     deadLetter: z.boolean().default(true),
     classify: z
       .union([
-        fn<(error: unknown) => ErrorClassification>('classify'),
+        functionOption<(error: unknown) => ErrorClassification>('classify'),
         z.custom<ClassifyOptions>((v) => typeof v === 'object' && v !== null, 'classify options'),
       ])
       .optional(),
@@ -86,13 +65,11 @@ export const groupConsumerOptionsSchema = z
     sessionTimeoutMs: z.number().int().positive().default(30_000),
     heartbeatIntervalMs: z.number().int().positive().default(3_000),
     maxBytesPerPartition: z.number().int().positive().default(1_048_576),
-    onCommit: fn<(offsets: readonly CommittedOffset[]) => void>('onCommit').optional(),
-    logger: withMethods<Logger>('logger', ['debug', 'info', 'warn', 'error']).optional(),
+    onCommit: functionOption<(offsets: readonly CommittedOffset[]) => void>('onCommit').optional(),
+    logger: loggerOption,
   })
   .strict()
-  .refine((o) => (o.brokers === undefined) !== (o.kafka === undefined), {
-    message: 'pass exactly one of `brokers` (host:port list) or `kafka` (an engine)',
-  })
+  .refine(...oneConnection)
   .refine((o) => new Set(o.topics.map((t) => t.name)).size === o.topics.length, {
     message: 'each topic may appear once',
     path: ['topics'],

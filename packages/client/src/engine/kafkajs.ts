@@ -1,4 +1,11 @@
-import kafkajs, { type Consumer, type Kafka, type KafkaConfig, type Message } from 'kafkajs'
+import kafkajs, {
+  type Consumer,
+  type Kafka,
+  type KafkaConfig,
+  type Message,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs'
 import type { Logger } from '../logger'
 import type {
   EngineAdmin,
@@ -7,7 +14,9 @@ import type {
   EngineProducer,
   EngineProducerOptions,
   EngineRecord,
+  EngineRecordMetadata,
   EngineTopicConfigEntry,
+  EngineTopicMessages,
   EngineTopicPartitions,
   EngineTransactionalProducer,
   KafkaEngine,
@@ -63,20 +72,9 @@ function kafkajsTransactionalProducer(
         async send(batches) {
           const result = await txn.sendBatch({
             acks: -1,
-            topicMessages: batches.map((b) => ({
-              topic: b.topic,
-              messages: b.messages.map(
-                (m): Message => ({
-                  key: m.key,
-                  value: m.value,
-                  partition: m.partition,
-                  ...(m.headers ? { headers: m.headers } : {}),
-                  ...(m.timestamp ? { timestamp: m.timestamp } : {}),
-                }),
-              ),
-            })),
+            topicMessages: toTopicMessages(batches),
           })
-          return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }))
+          return fromRecordMetadata(result)
         },
         async sendOffsets(groupId, offsets) {
           const byTopic = new Map<string, { partition: number; offset: string }[]>()
@@ -96,6 +94,26 @@ function kafkajsTransactionalProducer(
       }
     },
   }
+}
+
+/** Our batches in kafkajs' shape; shared by the plain and the transactional producer. */
+function toTopicMessages(batches: readonly EngineTopicMessages[]): TopicMessages[] {
+  return batches.map((b) => ({
+    topic: b.topic,
+    messages: b.messages.map(
+      (m): Message => ({
+        key: m.key,
+        value: m.value,
+        partition: m.partition,
+        ...(m.headers ? { headers: m.headers } : {}),
+        ...(m.timestamp ? { timestamp: m.timestamp } : {}),
+      }),
+    ),
+  }))
+}
+
+function fromRecordMetadata(result: RecordMetadata[]): EngineRecordMetadata[] {
+  return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }))
 }
 
 const CLUSTER_RETRY = { initialRetryTime: 100, maxRetryTime: 2000, retries: 15 } as const
@@ -137,20 +155,9 @@ function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer
         acks: o.acks,
         timeout: o.timeoutMs,
         compression: o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        topicMessages: batches.map((b) => ({
-          topic: b.topic,
-          messages: b.messages.map(
-            (m): Message => ({
-              key: m.key,
-              value: m.value,
-              partition: m.partition,
-              ...(m.headers ? { headers: m.headers } : {}),
-              ...(m.timestamp ? { timestamp: m.timestamp } : {}),
-            }),
-          ),
-        })),
+        topicMessages: toTopicMessages(batches),
       })
-      return result.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset }))
+      return fromRecordMetadata(result)
     },
   }
 }
