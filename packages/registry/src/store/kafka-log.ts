@@ -69,6 +69,9 @@ export class KafkaRegistryLog implements RegistryLog {
       ...(options.ssl ? { ssl: true } : {}),
       ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
       logLevel: logLevel.WARN,
+      // A short, capped back-off that outlasts the fencing of a crashed broker (~9 s): with kafkajs'
+      // default (5 retries from 300 ms) a write during a leader change fails as a store error.
+      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 15 },
       // kafkajs logs to the console by default; a library must not.
       logCreator:
         () =>
