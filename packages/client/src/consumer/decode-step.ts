@@ -10,7 +10,9 @@ export type DecodeOutcome<T extends TopicDescriptor> =
   | { readonly ok: true; readonly message: ConsumerMessage<T> }
   | { readonly ok: false; readonly invalid: InvalidRecord }
 
-type SideDecoder = (data: Buffer | null) => Promise<{ value: unknown; schemaId: number | undefined }>
+type Decoded = { value: unknown; schemaId: number | undefined }
+// Sync when it can be (cached writer schema, string/bytes keys): the hot loop skips a promise per record.
+type SideDecoder = (data: Buffer | null) => Decoded | Promise<Decoded>
 
 /**
  * The first step of the per-record pipeline: raw bytes to a typed message, or an `InvalidRecord`
@@ -52,15 +54,17 @@ export function createDecodeStep<T extends TopicDescriptor>(
         ),
       )
     }
-    let key: Awaited<ReturnType<SideDecoder>>
-    let value: Awaited<ReturnType<SideDecoder>>
+    let key: Decoded
+    let value: Decoded
     try {
-      key = await d.key(record.key)
+      const k = d.key(record.key)
+      key = k instanceof Promise ? await k : k
     } catch (error) {
       return invalid('key', error)
     }
     try {
-      value = await d.value(record.value)
+      const v = d.value(record.value)
+      value = v instanceof Promise ? await v : v
     } catch (error) {
       return invalid('value', error)
     }
@@ -114,7 +118,7 @@ function sideDecoder(
         )
       }
       const decoder = new AvroDecoder(serde as AvroSerdeDescriptor<unknown, unknown>, cache)
-      return async (data) => {
+      return (data) => {
         if (data === null) {
           throw new ClientError(
             'KAFKIT_CLIENT_DECODE_FAILED',
@@ -122,11 +126,11 @@ function sideDecoder(
             { details: { reason: `null-${side}`, topic } },
           )
         }
-        return decoder.decode(data)
+        return decoder.decodeCached(data) ?? decoder.decode(data)
       }
     }
     case 'string':
-      return async (data) => {
+      return (data) => {
         if (data === null) {
           throw new ClientError(
             'KAFKIT_CLIENT_DECODE_FAILED',
@@ -139,7 +143,7 @@ function sideDecoder(
         return { value: data.toString('utf8'), schemaId: undefined }
       }
     case 'bytes':
-      return async (data) => {
+      return (data) => {
         if (data === null) {
           throw new ClientError(
             'KAFKIT_CLIENT_DECODE_FAILED',
@@ -153,6 +157,6 @@ function sideDecoder(
       }
     case 'null':
       // Whatever the bytes, a topic declared keyless reads its key as null.
-      return async () => ({ value: null, schemaId: undefined })
+      return () => ({ value: null, schemaId: undefined })
   }
 }

@@ -74,6 +74,8 @@ export class AvroDecoder<Out = unknown> {
   readonly #descriptor: AvroSerdeDescriptor<Out, unknown>
   readonly #cache: SchemaCache
   readonly #resolvers = new Map<number, Promise<Resolver | undefined>>()
+  /** Resolvers that are settled, for the synchronous path (undefined: writer equals reader). */
+  readonly #ready = new Map<number, Resolver | undefined>()
 
   constructor(descriptor: AvroSerdeDescriptor<Out, unknown>, cache: SchemaCache) {
     this.#descriptor = descriptor
@@ -82,7 +84,21 @@ export class AvroDecoder<Out = unknown> {
 
   async decode(data: Buffer): Promise<{ value: Out; schemaId: number }> {
     const { schemaId, payload } = unframe(data)
-    const resolver = await this.#resolver(schemaId)
+    const resolver = this.#ready.has(schemaId) ? this.#ready.get(schemaId) : await this.#resolver(schemaId)
+    return this.#read(payload, schemaId, resolver)
+  }
+
+  /**
+   * Synchronous fast path for the consumer's hot loop: decodes when the writer schema of `data` is
+   * already resolved, and returns undefined (nothing decoded) when it still has to be fetched.
+   */
+  decodeCached(data: Buffer): { value: Out; schemaId: number } | undefined {
+    const { schemaId, payload } = unframe(data)
+    if (!this.#ready.has(schemaId)) return undefined
+    return this.#read(payload, schemaId, this.#ready.get(schemaId))
+  }
+
+  #read(payload: Buffer, schemaId: number, resolver: Resolver | undefined): { value: Out; schemaId: number } {
     const reader = this.#descriptor.type
     try {
       // `noCheck` false: trailing bytes mean the payload was not what the id says.
@@ -115,9 +131,14 @@ export class AvroDecoder<Out = unknown> {
           )
         }
         // Same schema: no resolver needed, and reading is faster without one.
-        if (writer.equals(reader)) return undefined
+        if (writer.equals(reader)) {
+          this.#ready.set(schemaId, undefined)
+          return undefined
+        }
         try {
-          return reader.createResolver(writer)
+          const resolver = reader.createResolver(writer)
+          this.#ready.set(schemaId, resolver)
+          return resolver
         } catch (error) {
           throw new ClientError(
             'KAFKIT_CLIENT_DECODE_FAILED',
