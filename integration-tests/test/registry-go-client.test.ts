@@ -10,6 +10,7 @@ import { RegistryClient, type RunningRegistry, startRegistry } from '@kafkit/reg
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { avroSerde } from '../../packages/client/test/fixtures/descriptors'
+import { readingFixture } from '../fixtures/reading'
 
 /**
  * Confluent's official Go client (`github.com/confluentinc/confluent-kafka-go/v2` 2.11.1: its
@@ -35,32 +36,7 @@ const userV2 = {
   fields: [...userV1.fields, { name: 'email', type: ['null', 'string'], default: null }],
 }
 
-const readingSchema = {
-  type: 'record',
-  name: 'Reading',
-  namespace: 'com.example.go',
-  fields: [
-    { name: 'sensor', type: 'string' },
-    { name: 'celsius', type: 'double' },
-    { name: 'seq', type: 'long' },
-    { name: 'raw', type: 'bytes' },
-    { name: 'label', type: ['null', 'string'], default: null },
-    { name: 'kind', type: { type: 'enum', name: 'Kind', symbols: ['INDOOR', 'OUTDOOR'] } },
-    { name: 'tags', type: { type: 'array', items: 'string' } },
-  ],
-}
-const reading = avroSerde(
-  readingSchema,
-  z.object({
-    sensor: z.string(),
-    celsius: z.number(),
-    seq: z.number(),
-    raw: z.instanceof(Buffer),
-    label: z.string().nullable(),
-    kind: z.enum(['INDOOR', 'OUTDOOR']),
-    tags: z.array(z.string()),
-  }),
-)
+const { schema: readingSchema, serde: reading } = readingFixture('com.example.go')
 const value = {
   sensor: 'é-ü 日本',
   celsius: -12.5,
