@@ -1,19 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createGroupConsumer, createProducer } from '@kafkit/client'
 import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
-import { createTopic, deleteTopics, kafka, suffix, waitFor } from '../fault/kafka-tools'
+import { startTestRegistry, type TestRegistry } from '../../packages/client/test/fixtures/integration'
+import { checkDelivery } from '../fault/delivery-check'
+import { drillKeyOf, leaderOf, readLog, runKafkitProduce, tickSchema } from '../fault/delivery-drill'
+import { createTopic, deleteTopics, suffix, waitFor } from '../fault/kafka-tools'
 import { exited, readWorkerLog, spawnWorker, type WorkerLog } from '../fault/worker-log'
 
 /**
  * Fault tolerance on a real 3-node cluster (RF 3, min.insync.replicas 2), started here on free
- * ports: a broker killed with SIGKILL while producing, and a group member killed while consuming.
+ * ports: partition leaders SIGKILLed while produce requests are in flight (through the CLI binary and
+ * the library), and a group member SIGKILLed while consuming. The verdicts come from the log itself
+ * (end offsets and a full read-back) through checkDelivery, whose unit test shows it fails on a loss,
+ * a duplicate and a reorder.
  */
 describe('fault tolerance on a 3-node cluster', () => {
   let cluster: KafkaLocalCluster
+  let registry: TestRegistry
   const s = suffix()
   const dir = mkdtempSync(join(tmpdir(), 'kafkit-fault-'))
   const topics: string[] = []
@@ -21,103 +28,140 @@ describe('fault tolerance on a 3-node cluster', () => {
   beforeAll(async () => {
     const started = Date.now()
     cluster = await startKafka({ nodes: 3, basePort: await findFreeBasePort(3) })
+    registry = await startTestRegistry()
     console.log(`[fault] 3-node cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s`)
   }, 240_000)
   afterAll(async () => {
     if (cluster) await deleteTopics(cluster.brokers, topics)
     await cluster?.stop()
+    await registry?.close()
     rmSync(dir, { recursive: true, force: true })
   }, 120_000)
 
-  it('100,000 records with acks=all + idempotence survive a SIGKILLed broker: read exactly once, in key order', async () => {
-    const started = Date.now()
-    const name = `fault-produce-${s}`
-    topics.push(name)
-    const t = topic(name, stringKey, stringKey)
-    await createTopic(cluster.brokers, name, 6, 3, { 'min.insync.replicas': '2' })
-    const total = 100_000
-    const keys = 500
-    const batch = 1_000
-    // The producer's defaults as documented (docs/client.md): acks=all, idempotence, and a retry back-off
-    // that outlasts the time the controller takes to fence the dead broker and move its leaderships.
-    const producer = createProducer({ brokers: cluster.brokers })
-    // Kill the leader of partition 0 so the producer must fail over mid-stream.
-    const admin = kafka(cluster.brokers).admin()
-    await admin.connect()
-    const meta = await admin.fetchTopicMetadata({ topics: [name] })
-    await admin.disconnect()
-    const victim = meta.topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader as number
-    expect([1, 2, 3]).toContain(victim)
-    let down = false
-    try {
-      for (let i = 0; i < total; i += batch) {
-        if (i === total / 2) {
-          await cluster.stopNode(victim, { hard: true })
-          down = true
-        }
-        if (i === (total * 3) / 4) {
-          await cluster.startNode(victim)
-          down = false
-        }
-        await producer.sendBatch(
-          t,
-          Array.from({ length: batch }, (_, j) => ({ key: `k${(i + j) % keys}`, value: String(i + j) })),
-        )
-      }
-    } finally {
-      await producer.disconnect()
-      // The next test needs all three nodes.
-      if (down) await cluster.startNode(victim)
-    }
-    const produced = Date.now()
+  // The producer drills: brokers die while records await acknowledgement, and the log itself (end
+  // offsets, then a full read-back) must hold every acknowledged record exactly once, in key order.
+  // Three kill points each, so a loss that happens one time in three cannot pass.
+  const killPoints = [0.3, 0.5, 0.7]
 
-    const seen = new Uint8Array(total)
-    const lastPerKey = new Map<string, number>()
-    let outOfOrder = 0
-    let count = 0
-    const consumer = createGroupConsumer({
-      brokers: cluster.brokers,
-      groupId: `g-produce-${s}`,
-      topics: [t],
-      fromBeginning: true,
-      concurrency: 16,
-      partitionsConsumedConcurrently: 3,
-      deadLetter: false,
-    })
-    await consumer.run({
-      eachMessage: (m) => {
-        const v = Number(m.value)
-        seen[v] = (seen[v] as number) + 1
-        count++
-        if (m.key !== `k${v % keys}`) outOfOrder++
-        const last = lastPerKey.get(m.key)
-        if (last !== undefined && last >= v) outOfOrder++
-        lastPerKey.set(m.key, v)
-      },
-    })
-    await waitFor(
-      () => count >= total,
-      240_000,
-      () => `consumed ${count}/${total}`,
-    )
-    // Anything extra (a duplicate) would arrive right behind; the lag says the group is at the end.
-    await waitFor(
-      () => {
-        const lag = consumer.lag()
-        return lag.length === 6 && lag.every((l) => l.lag === 0)
-      },
-      60_000,
-      () => JSON.stringify(consumer.lag()),
-    )
-    await consumer.stop()
-    expect(count).toBe(total)
-    expect(seen.every((n) => n === 1)).toBe(true)
-    expect(outOfOrder).toBe(0)
-    expect(lastPerKey.size).toBe(keys)
-    console.log(
-      `[fault] produce ${total} with broker ${victim} killed: ${((produced - started) / 1000).toFixed(1)}s, consume ${((Date.now() - produced) / 1000).toFixed(1)}s`,
-    )
-  }, 600_000)
+  /** Kills `victim` now, restarts it `downMs` later; the returned promise ends when it is back. */
+  const bounce = async (victim: number, downMs: number) => {
+    await cluster.stopNode(victim, { hard: true })
+    await new Promise((r) => setTimeout(r, downMs))
+    await cluster.startNode(victim)
+  }
+
+  const verdict = async (name: string, expected: number, format: 'text' | 'tick') => {
+    const log = await readLog(cluster.brokers, name, format)
+    const report = checkDelivery({ expected, keyOf: drillKeyOf, ...log })
+    expect(report.problems, report.problems.join('\n')).toEqual([])
+    return report
+  }
+
+  it.each(killPoints)(
+    'kafkit produce (the real binary): 100,000 Avro records, a partition leader SIGKILLed at %s of the run with requests in flight',
+    async (at) => {
+      const started = Date.now()
+      const name = `drill-cli-${s}-${Math.round(at * 100)}`
+      topics.push(name)
+      await createTopic(cluster.brokers, name, 6, 3, { 'min.insync.replicas': '2' })
+      const schemaFile = join(dir, `tick-${name}.avsc`)
+      writeFileSync(schemaFile, JSON.stringify(tickSchema))
+      const total = 100_000
+      const victim = await leaderOf(cluster.brokers, name, Math.round(at * 10) % 6)
+      let kill: { sent: number; awaiting: number; inFlight: number } | undefined
+      let bounced: Promise<void> | undefined
+      const run = runKafkitProduce(
+        [
+          name,
+          '--value-schema',
+          schemaFile,
+          '--registry',
+          registry.url,
+          '--brokers',
+          cluster.brokers.join(','),
+          '--progress',
+          '50',
+        ],
+        function* () {
+          for (let i = 0; i < total; i++) {
+            yield JSON.stringify({ key: drillKeyOf(i), value: { k: drillKeyOf(i), seq: i } })
+          }
+        },
+        (p) => {
+          // Kill on a progress line that shows records awaiting acknowledgement: they are in flight.
+          if (kill === undefined && p.sent >= total * at && p.awaiting > 0) {
+            kill = p
+            bounced = bounce(victim, 6_000)
+          }
+        },
+      )
+      let result: { code: number | null; stderr: string }
+      try {
+        result = await run.done
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL')
+        await bounced
+      }
+      expect(kill, `no progress line showed records awaiting acknowledgement: ${result.stderr}`).toBeDefined()
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stderr).toMatch(new RegExp(`sent ${total} record\\(s\\) to ${name}`))
+      const report = await verdict(name, total, 'tick')
+      console.log(
+        `[fault] CLI drill at ${at}: broker ${victim} SIGKILLed after ${kill?.sent} acknowledged, with ${kill?.awaiting} record(s) awaiting acknowledgement (${kill?.inFlight} in the request in flight); log holds ${report.endOffsetTotal}/${total}, each once, in key order (${((Date.now() - started) / 1000).toFixed(1)}s)`,
+      )
+    },
+    300_000,
+  )
+
+  it.each(killPoints)(
+    'the library: concurrent sendBatch calls (Promise.all) across all partitions, a partition leader SIGKILLed at %s with sends in flight',
+    async (at) => {
+      const started = Date.now()
+      const name = `drill-lib-${s}-${Math.round(at * 100)}`
+      topics.push(name)
+      const t = topic(name, stringKey, stringKey)
+      await createTopic(cluster.brokers, name, 6, 3, { 'min.insync.replicas': '2' })
+      const total = 60_000
+      const perCall = 500
+      const parallel = 4
+      const victim = await leaderOf(cluster.brokers, name, (Math.round(at * 10) + 3) % 6)
+      // The documented defaults: acks=all, idempotence, retries.
+      const producer = createProducer({ brokers: cluster.brokers })
+      let killedWith: { inFlight: number; queued: number } | undefined
+      let bounced: Promise<void> | undefined
+      try {
+        for (let i = 0; i < total; i += perCall * parallel) {
+          const calls = Array.from({ length: parallel }, (_, c) => {
+            const from = i + c * perCall
+            return producer.sendBatch(
+              t,
+              Array.from({ length: perCall }, (_, j) => ({
+                key: drillKeyOf(from + j),
+                value: String(from + j),
+              })),
+            )
+          })
+          if (killedWith === undefined && i >= total * at) {
+            // Let the first request reach the wire, then kill while all four calls are unsettled.
+            await new Promise((r) => setTimeout(r, 2))
+            killedWith = producer.pending
+            bounced = bounce(victim, 6_000)
+          }
+          await Promise.all(calls)
+        }
+      } finally {
+        await producer.disconnect()
+        await bounced
+      }
+      expect(killedWith).toBeDefined()
+      expect((killedWith?.inFlight ?? 0) + (killedWith?.queued ?? 0)).toBeGreaterThan(0)
+      const report = await verdict(name, total, 'text')
+      console.log(
+        `[fault] library drill at ${at}: broker ${victim} SIGKILLed with ${killedWith?.inFlight} record(s) in flight and ${killedWith?.queued} queued; log holds ${report.endOffsetTotal}/${total}, each once, in key order (${((Date.now() - started) / 1000).toFixed(1)}s)`,
+      )
+    },
+    300_000,
+  )
 
   it('a group member SIGKILLed mid-processing: nothing lost, duplicates only in its uncommitted window, key order kept', async () => {
     const started = Date.now()
@@ -193,16 +237,21 @@ describe('fault tolerance on a 3-node cluster', () => {
     // A record is handled again only when no commit past it had happened before: duplicates stay
     // within the uncommitted window.
     const commits = all.flatMap((l) => [...l.commits].flatMap(([p, list]) => list.map((c) => ({ p, ...c }))))
-    const events = all.flatMap((l) => l.processed).sort((a, b) => a.at - b.at)
-    const firstSeen = new Set<string>()
+    const events = all
+      .flatMap((l, member) => l.processed.map((e) => ({ ...e, member })))
+      .sort((a, b) => a.at - b.at)
+    const firstBy = new Map<string, number>()
     let duplicates = 0
     for (const e of events) {
       const id = `${e.partition}:${e.offset}`
-      if (!firstSeen.has(id)) {
-        firstSeen.add(id)
+      const first = firstBy.get(id)
+      if (first === undefined) {
+        firstBy.set(id, e.member)
         continue
       }
       duplicates++
+      // Only the killed member could leave work unacknowledged: a survivor's records are never redone.
+      expect(first, `record ${id} handled twice, first by surviving member ${first}`).toBe(0)
       const committedPast = commits.filter((c) => c.p === e.partition && c.at < e.at && c.offset > e.offset)
       expect(committedPast, `record ${id} handled again after a commit past it`).toEqual([])
     }
@@ -214,6 +263,10 @@ describe('fault tolerance on a 3-node cluster', () => {
     }
     let victimWindow = 0
     for (const e of victim.processed) if (lastCommit(victim, e.partition) <= e.offset) victimWindow++
+    expect(
+      duplicates,
+      'more duplicates than the victim had processed past its last commit',
+    ).toBeLessThanOrEqual(victimWindow)
     // Per key, within each member, a record never runs before an earlier one unless it is a re-delivery.
     all.forEach((l) => {
       const last = new Map<string, number>()

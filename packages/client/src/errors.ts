@@ -35,6 +35,11 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'The broker did not acknowledge the records after the configured retries',
     canRetry: true,
   },
+  KAFKIT_CLIENT_NOT_DELIVERED: {
+    message:
+      'The broker did not acknowledge some records of a send; details.undelivered lists each topic, partition and record count',
+    canRetry: true,
+  },
   KAFKIT_CLIENT_CONSUMER_FAILED: {
     message: 'The consumer stopped: a record failed with the `fail` policy, or the handler threw',
   },

@@ -26,6 +26,11 @@ export function registerConsoleCommands(program: Command): void {
     .option('--registry <url>', 'schema registry URL (default: $KAFKIT_REGISTRY_URL)')
     .option('--subject-strategy <strategy>', 'topic | record | topic-record', 'topic')
     .option('--no-auto-register', 'require the schemas to be registered already (production mode)')
+    .option(
+      '--progress <ms>',
+      'print a progress line (sent, in flight, queued) to stderr every <ms> (default: on a terminal only)',
+      positiveInt,
+    )
     .action(async (topic: string, opts: ProduceFlags) => {
       const registry = registryUrl(opts.registry)
       if ((opts.valueSchema || opts.keySchema) && !registry) {
@@ -37,6 +42,7 @@ export function registerConsoleCommands(program: Command): void {
         )
       }
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })
+      const progress = progressPrinter(opts.progress)
       const result = await produceJsonLines(lines, {
         brokers: brokerList(opts.brokers),
         registry,
@@ -45,16 +51,21 @@ export function registerConsoleCommands(program: Command): void {
         keySchema: opts.keySchema ? readSchema(opts.keySchema, '--key-schema') : undefined,
         subjectNameStrategy: opts.subjectStrategy as 'topic' | 'record' | 'topic-record',
         autoRegister: opts.autoRegister,
-        onProgress: (sent) => {
-          if (process.stderr.isTTY) process.stderr.write(`\rsent ${sent} record(s)...`)
-        },
+        onProgress: progress.update,
       })
-      if (process.stderr.isTTY) process.stderr.write('\n')
+      progress.end()
       for (const b of result.bad) process.stderr.write(`line ${b.line}: ${b.message}\n`)
       process.stderr.write(
-        `sent ${result.sent} record(s) to ${topic}${result.valueSchemaId === undefined ? '' : ` (value schema id ${result.valueSchemaId})`}, ${result.bad.length} bad line(s)\n`,
+        `sent ${result.sent} record(s) to ${topic}${result.valueSchemaId === undefined ? '' : ` (value schema id ${result.valueSchemaId})`}, ${result.bad.length} bad line(s)${result.notDelivered > 0 ? `, ${result.notDelivered} record(s) NOT delivered` : ''}\n`,
       )
-      if (result.bad.length > 0) process.exitCode = 1
+      for (const f of result.failures) process.stderr.write(`not delivered: ${f.message}\n`)
+      const notAttempted = result.notDelivered - result.failures.reduce((n, f) => n + f.count, 0)
+      if (notAttempted > 0) {
+        process.stderr.write(
+          `not delivered: ${notAttempted} record(s) read after the first failure were not sent\n`,
+        )
+      }
+      if (result.bad.length > 0 || result.notDelivered > 0) process.exitCode = 1
     })
 
   program
@@ -106,6 +117,7 @@ interface ProduceFlags {
   registry?: string
   subjectStrategy: string
   autoRegister: boolean
+  progress?: number
 }
 
 interface ConsumeFlags {
@@ -128,6 +140,38 @@ function brokerList(flag: string | undefined): string[] {
 function registryUrl(flag: string | undefined): string | undefined {
   const url = flag ?? process.env.KAFKIT_REGISTRY_URL
   return url === undefined || url === '' ? undefined : url
+}
+
+/**
+ * Progress of `kafkit produce`: a rewritten line on a terminal; with --progress <ms>, one line per
+ * interval (at most) that scripts and the fault drills can read.
+ */
+function progressPrinter(everyMs: number | undefined): {
+  update: (sent: number, pending: { inFlight: number; queued: number }) => void
+  end: () => void
+} {
+  const tty = process.stderr.isTTY === true && everyMs === undefined
+  let last = 0
+  let printed = false
+  return {
+    update(sent, pending) {
+      const now = Date.now()
+      if (now - last < (everyMs ?? 200)) return
+      last = now
+      const waiting = pending.inFlight + pending.queued
+      if (tty) {
+        process.stderr.write(`\rsent ${sent} record(s), ${waiting} awaiting acknowledgement...`)
+        printed = true
+      } else if (everyMs !== undefined) {
+        process.stderr.write(
+          `progress: sent ${sent} record(s), ${waiting} awaiting acknowledgement (${pending.inFlight} in flight)\n`,
+        )
+      }
+    },
+    end() {
+      if (printed) process.stderr.write('\n')
+    },
+  }
 }
 
 function positiveInt(value: string): number {

@@ -1,4 +1,10 @@
-import { type SerdeDescriptor, subjectName, type TopicDescriptor } from '@kafkit/common'
+import {
+  isKafkitError,
+  type KafkitError,
+  type SerdeDescriptor,
+  subjectName,
+  type TopicDescriptor,
+} from '@kafkit/common'
 import type { KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
@@ -22,9 +28,25 @@ export interface ProduceJsonLinesOptions {
   readonly autoRegister?: boolean | undefined
   /** Records per produce request (default 500). */
   readonly batchSize?: number | undefined
+  /** Requests awaiting acknowledgement before reading pauses (default 8); they merge into one in flight. */
+  readonly maxPendingRequests?: number | undefined
   readonly logger?: Logger | undefined
-  /** Called after each request with the running count (for progress output). */
-  readonly onProgress?: ((sent: number) => void) | undefined
+  /** Called after each acknowledged request with the running counts (for progress output). */
+  readonly onProgress?: ((sent: number, pending: ProducePending) => void) | undefined
+}
+
+/** Records the producer holds: handed to Kafka and not yet acknowledged, and queued behind those. */
+export interface ProducePending {
+  readonly inFlight: number
+  readonly queued: number
+}
+
+/** Records a send could not confirm: where they were going, how many, and why. */
+export interface DeliveryFailure {
+  readonly count: number
+  readonly message: string
+  readonly code: string | undefined
+  readonly undelivered: readonly { topic: string; partition: number; count: number }[] | undefined
 }
 
 export interface BadLine {
@@ -34,7 +56,12 @@ export interface BadLine {
 }
 
 export interface ProduceJsonLinesResult {
+  /** Records the broker acknowledged. */
   readonly sent: number
+  /** Records not acknowledged, including those not attempted after the first failure. */
+  readonly notDelivered: number
+  /** What failed; after the first failure no further input is sent (its records count as not delivered). */
+  readonly failures: readonly DeliveryFailure[]
   readonly bad: readonly BadLine[]
   readonly keySchemaId: number | undefined
   readonly valueSchemaId: number | undefined
@@ -81,36 +108,86 @@ export async function produceJsonLines(
     logger: options.logger,
   })
   const batchSize = options.batchSize ?? 500
+  const maxPending = options.maxPendingRequests ?? 8
   const bad: BadLine[] = []
+  const failures: DeliveryFailure[] = []
+  let fatal: { error: unknown } | undefined
   let pending: ProducerRecord<TopicDescriptor>[] = []
+  const outstanding = new Set<Promise<void>>()
   let sent = 0
+  let skipped = 0
   let ids: { key: number | undefined; value: number | undefined } = { key: undefined, value: undefined }
-  const flush = async () => {
+  // Requests are not awaited one by one: the producer merges those queued while one is in flight,
+  // and acknowledges them in order.
+  const flush = () => {
     if (pending.length === 0) return
-    const meta = await producer.sendBatch(topic, pending)
-    sent += meta.length
-    ids = { key: meta[0]?.keySchemaId, value: meta[0]?.valueSchemaId }
+    const records = pending
     pending = []
-    options.onProgress?.(sent)
+    const request = producer.sendBatch(topic, records).then(
+      (meta) => {
+        sent += meta.length
+        ids = { key: meta[0]?.keySchemaId, value: meta[0]?.valueSchemaId }
+        options.onProgress?.(sent, producer.pending)
+      },
+      (error: unknown) => {
+        if (
+          !isKafkitError(error, 'KAFKIT_CLIENT_NOT_DELIVERED') &&
+          !isKafkitError(error, 'KAFKIT_CLIENT_SEND_FAILED')
+        ) {
+          fatal ??= { error }
+          return
+        }
+        const details = (error as KafkitError).details as {
+          notDelivered?: number
+          delivered?: number
+          undelivered?: DeliveryFailure['undelivered']
+        }
+        sent += details.delivered ?? 0
+        failures.push({
+          count: details.notDelivered ?? records.length,
+          message: (error as Error).message,
+          code: (error as KafkitError).code,
+          undelivered: details.undelivered,
+        })
+      },
+    )
+    outstanding.add(request)
+    void request.finally(() => outstanding.delete(request))
   }
+  const stopped = () => failures.length > 0 || fatal !== undefined
   try {
     let n = 0
     for await (const raw of lines) {
       n++
       if (raw.trim() === '') continue
+      let record: ProducerRecord<TopicDescriptor>
       try {
-        pending.push(parseLine(raw, keyGeneric, valueGeneric))
+        record = parseLine(raw, keyGeneric, valueGeneric)
       } catch (error) {
         bad.push({ line: n, message: (error as Error).message })
         continue
       }
-      if (pending.length >= batchSize) await flush()
+      // After a failure no more input is sent: records past a gap would land out of order.
+      if (stopped()) {
+        skipped++
+        continue
+      }
+      pending.push(record)
+      if (pending.length >= batchSize) {
+        flush()
+        while (outstanding.size >= maxPending) await Promise.race(outstanding)
+      }
     }
-    await flush()
+    if (stopped()) skipped += pending.length
+    else flush()
+    while (outstanding.size > 0) await Promise.race(outstanding)
   } finally {
+    await Promise.allSettled(outstanding)
     await producer.disconnect()
   }
-  return { sent, bad, keySchemaId: ids.key, valueSchemaId: ids.value }
+  if (fatal) throw fatal.error
+  const notDelivered = failures.reduce((c, f) => c + f.count, 0) + skipped
+  return { sent, notDelivered, failures, bad, keySchemaId: ids.key, valueSchemaId: ids.value }
 }
 
 function parseLine(

@@ -1,6 +1,7 @@
 import type { InvalidRecord } from '../consumer/types'
 import type { EngineAdmin, EngineHeaders, EngineProducer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import { reliableEngineProducer } from '../producer/delivery'
 
 /**
  * Names users of Spring Kafka recognise: `<topic>-retry-N` (N from 1) and `<topic>-dlt`.
@@ -202,15 +203,7 @@ export function createDeadLetterSender(options: {
   kafka: KafkaEngine
   groupId: string
 }): ((record: InvalidRecord) => Promise<void>) & { close(): Promise<void> } {
-  const publisher = new ErrorTopicPublisher(
-    options.kafka.producer({
-      idempotent: true,
-      acks: -1,
-      retries: 10,
-      timeoutMs: 30_000,
-      compression: 'none',
-    }),
-  )
+  const publisher = new ErrorTopicPublisher(reliableEngineProducer(options.kafka))
   const ensured = new Map<string, Promise<void>>()
   const ensure = (topic: string) => {
     let p = ensured.get(topic)

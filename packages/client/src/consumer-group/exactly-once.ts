@@ -5,6 +5,7 @@ import type { ConsumerMessage } from '../consumer/types'
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineBatch, EngineConsumer, EngineTransaction, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import { assertAcknowledged } from '../producer/delivery'
 import { Producer } from '../producer/producer'
 import type { ProducerOptions, ProducerRecord } from '../producer/types'
 import type { SchemaRegistry } from '../serdes/registry'
@@ -165,12 +166,14 @@ export class ExactlyOnceTransformer<
                 group: o.groupId,
                 stage: outcome.invalid.stage,
               })
-              await txn.send([
+              const sent = [
                 {
                   topic: deadLetterTopicName(record.topic),
                   messages: [{ key: record.key, value: record.value, partition: record.partition, headers }],
                 },
-              ])
+              ]
+              // Unacknowledged means the transaction must not commit: this throws and it aborts.
+              assertAcknowledged(sent, await txn.send(sent))
             } else {
               throw outcome.invalid.error
             }

@@ -5,6 +5,7 @@ import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineBatch, EngineConsumer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { type Logger, silentLogger } from '../logger'
+import { reliableEngineProducer } from '../producer/delivery'
 import { backoffDelay, sleep } from './backoff'
 import { createClassifier, type ErrorClassification } from './classify'
 import {
@@ -46,6 +47,10 @@ class BatchRun {
   readonly started = new Set<string>()
   scheduler: KeyOrderedScheduler<EngineRecord> | undefined
   reason: EndReason | undefined
+  /** Set while a revoked batch lets its started records finish before it ends. */
+  revoking = false
+  /** Next offset to commit: everything before it was handled (resolved to the engine). */
+  resolved: string | undefined
   readonly ended: Promise<void>
   /** Resolves when the batch handler returned. */
   readonly finished: Promise<void>
@@ -146,15 +151,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         } finally {
           await admin.disconnect().catch(() => {})
         }
-        this.#publisher = new ErrorTopicPublisher(
-          this.#engine.producer({
-            idempotent: true,
-            acks: -1,
-            retries: 10,
-            timeoutMs: 30_000,
-            compression: 'none',
-          }),
-        )
+        this.#publisher = new ErrorTopicPublisher(reliableEngineProducer(this.#engine, o.logger))
       }
       const consumer = this.#engine.consumer({
         groupId: o.groupId,
@@ -364,8 +361,8 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     let lastCommitted: string | undefined
     const timer = setInterval(
       () => {
-        if (run.reason) return
-        if (!run.batch.isActive() && this.#state === 'running') return run.end('revoked')
+        if (run.reason || run.revoking) return
+        if (!run.batch.isActive() && this.#state === 'running') return this.#revoke(run)
         const next = run.tracker.committable()
         if (next !== undefined && next !== lastCommitted && this.#consumer) {
           lastCommitted = next
@@ -376,12 +373,45 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         }
         if (Date.now() - lastHeartbeat >= o.heartbeatIntervalMs) {
           lastHeartbeat = Date.now()
-          run.batch.heartbeat().catch(() => run.end('revoked'))
+          run.batch.heartbeat().catch(() => this.#revoke(run))
         }
       },
       Math.min(o.heartbeatIntervalMs, o.commitIntervalMs),
     )
     return () => clearInterval(timer)
+  }
+
+  /**
+   * The partition is being taken away (a rebalance): start nothing new, let started records finish
+   * for up to `revocationGraceMs`, commit what is complete while this member still owns the
+   * partition, then drop the rest. Without the grace, records a surviving member had finished past
+   * an unfinished one would be handled again by the next owner.
+   */
+  #revoke(run: BatchRun): void {
+    if (run.reason || run.revoking) return
+    run.revoking = true
+    run.scheduler?.close()
+    void (async () => {
+      const deadline = Date.now() + this.options.revocationGraceMs
+      while (run.started.size > 0 && Date.now() < deadline && !run.reason) {
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      const next = run.resolved
+      if (next !== undefined && this.#consumer && !run.reason) {
+        const { topic, partition } = run.batch
+        await this.#consumer.commitOffsets([{ topic, partition, offset: next }]).catch((e) => {
+          this.#logger.warn(
+            `commit of ${topic}[${partition}]@${next} on revocation failed: ${(e as Error).message}`,
+          )
+        })
+      }
+      run.end('revoked')
+    })()
+  }
+
+  #resolve(run: BatchRun, lastHandled: string): void {
+    run.batch.resolveOffset(lastHandled)
+    run.resolved = (BigInt(lastHandled) + 1n).toString()
   }
 
   async #messageMode(
@@ -410,7 +440,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         }
         if (run.reason) return
         const next = run.tracker.complete(record.offset)
-        if (next !== undefined) batch.resolveOffset((BigInt(next) - 1n).toString())
+        if (next !== undefined) this.#resolve(run, (BigInt(next) - 1n).toString())
       },
     })
     run.scheduler = scheduler
@@ -418,18 +448,20 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const unwatch = this.#watch(run)
     try {
       for (const record of batch.records) {
-        if (run.reason || this.#state !== 'running') break
+        if (run.reason || run.revoking || this.#state !== 'running') break
         if (scheduler.size >= o.maxInFlight) {
           // Back-pressure: this partition is not fetched again until its batch returns.
           this.#waitingOnBackPressure++
           await Promise.race([scheduler.belowLimit(o.maxInFlight), run.ended])
           this.#waitingOnBackPressure--
-          if (run.reason || this.#state !== 'running') break
+          if (run.reason || run.revoking || this.#state !== 'running') break
         }
         run.tracker.track(record.offset)
         scheduler.submit(record)
       }
       await Promise.race([scheduler.idle(), run.ended])
+      // A revocation ends after its commit: kafkajs must not rejoin before it.
+      if (run.revoking) await run.ended
       if (run.reason === 'revoked') {
         this.#logger.warn(`partition ${batch.topic}[${batch.partition}] revoked: in-flight work dropped`, {
           inFlight: run.tracker.inFlight().length,
@@ -454,7 +486,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const max = this.options.batch.maxRecords
     try {
       for (let i = 0; i < batch.records.length; i += max) {
-        if (run.reason || this.#state !== 'running') break
+        if (run.reason || run.revoking || this.#state !== 'running') break
         const chunk = batch.records.slice(i, i + max)
         for (const r of chunk) run.started.add(r.offset)
         try {
@@ -473,8 +505,10 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
           run.started.clear()
         }
         if (run.reason) break
-        batch.resolveOffset((chunk[chunk.length - 1] as EngineRecord).offset)
+        this.#resolve(run, (chunk[chunk.length - 1] as EngineRecord).offset)
       }
+      // A revocation ends after its commit: kafkajs must not rejoin before it.
+      if (run.revoking) await run.ended
     } finally {
       unwatch()
       this.#active.delete(run)

@@ -61,6 +61,9 @@ export const groupConsumerOptionsSchema = z
       .prefault({}),
     drainTimeoutMs: z.number().int().min(0).default(30_000),
     commitIntervalMs: z.number().int().min(50).default(1_000),
+    // On a rebalance, work already started may finish (and be committed) for this long before the
+    // partition is given up, so that only a crashed member's work is ever repeated.
+    revocationGraceMs: z.number().int().min(0).default(5_000),
     handleSignals: z.boolean().default(false),
     sessionTimeoutMs: z.number().int().positive().default(30_000),
     heartbeatIntervalMs: z.number().int().positive().default(3_000),

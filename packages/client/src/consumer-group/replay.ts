@@ -3,6 +3,7 @@ import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineHeaders, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { partitionForKey } from '../partitioners'
+import { reliableEngineProducer } from '../producer/delivery'
 import { DLT_HEADERS } from './dead-letter'
 
 /** Header a replayed record carries: where it came from (`<dlt topic>/<partition>@<offset>`). */
@@ -100,13 +101,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     partitionCounts.set(topic, d.partitions.length)
     return d.partitions.length
   }
-  const producer = engine.producer({
-    idempotent: true,
-    acks: -1,
-    retries: 10,
-    timeoutMs: 30_000,
-    compression: 'none',
-  })
+  const producer = reliableEngineProducer(engine)
   const records: ReplayedRecord[] = []
   let scanned = 0
   let skipped = 0

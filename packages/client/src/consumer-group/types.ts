@@ -83,6 +83,11 @@ export interface GroupConsumerOptions<
   readonly drainTimeoutMs?: number | undefined
   /** How often the completed prefix of a long-running batch is committed (default 1000 ms). */
   readonly commitIntervalMs?: number | undefined
+  /**
+   * On a rebalance, how long records already started may finish before the partition is given up;
+   * the completed prefix is committed first (default 5000 ms).
+   */
+  readonly revocationGraceMs?: number | undefined
   /** Opt-in: drain and leave the group on SIGTERM and SIGINT. */
   readonly handleSignals?: boolean | undefined
   readonly sessionTimeoutMs?: number | undefined

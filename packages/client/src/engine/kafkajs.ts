@@ -69,13 +69,8 @@ function kafkajsTransactionalProducer(
     async begin() {
       const txn = await producer.transaction()
       return {
-        async send(batches) {
-          const result = await txn.sendBatch({
-            acks: -1,
-            topicMessages: toTopicMessages(batches),
-          })
-          return fromRecordMetadata(result)
-        },
+        send: (batches) =>
+          sendPerPartition(batches, -1, (topicMessages) => txn.sendBatch({ acks: -1, topicMessages })),
         async sendOffsets(groupId, offsets) {
           const byTopic = new Map<string, { partition: number; offset: string }[]>()
           for (const x of offsets) {
@@ -110,6 +105,52 @@ function toTopicMessages(batches: readonly EngineTopicMessages[]): TopicMessages
       }),
     ),
   }))
+}
+
+/**
+ * One kafkajs sendBatch per partition. kafkajs' multi-broker retry loses and duplicates records when a
+ * broker dies mid-request: it re-sends only to brokers that have not answered (a partition whose
+ * leadership moved to one that had is never sent: kafkajs #1303), and it starts the retry while sibling
+ * requests are still in flight, so those go out twice with new sequence numbers. With one partition per
+ * call every attempt is one request to one broker, and its failure rolls back that partition's
+ * sequence number, so a retry is deduplicated by the broker. kafkajs still sends one request at a time
+ * per broker (idempotence), so this costs round trips, not correctness.
+ */
+async function sendPerPartition(
+  batches: readonly EngineTopicMessages[],
+  acks: -1 | 0 | 1,
+  sendBatch: (topicMessages: TopicMessages[]) => Promise<RecordMetadata[]>,
+): Promise<EngineRecordMetadata[]> {
+  const calls = toTopicMessages(batches).flatMap((t) => {
+    const byPartition = new Map<number, Message[]>()
+    for (const m of t.messages) {
+      const list = byPartition.get(m.partition as number)
+      if (list) list.push(m)
+      else byPartition.set(m.partition as number, [m])
+    }
+    return [...byPartition].map(([partition, messages]) => ({ topic: t.topic, partition, messages }))
+  })
+  const settled = await Promise.allSettled(
+    calls.map((c) => sendBatch([{ topic: c.topic, messages: c.messages }])),
+  )
+  const acked: EngineRecordMetadata[] = []
+  let failure: unknown
+  settled.forEach((r, i) => {
+    const c = calls[i] as (typeof calls)[number]
+    if (r.status === 'rejected') {
+      failure ??= r.reason
+      return
+    }
+    // Only this call's partition counts as acknowledged, and only if kafkajs reports it.
+    const own = fromRecordMetadata(r.value).find((m) => m.topic === c.topic && m.partition === c.partition)
+    if (own) acked.push(own)
+    else if (acks === 0) acked.push({ topic: c.topic, partition: c.partition, baseOffset: undefined })
+  })
+  if (failure !== undefined) {
+    const error = failure instanceof Error ? failure : new Error(String(failure))
+    throw Object.assign(error, { acked })
+  }
+  return acked
 }
 
 function fromRecordMetadata(result: RecordMetadata[]): EngineRecordMetadata[] {
@@ -150,15 +191,15 @@ function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer
   return {
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
-    async send(batches) {
-      const result = await producer.sendBatch({
-        acks: o.acks,
-        timeout: o.timeoutMs,
-        compression: o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        topicMessages: toTopicMessages(batches),
-      })
-      return fromRecordMetadata(result)
-    },
+    send: (batches) =>
+      sendPerPartition(batches, o.acks, (topicMessages) =>
+        producer.sendBatch({
+          acks: o.acks,
+          timeout: o.timeoutMs,
+          compression: o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          topicMessages,
+        }),
+      ),
   }
 }
 

@@ -40,8 +40,18 @@ export interface EngineProducerOptions {
 export interface EngineProducer {
   connect(): Promise<void>
   disconnect(): Promise<void>
-  /** Sends one request batch; resolves once every record is acknowledged per `acks`. */
+  /**
+   * Sends the records; resolves with one entry per (topic, partition) the broker acknowledged per
+   * `acks`, and must never list a partition it has no acknowledgement for. When some partitions
+   * failed, it rejects with an error whose `acked` property (see `EngineSendError`) lists the ones
+   * that were acknowledged. Kafkit checks every send against this (producer/delivery.ts).
+   */
   send(batches: readonly EngineTopicMessages[]): Promise<EngineRecordMetadata[]>
+}
+
+/** The shape of a rejection from `EngineProducer.send` when part of the records were acknowledged. */
+export interface EngineSendError extends Error {
+  readonly acked?: readonly EngineRecordMetadata[] | undefined
 }
 
 export interface EngineRecord {

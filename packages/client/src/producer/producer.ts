@@ -15,6 +15,7 @@ import { encodeAvro } from '../serdes/avro'
 import type { SchemaRegistry } from '../serdes/registry'
 import { subjectFor } from '../serdes/subjects'
 import { validateSide } from '../serdes/validate'
+import { VerifiedProducer } from './delivery'
 import { PublishGuard, type WriterSchema } from './guard'
 import { PartitionCounts } from './metadata'
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options'
@@ -46,7 +47,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
   readonly #logger: Logger
   readonly #roundRobin = new RoundRobin()
   readonly #partitionCounts: PartitionCounts
-  #producer: EngineProducer | undefined
+  readonly #producer: VerifiedProducer
   #admin: EngineAdmin | undefined
   #connecting: Promise<void> | undefined
   #closed = false
@@ -62,6 +63,18 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     this.#guard = o.registry
       ? new PublishGuard(o.registry, { autoRegister: o.autoRegister, useLatest: o.useLatest })
       : undefined
+    // Every send goes through the delivery check: the engine's resolve alone is not trusted.
+    this.#producer = new VerifiedProducer(
+      () =>
+        this.#engine.producer({
+          idempotent: o.idempotent,
+          acks: o.acks,
+          retries: o.retries,
+          timeoutMs: o.requestTimeoutMs,
+          compression: o.compression,
+        }),
+      { acks: o.acks, logger: this.#logger },
+    )
     this.#partitionCounts = new PartitionCounts(async () => {
       await this.connect()
       return this.#admin!
@@ -73,14 +86,6 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     if (this.#closed)
       return Promise.reject(new ClientError('KAFKIT_CLIENT_SEND_FAILED', 'the producer is disconnected'))
     if (this.#connecting === undefined) {
-      const o = this.options
-      this.#producer = this.#engine.producer({
-        idempotent: o.idempotent,
-        acks: o.acks,
-        retries: o.retries,
-        timeoutMs: o.requestTimeoutMs,
-        compression: o.compression,
-      })
       this.#admin = this.#engine.admin()
       this.#connecting = Promise.all([this.#producer.connect(), this.#admin.connect()]).then(
         () => undefined,
@@ -104,7 +109,13 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     this.#closed = true
     if (this.#connecting === undefined) return
     await this.#connecting.catch(() => {})
-    await Promise.allSettled([this.#producer?.disconnect(), this.#admin?.disconnect()])
+    // Sends already accepted finish (or fail) before the connections close.
+    await Promise.allSettled([this.#producer.disconnect(), this.#admin?.disconnect()])
+  }
+
+  /** Records handed to Kafka and not yet acknowledged, and records queued behind them. */
+  get pending(): { inFlight: number; queued: number } {
+    return { inFlight: this.#producer.inFlightRecords, queued: this.#producer.queuedRecords }
   }
 
   /** Sends one record and resolves once the broker acknowledged it (per `acks`). */
@@ -191,33 +202,43 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
         value: validate ? validateSide(d.name, 'value', d.value, rr.value) : rr.value,
       }
     })
-    // 2. Publish guard (cached after the first send per subject).
-    const [keyWriter, valueWriter] = await Promise.all([this.#writer(d, 'key'), this.#writer(d, 'value')])
-    await this.connect()
-    const partitionCount = await this.#partitionCounts.get(d.name)
-    const partitioner = (this.options.partitioners as Record<string, Partitioner>)[d.name]
-    // 3. Encode and partition.
-    const encoded: EncodedRecord[] = checked.map((c) => {
-      const keyBytes = encodeSide(d.key, c.key, keyWriter)
-      const valueBytes = encodeSide(d.value, c.value, valueWriter)
-      const partition = this.#partition(d, c.record, c.key, c.value, keyBytes, partitionCount, partitioner)
-      return {
-        keySchemaId: keyWriter?.schemaId,
-        valueSchemaId: valueWriter?.schemaId,
-        message: {
-          key: keyBytes,
-          value: valueBytes,
-          partition,
-          headers: c.record.headers ? toHeaders(c.record.headers) : undefined,
-          timestamp: timestampOf(c.record.timestamp),
-        },
-      }
-    })
+    // The place in the send order is taken now: sends leave in call order, whichever finishes its
+    // schema lookups first.
+    const slot = this.#producer.reserve()
+    let encoded: EncodedRecord[]
+    try {
+      // 2. Publish guard (cached after the first send per subject).
+      const [keyWriter, valueWriter] = await Promise.all([this.#writer(d, 'key'), this.#writer(d, 'value')])
+      await this.connect()
+      const partitionCount = await this.#partitionCounts.get(d.name)
+      const partitioner = (this.options.partitioners as Record<string, Partitioner>)[d.name]
+      // 3. Encode and partition.
+      encoded = checked.map((c) => {
+        const keyBytes = encodeSide(d.key, c.key, keyWriter)
+        const valueBytes = encodeSide(d.value, c.value, valueWriter)
+        const partition = this.#partition(d, c.record, c.key, c.value, keyBytes, partitionCount, partitioner)
+        return {
+          keySchemaId: keyWriter?.schemaId,
+          valueSchemaId: valueWriter?.schemaId,
+          message: {
+            key: keyBytes,
+            value: valueBytes,
+            partition,
+            headers: c.record.headers ? toHeaders(c.record.headers) : undefined,
+            timestamp: timestampOf(c.record.timestamp),
+          },
+        }
+      })
+    } catch (error) {
+      slot.cancel()
+      throw error
+    }
     // 4. Send; offsets per record follow from each partition's base offset.
     let acked: Awaited<ReturnType<EngineProducer['send']>>
     try {
-      acked = await this.#producer!.send([{ topic: d.name, messages: encoded.map((e) => e.message) }])
+      acked = await slot.send([{ topic: d.name, messages: encoded.map((e) => e.message) }])
     } catch (error) {
+      if (error instanceof ClientError) throw error
       const e = error as { message?: string; retriable?: boolean }
       throw new ClientError(
         'KAFKIT_CLIENT_SEND_FAILED',
