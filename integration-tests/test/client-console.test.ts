@@ -294,4 +294,49 @@ describe('kafkit produce / kafkit consume (the real binary)', () => {
       await dropKeyed()
     }
   })
+  it('exits 1 and says how many records were not delivered, where, and why, when the broker refuses them', async () => {
+    const small = `small-${s}`
+    // The broker refuses any batch over 1 KB on this topic: partition 1 gets one, partition 0 does not.
+    const dropSmall = await createTopics(brokers, [
+      { topic: small, partitions: 2, configs: { 'max.message.bytes': '1024' } },
+    ])
+    try {
+      const lines = [
+        JSON.stringify({ key: 'a', value: 'fits', partition: 0 }),
+        JSON.stringify({ key: 'b', value: 'x'.repeat(4096), partition: 1 }),
+        JSON.stringify({ key: 'c', value: 'fits too', partition: 1 }),
+        JSON.stringify({ key: 'd', value: 'fits as well', partition: 0 }),
+      ].join('\n')
+      const r = await kafkit(['produce', small, '--brokers', brokers.join(',')], lines)
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toMatch(
+        new RegExp(`sent 2 record\\(s\\) to ${small}, 0 bad line\\(s\\), 2 record\\(s\\) NOT delivered`),
+      )
+      expect(r.stderr).toMatch(
+        new RegExp(`not delivered: 2 of 4 record\\(s\\) not delivered \\(${small}\\[1\\]: 2\\)`),
+      )
+      expect(r.stderr).toMatch(/too large|MESSAGE_TOO_LARGE|larger than/i)
+      // The log agrees: partition 0 has both of its records, partition 1 none.
+      const read = await kafkit([
+        'consume',
+        small,
+        '--from-beginning',
+        '--timeout-ms',
+        '3000',
+        '--brokers',
+        brokers.join(','),
+      ])
+      const values = read.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { partition: number; value: string })
+      expect(values.map((v) => [v.partition, v.value])).toEqual([
+        [0, 'fits'],
+        [0, 'fits as well'],
+      ])
+    } finally {
+      await dropSmall()
+    }
+  })
 })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { waitFor } from '../fault/kafka-tools'
 
 const { Kafka, logLevel, ConfigResourceTypes } = kafkajs
 
@@ -50,8 +51,17 @@ describe('kafkajs admin and transactions against the real broker', () => {
     expect(entry?.configValue).toBe('3600000')
 
     await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] })
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] })
-    expect(meta.topics[0]!.partitions).toHaveLength(4)
+    // Metadata reaches every broker a moment after the controller answered: wait for it, then check.
+    let partitions = 0
+    await waitFor(
+      async () => {
+        partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? 0
+        return partitions === 4
+      },
+      30_000,
+      () => `${topic} has ${partitions} partitions`,
+    )
+    expect(partitions).toBe(4)
   })
 
   it('commits a transaction with sendOffsets, and aborted records stay invisible to read_committed', async () => {
