@@ -2,7 +2,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliBin, corpus, fixtures, tempProject } from './helpers'
+import { kafkitFixtures } from '../../common/test/fixtures/avro-corpora'
+import { cliBin, fixtures, tempProject } from './helpers'
 
 /* The real `kafkit` binary, as users run it. */
 
@@ -106,15 +107,16 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
   it('removes generated files that are no longer generated (and --check names them)', async () => {
     const dir = temp()
     const out = join(dir, 'gen')
-    await kafkit(['codegen', join(corpus, 'multi-file/fastavro-nested-namespaces'), '--out', out], dir)
-    expect(existsSync(join(out, 'com.namespace.avro.ts'))).toBe(true)
-    const check = await kafkit(['codegen', join(corpus, 'mtth-avsc--Id.avsc'), '--out', out, '--check'], dir)
+    const own = kafkitFixtures.dir
+    await kafkit(['codegen', join(own, 'multi-file/nested-namespaces'), '--out', out], dir)
+    expect(existsSync(join(out, 'com.kafkit.geo.avro.ts'))).toBe(true)
+    const check = await kafkit(['codegen', join(own, 'top-level-fixed.avsc'), '--out', out, '--check'], dir)
     expect(check.code).toBe(1)
-    expect(check.stderr).toContain('stale (no longer generated): gen/com.namespace.avro.ts')
-    const run = await kafkit(['codegen', join(corpus, 'mtth-avsc--Id.avsc'), '--out', out], dir)
+    expect(check.stderr).toContain('stale (no longer generated): gen/com.kafkit.geo.avro.ts')
+    const run = await kafkit(['codegen', join(own, 'top-level-fixed.avsc'), '--out', out], dir)
     expect(run.code).toBe(0)
-    expect(existsSync(join(out, 'com.namespace.avro.ts'))).toBe(false)
-    expect(existsSync(join(out, 'id.avro.ts'))).toBe(true)
+    expect(existsSync(join(out, 'com.kafkit.geo.avro.ts'))).toBe(false)
+    expect(existsSync(join(out, 'dev.kafkit.fixtures.fixed.avro.ts'))).toBe(true)
   })
 
   it('--watch regenerates when a schema changes', async () => {

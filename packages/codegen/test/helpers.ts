@@ -4,10 +4,9 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type GenerateOptions, generate } from '@kafkit/codegen'
 import ts from 'typescript'
+import type { AvroCorpus } from '../../common/test/fixtures/avro-corpora'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-/** The shared reference corpus, used from its place beside the checkout (never copied). */
-export const corpus = resolve(repoRoot, '../shared/reference/avro-schemas')
 export const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 export const cliBin = join(repoRoot, 'packages/cli/bin/kafkit.js')
 
@@ -47,4 +46,22 @@ export function typecheck(rootFiles: readonly string[]): Diagnostic[] {
     const { line } = d.file.getLineAndCharacterOfPosition(d.start)
     return { file: d.file.fileName, line: line + 1, message }
   })
+}
+
+export interface CorpusInput {
+  readonly name: string
+  /** A file or a folder (multi-file sets are read as a whole). */
+  readonly schemas: string
+}
+
+/** What codegen reads from a corpus: every single file, every multi-file set, every readable IDL file. */
+export function corpusInputs(corpus: AvroCorpus): CorpusInput[] {
+  return [
+    ...corpus.singleFiles.map((f) => ({ name: f, schemas: join(corpus.dir, f) })),
+    ...[...Object.keys(corpus.avscSets), ...corpus.idlSets].map((d) => ({
+      name: `multi-file/${d}`,
+      schemas: join(corpus.dir, 'multi-file', d),
+    })),
+    ...corpus.idlFiles.map((f) => ({ name: `idl/${f}`, schemas: join(corpus.dir, 'idl', f) })),
+  ]
 }

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { corpus, fixtures, generateInto, tempProject, typecheck } from './helpers'
+import { describeExternalCorpus, kafkitFixtures } from '../../common/test/fixtures/avro-corpora'
+import { corpusInputs, fixtures, generateInto, tempProject, typecheck } from './helpers'
 
 /*
  * Generated code must compile under the repo's strict options, and misuse must not: every line of
@@ -60,16 +61,6 @@ export { missingRequired, wrongSymbol, wrongBranch, unwrappedBranch, wrongFieldT
 
 describe('generated code type-checks under the strict tsconfig', { timeout: 60_000 }, () => {
   const project = tempProject()
-  const corpusDirs = [
-    'apache-avro--SchemaBuilder.avsc',
-    'schema-registry--AvroMessage.avsc',
-    'rsgen-avro--recursive.avsc',
-    'kafka-streams-examples--microservices-order.avsc',
-    'debezium-mysql-customers-Envelope.avsc',
-    'apache-avro--logical_types_with_default_values.avsc',
-    'multi-file/fastavro-nested-namespaces',
-    'multi-file/kafkajs-avdl-import',
-  ]
   const roots: string[] = []
   beforeAll(async () => {
     const files = await generateInto(join(project.dir, 'own'), {
@@ -84,9 +75,10 @@ describe('generated code type-checks under the strict tsconfig', { timeout: 60_0
       },
     })
     roots.push(...files.map((f) => join(project.dir, 'own', f)))
-    for (const [i, name] of corpusDirs.entries()) {
-      const out = join(project.dir, `corpus${i}`)
-      const generated = await generateInto(out, { schemas: join(corpus, name) })
+    // Every input of the project's fixtures, each in its own folder.
+    for (const [i, input] of corpusInputs(kafkitFixtures).entries()) {
+      const out = join(project.dir, `fixture${i}`)
+      const generated = await generateInto(out, { schemas: input.schemas })
       roots.push(...generated.map((f) => join(out, f)))
     }
     const bigint = await generateInto(join(project.dir, 'bigint'), {
@@ -118,3 +110,33 @@ describe('generated code type-checks under the strict tsconfig', { timeout: 60_0
     expect(errorLines).toEqual(expectedLines)
   }, 120_000)
 })
+
+describeExternalCorpus(
+  'generated code of real-world schemas type-checks under the strict tsconfig',
+  (corpus) => {
+    const project = tempProject()
+    afterAll(() => project.cleanup())
+    // A sample with the hardest shapes (every file takes ~40 s of tsc on 2 cores); the project's fixtures
+    // above are type-checked in full.
+    const inputs = [
+      'apache-avro--SchemaBuilder.avsc',
+      'schema-registry--AvroMessage.avsc',
+      'rsgen-avro--recursive.avsc',
+      'kafka-streams-examples--microservices-order.avsc',
+      'debezium-mysql-customers-Envelope.avsc',
+      'apache-avro--logical_types_with_default_values.avsc',
+      'multi-file/fastavro-nested-namespaces',
+      'multi-file/kafkajs-avdl-import',
+    ].map((name) => ({ name, schemas: join(corpus.dir, name) }))
+    it('compiles a sample of files and sets with no error', async () => {
+      const roots: string[] = []
+      for (const [i, input] of inputs.entries()) {
+        const out = join(project.dir, `corpus${i}`)
+        roots.push(...(await generateInto(out, { schemas: input.schemas })).map((f) => join(out, f)))
+      }
+      expect(roots.length).toBeGreaterThan(inputs.length * 3)
+      expect(typecheck(roots).map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([])
+    }, 300_000)
+  },
+  { timeout: 300_000 },
+)
