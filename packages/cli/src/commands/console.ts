@@ -45,6 +45,8 @@ export function registerConsoleCommands(program: Command): void {
         keySchema: opts.keySchema ? readSchema(opts.keySchema, '--key-schema') : undefined,
         subjectNameStrategy: opts.subjectStrategy as 'topic' | 'record' | 'topic-record',
         autoRegister: opts.autoRegister,
+        // As Kafka's console producer: a new topic is created when the broker allows it.
+        autoCreateTopic: true,
         onProgress: (sent) => {
           if (process.stderr.isTTY) process.stderr.write(`\rsent ${sent} record(s)...`)
         },
