@@ -165,6 +165,36 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
     await exited
   })
 
+  it("follows the output folder's tsconfig: .js imports under NodeNext, none otherwise; flag and config key override", async () => {
+    const dir = temp()
+    const schemas = join(fixtures, 'all-constructs')
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      '{ "compilerOptions": { "module": "NodeNext" } } // a Node ESM app\n',
+    )
+    const index = (out: string) => readFileSync(join(dir, out, 'index.ts'), 'utf8')
+    expect((await kafkit(['codegen', schemas, '--out', 'gen'], dir)).code).toBe(0)
+    expect(index('gen')).toContain("export * from './topics.js'")
+    expect(
+      (await kafkit(['codegen', schemas, '--out', 'plain', '--import-extension', 'none'], dir)).code,
+    ).toBe(0)
+    expect(index('plain')).toContain("export * from './topics'\n")
+    // A config whose out folder lies in the NodeNext project; its importExtension key wins over the tsconfig.
+    cpSync(join(fixtures, 'project'), join(dir, 'project'), { recursive: true })
+    expect((await kafkit(['codegen', 'project'], dir)).code).toBe(0)
+    expect(index('project/generated')).toContain("export * from './topics.js'")
+    const config = join(dir, 'project', 'kafkit.config.ts')
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        "out: './generated',",
+        "out: './generated',\n  importExtension: 'none',",
+      ),
+    )
+    expect((await kafkit(['codegen', 'project'], dir)).code).toBe(0)
+    expect(index('project/generated')).toContain("export * from './topics'\n")
+  })
+
   it('fails with exit 1 when no --out is given without a config', async () => {
     const dir = temp()
     const run = await kafkit(['codegen', join(fixtures, 'project', 'schemas')], dir)

@@ -168,7 +168,20 @@ describe('generated output', { timeout: 60_000 }, () => {
           },
         },
       ],
+      // The same with the import style a NodeNext project gets by default (.js on relative imports).
+      [
+        'all-constructs-nodenext',
+        {
+          schemas: join(fixtures, 'all-constructs'),
+          out: join(fixtures, 'tsconfig', 'nodenext', 'src', 'generated'),
+          topics: {
+            orders: { key: 'string', value: 'com.kafkit.shop.Order', partitionKey: 'customerId' },
+            customers: { key: 'null', value: 'com.kafkit.crm.Customer', subjectNameStrategy: 'topic-record' },
+          },
+        },
+      ],
       ['bigint', { schemas: join(fixtures, 'bigint'), longMode: 'bigint' }],
+      ['adversarial-namespaces', { schemas: join(fixtures, 'adversarial-namespaces') }],
       ['split-interop', { schemas: join(kafkitFixtures.dir, 'multi-file/split-interop') }],
       ['top-level-union', { schemas: join(kafkitFixtures.dir, 'top-level-union.avsc') }],
       ['unions', { schemas: join(kafkitFixtures.dir, 'unions.avsc') }],
@@ -184,6 +197,38 @@ describe('generated output', { timeout: 60_000 }, () => {
         await expect(f.contents).toMatchFileSnapshot(join('__snapshots__', 'generated', name, f.path))
       }
     }
+  })
+
+  it('file names never look like declaration files and never collide, even case-insensitively', async () => {
+    const result = await generate({ schemas: join(fixtures, 'adversarial-namespaces') })
+    const paths = result.files.map((f) => f.path)
+    // TypeScript takes any `*.d.*.ts` for a declaration file (foo.a.b.c.d.avro.ts would declare ./foo.a.b.c.avro).
+    expect(paths.filter((p) => /\.d\./.test(p))).toEqual([])
+    expect(new Set(paths.map((p) => p.toLowerCase())).size).toBe(paths.length)
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'foo.a.b.c.d-.avro.ts',
+        'foo.a.b.c.avro.ts',
+        'foo.d-.b.avro.ts',
+        'foo.d_.avro.ts',
+        'd-.avro.ts',
+        '+D.avro.ts',
+        'com.acme.avro.ts',
+        'com.+Acme.avro.ts',
+        'com.+A+C+M+E.avro.ts',
+        'index.avro.ts',
+        'index.ts',
+        'topics.avro.ts',
+        'topics.ts',
+        'avro-definitions.ts',
+        'avro.definitions.avro.ts',
+        'no-namespace.avro.ts',
+        'no.namespace.avro.ts',
+        'no+Namespace.avro.ts',
+      ]),
+    )
+    // One module per namespace, plus the three fixed ones.
+    expect(paths).toHaveLength(new Set(result.types.map((t) => t.slice(0, t.lastIndexOf('.') + 1))).size + 3)
   })
 
   it('maps every Avro construct as documented', async () => {
