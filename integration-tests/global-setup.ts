@@ -29,6 +29,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cluster = await startKafka({
     nodes: 1,
     basePort: 'auto',
+    // Kafka's default creates a topic on first use; the tests create theirs explicitly, so a typo or a
+    // missing createTopics fails instead of being papered over (and TOPIC_NOT_FOUND paths stay testable).
+    config: { 'auto.create.topics.enable': false },
     onProgress: (e) => {
       // Jar downloads only happen on a fresh machine; say what the wait is for.
       if (e.type === 'jars-resolving')

@@ -1,9 +1,11 @@
 import { execFile, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const bin = fileURLToPath(new URL('../bin/kafkit.js', import.meta.url))
@@ -14,12 +16,18 @@ interface Run {
   stderr: string
 }
 
-function kafkit(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function kafkit(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env, timeout: 360_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({ code, stdout, stderr })
-    })
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env, timeout: 360_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+    child.stdin?.end(input ?? '')
   })
 }
 
@@ -60,6 +68,86 @@ describe('kafkit kafka (real binary)', () => {
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain('must be 1 or 3')
   })
+
+  it('rejects a --config that is not key=value, or that would change the cluster layout, before starting', async () => {
+    const noValue = await kafkit(['kafka', 'up', '--config', 'auto.create.topics.enable'], env)
+    expect(noValue.code).not.toBe(0)
+    expect(noValue.stderr).toContain('expected key=value')
+    const layout = await kafkit(
+      ['kafka', 'up', '--base-port', 'auto', '--config', 'listeners=PLAINTEXT://:1'],
+      env,
+    )
+    expect(layout.code).toBe(1)
+    expect(layout.stderr).toContain('KAFKIT_INVALID_OPTIONS')
+    expect(layout.stderr).toContain('config.listeners: is set by kafkit from nodes, basePort and dataDir')
+  })
+
+  it("up runs Kafka's defaults (produce creates a new topic) and --config overrides broker settings", async () => {
+    const up = await kafkit(
+      [
+        'kafka',
+        'up',
+        '--base-port',
+        'auto',
+        '--config',
+        'num.partitions=4',
+        '--config',
+        'log.retention.ms=12345678',
+      ],
+      env,
+    )
+    expect(up.code, up.stderr).toBe(0)
+    dataDir = /data dir (\S+)\)/.exec(up.stdout)?.[1]
+    const brokers = /bootstrap servers: (\S+)/.exec(up.stdout)?.[1] ?? ''
+    expect(brokers).toMatch(/^127\.0\.0\.1:\d+$/)
+    const admin = new Kafka({
+      clientId: 'kafka-int-test',
+      brokers: [brokers],
+      logLevel: logLevel.NOTHING,
+    }).admin()
+    try {
+      await admin.connect()
+      // The CLI as a newcomer uses it: a topic nobody created.
+      const topic = `auto-created-${randomUUID().slice(0, 8)}`
+      expect(await admin.listTopics()).not.toContain(topic)
+      const produce = await kafkit(
+        ['produce', topic, '--brokers', brokers],
+        env,
+        '{"key":"k","value":"hello"}\n',
+      )
+      expect(produce.code, produce.stderr).toBe(0)
+      expect(produce.stderr).toContain(`sent 1 record(s) to ${topic}`)
+      expect(await admin.listTopics()).toContain(topic)
+      // Created with the overridden num.partitions, and the record is in the log.
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+      expect(meta.topics[0]?.partitions).toHaveLength(4)
+      const offsets = await admin.fetchTopicOffsets(topic)
+      expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(1)
+      // The broker reports what --config set; what it did not set keeps Kafka's default.
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.BROKER,
+            name: '1',
+            configNames: ['log.retention.ms', 'num.partitions', 'auto.create.topics.enable'],
+          },
+        ],
+      })
+      const entries = Object.fromEntries(
+        (described.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]),
+      )
+      expect(entries).toEqual({
+        'log.retention.ms': '12345678',
+        'num.partitions': '4',
+        'auto.create.topics.enable': 'true',
+      })
+    } finally {
+      await admin.disconnect()
+      const down = await kafkit(['kafka', 'down'], env)
+      expect(down.code, down.stderr).toBe(0)
+    }
+  }, 600_000)
 
   it('says what to install when java is missing', async () => {
     const { JAVA_HOME: _j, ...rest } = env

@@ -1,10 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import {
+  type AvroCorpus,
+  describeExternalCorpus,
+  kafkitFixtures,
+} from '../../common/test/fixtures/avro-corpora'
+import { randomAvroValue } from '../../common/test/fixtures/random-avro-value'
 import { avroToJson, genericAvroSchema, jsonToAvro } from '../src/serdes/json-form'
-
-// The shared corpus of real-world schemas lives beside the checkout (never copied into the repo).
-const corpus = fileURLToPath(new URL('../../../../shared/reference/avro-schemas/', import.meta.url))
 
 describe('JSON form of Avro values', () => {
   it('shows unions unwrapped, bytes as base64, big longs as strings, logical types readable', () => {
@@ -67,21 +70,40 @@ describe('JSON form of Avro values', () => {
     expect(jsonToAvro(u, 5)).toEqual({ int: 5 })
     expect(jsonToAvro(u, { long: 5 })).toEqual({ long: 5n })
   })
+})
 
-  const files = readdirSync(corpus).filter((f) => f.endsWith('.avsc') && !f.includes('large_schema'))
-  it.each(files)('round-trips random values of %s through the JSON form', (file) => {
-    const g = genericAvroSchema(JSON.parse(readFileSync(`${corpus}${file}`, 'utf8')))
-    for (let i = 0; i < 5; i++) {
-      let value: unknown
-      try {
-        value = g.type.random()
-      } catch {
-        return // avsc cannot generate values for some custom types; the fixed cases above cover them
+/**
+ * Excluded on purpose from the exact round trip, with the reason. They still must give values that are
+ * valid for the schema both ways.
+ */
+const AMBIGUOUS: Record<string, string> = {
+  'apache-avro--cpp-large_schema.avsc':
+    'unions of several records, some empty: the unwrapped JSON form takes the first record branch that fits, ' +
+    'so a value can come back as another branch (documented in docs/client.md)',
+}
+
+/** Random values (depth-bounded: recursive types included) survive the JSON form of every schema. */
+function roundTrips(corpus: AvroCorpus): void {
+  it.each(corpus.singleFiles)('round-trips random values of %s through the JSON form', (file) => {
+    const g = genericAvroSchema(JSON.parse(readFileSync(join(corpus.dir, file), 'utf8')))
+    if (AMBIGUOUS[file]) {
+      for (let i = 0; i < 5; i++) {
+        const json = JSON.parse(
+          JSON.stringify(avroToJson(g, g.type.fromBuffer(g.type.toBuffer(randomAvroValue(g.type))))),
+        )
+        expect(g.type.isValid(jsonToAvro(g, json)), AMBIGUOUS[file]).toBe(true)
       }
+      return
+    }
+    for (let i = 0; i < 5; i++) {
+      const value = randomAvroValue(g.type)
       const json = JSON.parse(JSON.stringify(avroToJson(g, g.type.fromBuffer(g.type.toBuffer(value)))))
       // Unwrapped unions can be ambiguous (5 fits int, long and float): the JSON form is what must survive.
       const again = avroToJson(g, g.type.fromBuffer(g.type.toBuffer(jsonToAvro(g, json))))
       expect(again).toEqual(json)
     }
   })
-})
+}
+
+describe(`JSON form over the ${kafkitFixtures.label}`, () => roundTrips(kafkitFixtures))
+describeExternalCorpus('JSON form over the real-world corpus', roundTrips)

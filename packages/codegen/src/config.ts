@@ -5,6 +5,7 @@ import { avroSchemaOf, subjectName } from '@kafkit/common'
 import type avro from 'avsc'
 import { z } from 'zod'
 import { CodegenError } from './errors'
+import { detectImportExtension } from './import-style'
 import { loadSchemaSet, parseJson } from './schema-set'
 import type { LoadedKafkitConfig, ResolvedSide, ResolvedTopic, SchemaSet } from './types'
 
@@ -26,8 +27,12 @@ export const kafkitConfigSchema = z.strictObject({
   /** Output folder for generated code, relative to the config file. */
   out: z.string().min(1).optional(),
   longMode: z.enum(['number', 'bigint']).default('number'),
-  /** Extension on relative imports between generated modules: 'none' (bundlers) or '.js' (Node ESM, NodeNext). */
-  importExtension: z.enum(['none', '.js', '.ts']).default('none'),
+  /**
+   * Extension on relative imports between generated modules: 'none' (bundlers) or '.js' (Node ESM, NodeNext).
+   * Default: '.js' when the nearest tsconfig.json (from `out`, else the config's folder, upward) resolves
+   * modules like Node (moduleResolution or module Node16/NodeNext), else 'none'.
+   */
+  importExtension: z.enum(['none', '.js', '.ts']).optional(),
   topics: z
     .record(
       z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, . _ - (max 249)'),
@@ -220,12 +225,13 @@ export async function loadKafkitConfig(pathOrDir: string): Promise<LoadedKafkitC
     resolve(base, p),
   )
   const schemaSet = await loadSchemaSet(schemas, config.longMode)
+  const out = config.out === undefined ? undefined : resolve(base, config.out)
   return {
     configPath,
     schemas,
-    out: config.out === undefined ? undefined : resolve(base, config.out),
+    out,
     longMode: config.longMode,
-    importExtension: config.importExtension,
+    importExtension: config.importExtension ?? detectImportExtension(out ?? base).extension,
     topics: resolveTopics(config.topics, schemaSet, configPath),
     schemaSet,
   }

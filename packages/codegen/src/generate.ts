@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { loadKafkitConfig, resolveTopics } from './config'
 import { Emitter } from './emit'
+import { detectImportExtension } from './import-style'
 import { type GenerateOptions, parseGenerateOptions } from './options'
 import { loadSchemaSet } from './schema-set'
 import type { GenerateResult } from './types'
@@ -26,7 +27,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const schemas = (Array.isArray(opts.schemas) ? opts.schemas : [opts.schemas]).map((p) => resolve(p))
   const set = await loadSchemaSet(schemas, opts.longMode)
   const topics = resolveTopics(opts.topics, set, undefined)
-  const emitter = new Emitter(set, opts.longMode, opts.importExtension)
+  const importExtension = opts.importExtension ?? detectImportExtension(resolve(opts.out ?? '.')).extension
+  const emitter = new Emitter(set, opts.longMode, importExtension)
   return {
     files: emitter.emitFiles(topics),
     inputs: set.files,

@@ -7,6 +7,7 @@ export {
 export { HEADER } from './emit'
 export { CodegenError, type CodegenErrorCode, type CodegenErrorDetails, ERROR_DEFINITIONS } from './errors'
 export { generate } from './generate'
+export { type DetectedImportStyle, detectImportExtension } from './import-style'
 export type { GenerateOptions } from './options'
 export { loadSchemaSet } from './schema-set'
 export type {

@@ -10,9 +10,24 @@ const RESERVED = new Set(
   ).split(' '),
 )
 
-/** Module file (without extension) of a namespace; namespaces never contain `-`, so fixed modules cannot clash. */
+/**
+ * Module file (without `.ts`) of a namespace: the namespace itself, dots kept, plus `.avro`. Avro names
+ * never contain `-` or `+`, so these mark the two places where the plain name would mislead:
+ * - a segment `d` becomes `d-`: TypeScript reads every `*.d.*.ts` file as a declaration file, so
+ *   `foo.a.b.c.d.avro.ts` would be taken for the declarations of `./foo.a.b.c.avro` (TS6263);
+ * - an upper-case letter gets a `+` before it: `com.Acme` (`com.+Acme`) and `com.acme` must not share a
+ *   file on case-insensitive file systems (macOS, Windows).
+ * Lower-case namespaces without a `d` segment (nearly all) keep their plain name. The null namespace is
+ * `no-namespace.avro`, which no namespace produces (a `-` only ever follows a `d` segment), and no fixed
+ * module (`index`, `topics`, `avro-definitions`) ends in `.avro`.
+ */
 export function namespaceModule(namespace: string): string {
-  return namespace === '' ? 'no-namespace.avro' : `${namespace}.avro`
+  if (namespace === '') return 'no-namespace.avro'
+  const file = namespace
+    .split('.')
+    .map((segment) => (segment === 'd' ? 'd-' : segment.replace(/[A-Z]/g, (c) => `+${c}`)))
+    .join('.')
+  return `${file}.avro`
 }
 
 /** Local alias of an imported namespace module. */

@@ -12,7 +12,10 @@ export const generateOptionsSchema = z.union([
     /** Schema files or folders (searched recursively for .avsc/.avdl). */
     schemas: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     longMode: z.enum(['number', 'bigint']).default('number'),
-    importExtension: z.enum(['none', '.js', '.ts']).default('none'),
+    /** Extension on imports between generated modules; default: what the nearest tsconfig.json wants. */
+    importExtension: z.enum(['none', '.js', '.ts']).optional(),
+    /** Folder the files are meant for: the tsconfig.json search starts there (default: the working directory). */
+    out: z.string().min(1).optional(),
     topics: z.record(z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/), topicConfigSchema).default({}),
   }),
 ])

@@ -2,7 +2,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliBin, corpus, fixtures, tempProject } from './helpers'
+import { kafkitFixtures } from '../../common/test/fixtures/avro-corpora'
+import { cliBin, fixtures, tempProject } from './helpers'
 
 /* The real `kafkit` binary, as users run it. */
 
@@ -106,15 +107,16 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
   it('removes generated files that are no longer generated (and --check names them)', async () => {
     const dir = temp()
     const out = join(dir, 'gen')
-    await kafkit(['codegen', join(corpus, 'multi-file/fastavro-nested-namespaces'), '--out', out], dir)
-    expect(existsSync(join(out, 'com.namespace.avro.ts'))).toBe(true)
-    const check = await kafkit(['codegen', join(corpus, 'mtth-avsc--Id.avsc'), '--out', out, '--check'], dir)
+    const own = kafkitFixtures.dir
+    await kafkit(['codegen', join(own, 'multi-file/nested-namespaces'), '--out', out], dir)
+    expect(existsSync(join(out, 'com.kafkit.geo.avro.ts'))).toBe(true)
+    const check = await kafkit(['codegen', join(own, 'top-level-fixed.avsc'), '--out', out, '--check'], dir)
     expect(check.code).toBe(1)
-    expect(check.stderr).toContain('stale (no longer generated): gen/com.namespace.avro.ts')
-    const run = await kafkit(['codegen', join(corpus, 'mtth-avsc--Id.avsc'), '--out', out], dir)
+    expect(check.stderr).toContain('stale (no longer generated): gen/com.kafkit.geo.avro.ts')
+    const run = await kafkit(['codegen', join(own, 'top-level-fixed.avsc'), '--out', out], dir)
     expect(run.code).toBe(0)
-    expect(existsSync(join(out, 'com.namespace.avro.ts'))).toBe(false)
-    expect(existsSync(join(out, 'id.avro.ts'))).toBe(true)
+    expect(existsSync(join(out, 'com.kafkit.geo.avro.ts'))).toBe(false)
+    expect(existsSync(join(out, 'dev.kafkit.fixtures.fixed.avro.ts'))).toBe(true)
   })
 
   it('--watch regenerates when a schema changes', async () => {
@@ -161,6 +163,36 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
     const exited = new Promise((r) => child.once('exit', r))
     child.kill('SIGINT')
     await exited
+  })
+
+  it("follows the output folder's tsconfig: .js imports under NodeNext, none otherwise; flag and config key override", async () => {
+    const dir = temp()
+    const schemas = join(fixtures, 'all-constructs')
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      '{ "compilerOptions": { "module": "NodeNext" } } // a Node ESM app\n',
+    )
+    const index = (out: string) => readFileSync(join(dir, out, 'index.ts'), 'utf8')
+    expect((await kafkit(['codegen', schemas, '--out', 'gen'], dir)).code).toBe(0)
+    expect(index('gen')).toContain("export * from './topics.js'")
+    expect(
+      (await kafkit(['codegen', schemas, '--out', 'plain', '--import-extension', 'none'], dir)).code,
+    ).toBe(0)
+    expect(index('plain')).toContain("export * from './topics'\n")
+    // A config whose out folder lies in the NodeNext project; its importExtension key wins over the tsconfig.
+    cpSync(join(fixtures, 'project'), join(dir, 'project'), { recursive: true })
+    expect((await kafkit(['codegen', 'project'], dir)).code).toBe(0)
+    expect(index('project/generated')).toContain("export * from './topics.js'")
+    const config = join(dir, 'project', 'kafkit.config.ts')
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        "out: './generated',",
+        "out: './generated',\n  importExtension: 'none',",
+      ),
+    )
+    expect((await kafkit(['codegen', 'project'], dir)).code).toBe(0)
+    expect(index('project/generated')).toContain("export * from './topics'\n")
   })
 
   it('fails with exit 1 when no --out is given without a config', async () => {

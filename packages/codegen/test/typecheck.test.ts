@@ -1,7 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { corpus, fixtures, generateInto, tempProject, typecheck } from './helpers'
+import { describeExternalCorpus, kafkitFixtures } from '../../common/test/fixtures/avro-corpora'
+import {
+  corpusInputs,
+  fixtures,
+  generateInto,
+  NODE_NEXT,
+  nodeNextProject,
+  tempProject,
+  typecheck,
+} from './helpers'
 
 /*
  * Generated code must compile under the repo's strict options, and misuse must not: every line of
@@ -60,16 +69,6 @@ export { missingRequired, wrongSymbol, wrongBranch, unwrappedBranch, wrongFieldT
 
 describe('generated code type-checks under the strict tsconfig', { timeout: 60_000 }, () => {
   const project = tempProject()
-  const corpusDirs = [
-    'apache-avro--SchemaBuilder.avsc',
-    'schema-registry--AvroMessage.avsc',
-    'rsgen-avro--recursive.avsc',
-    'kafka-streams-examples--microservices-order.avsc',
-    'debezium-mysql-customers-Envelope.avsc',
-    'apache-avro--logical_types_with_default_values.avsc',
-    'multi-file/fastavro-nested-namespaces',
-    'multi-file/kafkajs-avdl-import',
-  ]
   const roots: string[] = []
   beforeAll(async () => {
     const files = await generateInto(join(project.dir, 'own'), {
@@ -84,11 +83,17 @@ describe('generated code type-checks under the strict tsconfig', { timeout: 60_0
       },
     })
     roots.push(...files.map((f) => join(project.dir, 'own', f)))
-    for (const [i, name] of corpusDirs.entries()) {
-      const out = join(project.dir, `corpus${i}`)
-      const generated = await generateInto(out, { schemas: join(corpus, name) })
+    // Every input of the project's fixtures, each in its own folder.
+    for (const [i, input] of corpusInputs(kafkitFixtures).entries()) {
+      const out = join(project.dir, `fixture${i}`)
+      const generated = await generateInto(out, { schemas: input.schemas })
       roots.push(...generated.map((f) => join(out, f)))
     }
+    // Namespaces that would give declaration-looking (TS6263) or case-colliding file names.
+    const adversarial = await generateInto(join(project.dir, 'adversarial'), {
+      schemas: join(fixtures, 'adversarial-namespaces'),
+    })
+    roots.push(...adversarial.map((f) => join(project.dir, 'adversarial', f)))
     const bigint = await generateInto(join(project.dir, 'bigint'), {
       schemas: join(fixtures, 'bigint'),
       longMode: 'bigint',
@@ -118,3 +123,79 @@ describe('generated code type-checks under the strict tsconfig', { timeout: 60_0
     expect(errorLines).toEqual(expectedLines)
   }, 120_000)
 })
+
+describe('generated code type-checks under NodeNext, with the .js imports it gets by default there', () => {
+  const project = nodeNextProject()
+  afterAll(() => project.cleanup())
+  const topics = {
+    orders: { key: 'string' as const, value: 'com.kafkit.shop.Order', partitionKey: 'customerId' },
+    customers: { key: 'com.kafkit.shop.Status', value: 'com.kafkit.crm.Customer' },
+  }
+
+  it('compiles with no error; extensionless relative imports all fail there', async () => {
+    const gen = join(project.dir, 'gen')
+    // No importExtension: the project's tsconfig (module NodeNext) decides.
+    const files = await generateInto(gen, { schemas: join(fixtures, 'all-constructs'), out: gen, topics })
+    expect(readFileSync(join(gen, 'index.ts'), 'utf8')).toContain("from './topics.js'")
+    const adversarialDir = join(project.dir, 'adversarial')
+    const adversarial = await generateInto(adversarialDir, {
+      schemas: join(fixtures, 'adversarial-namespaces'),
+      out: adversarialDir,
+    })
+    writeFileSync(join(gen, 'usage.ts'), usage.replace("from './index'", "from './index.js'"))
+    const roots = [
+      ...files.map((f) => join(gen, f)),
+      join(gen, 'usage.ts'),
+      ...adversarial.map((f) => join(adversarialDir, f)),
+    ]
+    const diagnostics = typecheck(roots, NODE_NEXT)
+    expect(diagnostics.map((d) => `${d.file}:${d.line} TS${d.code} ${d.message}`)).toEqual([])
+
+    // The same code without extensions: what users got before (every relative import is TS2835).
+    const plainDir = join(project.dir, 'plain')
+    const plain = await generateInto(plainDir, {
+      schemas: join(fixtures, 'all-constructs'),
+      importExtension: 'none',
+    })
+    const plainErrors = typecheck(
+      plain.map((f) => join(plainDir, f)),
+      NODE_NEXT,
+    )
+    const relativeImports = plain
+      .map((f) => readFileSync(join(plainDir, f), 'utf8').match(/from '\.\//g)?.length ?? 0)
+      .reduce((a, b) => a + b, 0)
+    // Every relative import fails: TS2834/TS2835 (needs an explicit extension), or TS2307 where the module
+    // name already ends in an extension-like `.avro`.
+    expect(plainErrors.filter((d) => [2307, 2834, 2835].includes(d.code))).toHaveLength(relativeImports)
+  }, 180_000)
+})
+
+describeExternalCorpus(
+  'generated code of real-world schemas type-checks under the strict tsconfig',
+  (corpus) => {
+    const project = tempProject()
+    afterAll(() => project.cleanup())
+    // A sample with the hardest shapes (every file takes ~40 s of tsc on 2 cores); the project's fixtures
+    // above are type-checked in full.
+    const inputs = [
+      'apache-avro--SchemaBuilder.avsc',
+      'schema-registry--AvroMessage.avsc',
+      'rsgen-avro--recursive.avsc',
+      'kafka-streams-examples--microservices-order.avsc',
+      'debezium-mysql-customers-Envelope.avsc',
+      'apache-avro--logical_types_with_default_values.avsc',
+      'multi-file/fastavro-nested-namespaces',
+      'multi-file/kafkajs-avdl-import',
+    ].map((name) => ({ name, schemas: join(corpus.dir, name) }))
+    it('compiles a sample of files and sets with no error', async () => {
+      const roots: string[] = []
+      for (const [i, input] of inputs.entries()) {
+        const out = join(project.dir, `corpus${i}`)
+        roots.push(...(await generateInto(out, { schemas: input.schemas })).map((f) => join(out, f)))
+      }
+      expect(roots.length).toBeGreaterThan(inputs.length * 3)
+      expect(typecheck(roots).map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([])
+    }, 300_000)
+  },
+  { timeout: 300_000 },
+)

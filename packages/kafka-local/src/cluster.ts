@@ -350,7 +350,7 @@ async function startOnce(
       layout.map(async (n) => {
         const p = nodePaths(dataDir, n.id)
         await mkdir(p.logs, { recursive: true })
-        await writeFile(p.properties, renderServerProperties(n, layout, p.data))
+        await writeFile(p.properties, renderServerProperties(n, layout, p.data, o.config))
         onProgress?.({ type: 'formatting', nodeId: n.id })
         await formatStorage(spec, join(dataDir, 'tools-log4j2.properties'), p.properties, clusterId)
       }),

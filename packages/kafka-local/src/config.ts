@@ -18,12 +18,20 @@ export function nodeLayout(basePort: number, nodes: number): NodeLayout[] {
   }))
 }
 
+export type BrokerConfig = Readonly<Record<string, string | number | boolean>>
+
 /**
  * server.properties for one combined broker+controller node. Static voters (controller.quorum.voters)
- * so storage is formatted without --standalone/--initial-controllers. Test-friendly: no initial
- * rebalance delay, small internal topics, explicit topic creation only.
+ * so storage is formatted without --standalone/--initial-controllers. Otherwise Kafka's own defaults
+ * (auto topic creation included), except what a 1- or 3-node cluster and kafkajs need (docs/kafka-local.md).
+ * `config` overrides any of them.
  */
-export function renderServerProperties(node: NodeLayout, all: readonly NodeLayout[], logDir: string): string {
+export function renderServerProperties(
+  node: NodeLayout,
+  all: readonly NodeLayout[],
+  logDir: string,
+  config: BrokerConfig = {},
+): string {
   const n = all.length
   const rf = Math.min(3, n)
   const minIsr = n >= 3 ? 2 : 1
@@ -47,9 +55,8 @@ export function renderServerProperties(node: NodeLayout, all: readonly NodeLayou
     'transaction.state.log.num.partitions': 5,
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': minIsr,
+    // As in Kafka's own config/server.properties for development: groups start at once.
     'group.initial.rebalance.delay.ms': 0,
-    // Tests create their topics explicitly; auto-creation hides typos and races with createTopics.
-    'auto.create.topics.enable': false,
     // Without it the last nodes of a 3-node cluster may wait minutes for a controller that is gone.
     'controlled.shutdown.enable': false,
     // KIP-890 server-side verification answers a TxnOffsetCommit that races the previous transaction's
@@ -61,6 +68,7 @@ export function renderServerProperties(node: NodeLayout, all: readonly NodeLayou
     'replica.lag.time.max.ms': 10_000,
     'log.segment.bytes': 16 * 1024 * 1024,
     'log.retention.check.interval.ms': 60_000,
+    ...config,
   }
   return `${Object.entries(props)
     .map(([k, v]) => `${k}=${v}`)

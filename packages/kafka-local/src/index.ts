@@ -5,6 +5,7 @@ export {
   CONTROLLER_PORT_OFFSET,
   DEFAULT_BASE_PORT,
   DEFAULT_KAFKA_VERSION,
+  LAYOUT_KEYS,
   type ResolvedStartKafkaOptions,
   resolveStartKafkaOptions,
   type StartKafkaOptions,

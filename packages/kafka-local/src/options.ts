@@ -9,6 +9,19 @@ export const DEFAULT_BASE_PORT = 9092
 /** Offset between a node's PLAINTEXT port and its CONTROLLER port. */
 export const CONTROLLER_PORT_OFFSET = 100
 
+/** Keys kafkit sets from nodes, basePort and dataDir: a `config` override of them would break the cluster. */
+export const LAYOUT_KEYS = [
+  'process.roles',
+  'node.id',
+  'controller.quorum.voters',
+  'listeners',
+  'advertised.listeners',
+  'controller.listener.names',
+  'inter.broker.listener.name',
+  'listener.security.protocol.map',
+  'log.dirs',
+] as const
+
 const schema = z
   .object({
     nodes: z.union([z.literal(1), z.literal(3)]).default(1),
@@ -41,17 +54,53 @@ const schema = z
     /** Aborting stops the nodes started so far and rejects with KAFKIT_KAFKA_LOCAL_START_ABORTED. */
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
     onProgress: z.custom<KafkaLocalProgressListener>((v) => typeof v === 'function').optional(),
+    /**
+     * Broker settings (server.properties keys) over kafkit's, e.g. `{ 'auto.create.topics.enable': false }`.
+     * The listener, quorum and log-dir keys follow nodes, basePort and dataDir instead.
+     */
+    config: z
+      .record(
+        z.string(),
+        z.union([z.string().regex(/^[^\r\n]*$/, 'a value on one line'), z.number().finite(), z.boolean()]),
+      )
+      .superRefine((config, ctx) => {
+        for (const key of Object.keys(config)) {
+          if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: 'a broker setting name such as num.partitions',
+            })
+          else if ((LAYOUT_KEYS as readonly string[]).includes(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `is set by kafkit from nodes, basePort and dataDir (${LAYOUT_KEYS.join(', ')})`,
+            })
+        }
+      })
+      .default({}),
   })
   .strict()
 
 export type StartKafkaOptions = z.input<typeof schema>
 export type ResolvedStartKafkaOptions = Readonly<z.output<typeof schema>>
 
+/** `config["log.dirs"]`, `basePort`: keys with dots in brackets, so the setting name reads whole. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => {
+      const k = String(p)
+      return k.includes('.') ? `[${JSON.stringify(k)}]` : i === 0 ? k : `.${k}`
+    })
+    .join('')
+}
+
 /** Validates once and freezes; errors name the bad option and what is expected. */
 export function resolveStartKafkaOptions(options: StartKafkaOptions = {}): ResolvedStartKafkaOptions {
   const parsed = schema.safeParse(options)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`)
+    const issues = parsed.error.issues.map((i) => `${issuePath(i.path) || '(options)'}: ${i.message}`)
     throw new KafkaLocalError('KAFKIT_INVALID_OPTIONS', `invalid startKafka options: ${issues.join('; ')}`, {
       details: { issues },
     })

@@ -26,6 +26,21 @@ describe('options', () => {
     })
     expect(Object.isFrozen(o)).toBe(true)
   })
+  it('takes broker settings in config, and refuses the keys kafkit derives from the layout', () => {
+    const o = resolveStartKafkaOptions({
+      config: { 'auto.create.topics.enable': false, 'num.partitions': 6 },
+    })
+    expect(o.config).toEqual({ 'auto.create.topics.enable': false, 'num.partitions': 6 })
+    expect(resolveStartKafkaOptions({}).config).toEqual({})
+    expect(() => resolveStartKafkaOptions({ config: { listeners: 'PLAINTEXT://:1' } })).toThrow(
+      /config\.listeners: is set by kafkit from nodes, basePort and dataDir/,
+    )
+    expect(() => resolveStartKafkaOptions({ config: { 'log.dirs': '/x' } })).toThrow(/config\["log\.dirs"\]/)
+    expect(() => resolveStartKafkaOptions({ config: { 'a=b': 1 } })).toThrow(/a broker setting name/)
+    expect(() => resolveStartKafkaOptions({ config: { 'x.y': 'a\nnode.id=9' } })).toThrow(
+      /a value on one line/,
+    )
+  })
   it("accepts basePort 'auto'", () => {
     expect(resolveStartKafkaOptions({ basePort: 'auto' }).basePort).toBe('auto')
   })
@@ -71,6 +86,23 @@ describe('server.properties', () => {
     expect(p.get('transaction.state.log.replication.factor')).toBe('1')
     expect(p.get('transaction.state.log.min.isr')).toBe('1')
     expect(p.get('group.initial.rebalance.delay.ms')).toBe('0')
+  })
+  it("Kafka's own defaults otherwise: topics are created on first use unless config says no", () => {
+    const layout = nodeLayout(9092, 1)
+    const p = props(renderServerProperties(layout[0]!, layout, '/d'))
+    // Not set, so the broker's default (true) applies.
+    expect(p.has('auto.create.topics.enable')).toBe(false)
+    const overridden = props(
+      renderServerProperties(layout[0]!, layout, '/d', {
+        'auto.create.topics.enable': false,
+        'num.partitions': 4,
+        'group.initial.rebalance.delay.ms': 3000,
+      }),
+    )
+    expect(overridden.get('auto.create.topics.enable')).toBe('false')
+    expect(overridden.get('num.partitions')).toBe('4')
+    expect(overridden.get('group.initial.rebalance.delay.ms')).toBe('3000')
+    expect([...overridden.keys()].filter((k) => k === 'num.partitions')).toHaveLength(1)
   })
 })
 

@@ -1,11 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type AvroCorpus,
+  describeExternalCorpus,
+  kafkitFixtures,
+} from '../../common/test/fixtures/avro-corpora'
 import { createRegistryApp, type RegistryApp } from '../src/index'
 import { call, uniq } from './helpers/http-suite'
-
-// The shared corpus of real-world schemas lives beside the checkout (never copied into the repo).
-const corpus = fileURLToPath(new URL('../../../../shared/reference/avro-schemas/', import.meta.url))
 
 /** Adds whitespace between JSON tokens without touching strings or number spellings (JSON.parse would: 1.0 → 1). */
 function respace(text: string): string {
@@ -28,7 +30,7 @@ const fullName = (schema: { name?: string; namespace?: string }) =>
     ? (schema.name as string)
     : `${schema.namespace}.${schema.name}`
 
-describe('registry with the real-world Avro corpus', { timeout: 60_000 }, () => {
+function registrySuite(corpus: AvroCorpus): void {
   let app: RegistryApp
   beforeAll(async () => {
     app = createRegistryApp({ bodyLimit: 8 * 1024 * 1024 })
@@ -39,11 +41,11 @@ describe('registry with the real-world Avro corpus', { timeout: 60_000 }, () => 
   })
 
   it('registers every single-file schema; same id again, reformatted and under another subject; readable by id', async () => {
-    const files = (await readdir(corpus)).filter((f) => f.endsWith('.avsc'))
-    expect(files.length).toBeGreaterThan(30)
+    const files = corpus.singleFiles
+    expect(files.length).toBeGreaterThan(10)
     const ids = new Set<number>()
     for (const file of files) {
-      const text = await readFile(`${corpus}${file}`, 'utf8')
+      const text = await readFile(join(corpus.dir, file), 'utf8')
       const s = uniq(file)
       const first = await call(app, 'POST', `/subjects/${s}/versions`, { schema: text })
       expect({ file, status: first.status, body: first.status === 200 ? 'ok' : first.body }).toEqual({
@@ -73,18 +75,14 @@ describe('registry with the real-world Avro corpus', { timeout: 60_000 }, () => 
   })
 
   it('registers the multi-file sets with schema references in dependency order', async () => {
-    const sets: Record<string, string[]> = {
-      'interop-split': ['Kind', 'MD5', 'Foo', 'Node', 'Interop'],
-      'avro-multiple-schemas': ['DocumentInfo', 'ApplicationEvent'],
-      'fastavro-nested-namespaces': ['com/namespace/D', 'com/namespace/E', 'com/B', 'com/C', 'A'],
-    }
-    for (const [set, files] of Object.entries(sets)) {
+    expect(Object.keys(corpus.avscSets).length).toBeGreaterThan(0)
+    for (const [set, files] of Object.entries(corpus.avscSets)) {
       const registered: Array<{ name: string; subject: string; version: number }> = []
       let firstSubject = ''
       const ids: number[] = []
       for (const file of files) {
-        const text = await readFile(`${corpus}multi-file/${set}/${file}.avsc`, 'utf8')
-        const subject = uniq(`${set}-${file.replaceAll('/', '.')}`)
+        const text = await readFile(join(corpus.dir, 'multi-file', set, file), 'utf8')
+        const subject = uniq(`${set}-${file.replace(/\.avsc$/, '').replaceAll('/', '.')}`)
         const res = await call(app, 'POST', `/subjects/${subject}/versions`, {
           schema: text,
           references: registered,
@@ -102,10 +100,15 @@ describe('registry with the real-world Avro corpus', { timeout: 60_000 }, () => 
       const referencing = await call(app, 'GET', `/subjects/${firstSubject}/versions/1/referencedby`)
       expect(referencing.body).toEqual(ids.slice(1))
       // Without its references the last schema cannot be parsed.
-      const last = await readFile(`${corpus}multi-file/${set}/${files.at(-1)}.avsc`, 'utf8')
+      const last = await readFile(join(corpus.dir, 'multi-file', set, files.at(-1)!), 'utf8')
       expect(
         (await call(app, 'POST', `/subjects/${uniq('alone')}/versions`, { schema: last })).body.error_code,
       ).toBe(42201)
     }
   })
-})
+}
+
+describe(`registry with the ${kafkitFixtures.label}`, { timeout: 60_000 }, () =>
+  registrySuite(kafkitFixtures),
+)
+describeExternalCorpus('registry with the real-world Avro corpus', registrySuite, { timeout: 60_000 })

@@ -103,6 +103,8 @@ async function runOnce(input: string, flags: CodegenFlags): Promise<boolean> {
       topics,
       ...(flags.longMode ? { longMode: flags.longMode as 'number' } : {}),
       ...(flags.importExtension ? { importExtension: flags.importExtension as 'none' } : {}),
+      // Where the files go decides the default import extension (nearest tsconfig.json).
+      ...(flags.out ? { out: flags.out } : {}),
     }
   }
   const result = await generate(options)
@@ -212,7 +214,8 @@ export function registerCodegenCommands(program: Command): void {
     .option('--long-mode <mode>', 'Avro long as "number" (default) or "bigint" (without a config)')
     .option(
       '--import-extension <ext>',
-      'extension on imports between generated modules: "none" (default, bundlers) or ".js" (Node ESM, NodeNext)',
+      'extension on imports between generated modules: "none" (bundlers) or ".js" (Node ESM); default: ".js" when the ' +
+        'nearest tsconfig.json above the output folder has moduleResolution (or module) Node16/NodeNext, else "none"',
     )
     .option(
       '--topic <spec...>',

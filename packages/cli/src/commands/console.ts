@@ -51,6 +51,8 @@ export function registerConsoleCommands(program: Command): void {
         keySchema: opts.keySchema ? readSchema(opts.keySchema, '--key-schema') : undefined,
         subjectNameStrategy: opts.subjectStrategy as 'topic' | 'record' | 'topic-record',
         autoRegister: opts.autoRegister,
+        // As Kafka's console producer: a new topic is created when the broker allows it.
+        autoCreateTopic: true,
         onProgress: progress.update,
       })
       progress.end()

@@ -56,6 +56,16 @@ function parsePort(v: string): number | 'auto' {
   return n
 }
 
+/** `--config key=value`, repeatable: collects broker settings (later ones win). */
+function parseConfig(v: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = v.indexOf('=')
+  if (eq <= 0)
+    throw new InvalidArgumentError(
+      `expected key=value (e.g. auto.create.topics.enable=false), got ${JSON.stringify(v)}`,
+    )
+  return { ...previous, [v.slice(0, eq).trim()]: v.slice(eq + 1).trim() }
+}
+
 function parseNodeId(v: string): number {
   const n = Number(v)
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a node id (1, 2 or 3)')
@@ -98,46 +108,60 @@ export function registerKafkaCommands(program: Command): void {
       'PLAINTEXT port of node 1 (default 9092, or auto = any free block); node i uses base+i-1, its controller base+100+i-1',
       parsePort,
     )
-    .action(async (opts: { nodes: 1 | 3; dataDir?: string; basePort?: number | 'auto' }) => {
-      const previous = await currentClusterDataDir()
-      if (previous) {
-        const status = await kafkaClusterStatus(previous).catch(() => undefined)
-        if (status?.nodes.some((n) => n.pid !== undefined)) {
-          throw new KafkaLocalError(
-            'KAFKIT_KAFKA_LOCAL_ALREADY_RUNNING',
-            `a local Kafka started by kafkit is already running (${status.brokers.join(',')}, data dir ${previous}); stop it with \`kafkit kafka down\``,
-          )
+    .option(
+      '--config <key=value>',
+      "a broker setting over kafkit's (Kafka's own defaults, auto topic creation included), e.g. " +
+        '--config auto.create.topics.enable=false --config num.partitions=6; repeatable',
+      parseConfig,
+    )
+    .action(
+      async (opts: {
+        nodes: 1 | 3
+        dataDir?: string
+        basePort?: number | 'auto'
+        config?: Record<string, string>
+      }) => {
+        const previous = await currentClusterDataDir()
+        if (previous) {
+          const status = await kafkaClusterStatus(previous).catch(() => undefined)
+          if (status?.nodes.some((n) => n.pid !== undefined)) {
+            throw new KafkaLocalError(
+              'KAFKIT_KAFKA_LOCAL_ALREADY_RUNNING',
+              `a local Kafka started by kafkit is already running (${status.brokers.join(',')}, data dir ${previous}); stop it with \`kafkit kafka down\``,
+            )
+          }
         }
-      }
-      const started = Date.now()
-      process.stderr.write(`Starting ${opts.nodes}-node Kafka...\n`)
-      // Ctrl-C (or a kill) while starting: stop the detached JVMs started so far instead of orphaning them.
-      const abort = new AbortController()
-      const onSignal = () => {
-        process.stderr.write('Interrupted: stopping the nodes started so far...\n')
-        abort.abort()
-      }
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
-      const cluster = await startKafka({
-        nodes: opts.nodes,
-        detached: true,
-        signal: abort.signal,
-        onProgress: printKafkaProgress,
-        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-        ...(opts.basePort ? { basePort: opts.basePort } : {}),
-      }).finally(() => {
-        process.off('SIGINT', onSignal)
-        process.off('SIGTERM', onSignal)
-      })
-      await rememberCurrentCluster(cluster.dataDir)
-      const seconds = ((Date.now() - started) / 1000).toFixed(1)
-      process.stdout.write(
-        `Kafka ${cluster.kafkaVersion} is up in ${seconds}s (${opts.nodes} node${opts.nodes === 1 ? '' : 's'}, data dir ${cluster.dataDir})\n`,
-      )
-      process.stdout.write(`bootstrap servers: ${cluster.brokers.join(',')}\n`)
-      process.stderr.write('Stop it with `kafkit kafka down`.\n')
-    })
+        const started = Date.now()
+        process.stderr.write(`Starting ${opts.nodes}-node Kafka...\n`)
+        // Ctrl-C (or a kill) while starting: stop the detached JVMs started so far instead of orphaning them.
+        const abort = new AbortController()
+        const onSignal = () => {
+          process.stderr.write('Interrupted: stopping the nodes started so far...\n')
+          abort.abort()
+        }
+        process.once('SIGINT', onSignal)
+        process.once('SIGTERM', onSignal)
+        const cluster = await startKafka({
+          nodes: opts.nodes,
+          detached: true,
+          signal: abort.signal,
+          onProgress: printKafkaProgress,
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+          ...(opts.basePort ? { basePort: opts.basePort } : {}),
+          ...(opts.config ? { config: opts.config } : {}),
+        }).finally(() => {
+          process.off('SIGINT', onSignal)
+          process.off('SIGTERM', onSignal)
+        })
+        await rememberCurrentCluster(cluster.dataDir)
+        const seconds = ((Date.now() - started) / 1000).toFixed(1)
+        process.stdout.write(
+          `Kafka ${cluster.kafkaVersion} is up in ${seconds}s (${opts.nodes} node${opts.nodes === 1 ? '' : 's'}, data dir ${cluster.dataDir})\n`,
+        )
+        process.stdout.write(`bootstrap servers: ${cluster.brokers.join(',')}\n`)
+        process.stderr.write('Stop it with `kafkit kafka down`.\n')
+      },
+    )
 
   kafka
     .command('jars')

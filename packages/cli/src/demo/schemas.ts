@@ -43,5 +43,7 @@ export const orderPlacedIncompatible = {
 export const demoConfig = {
   schemas: 'schemas',
   out: 'generated',
+  // Pinned: the default follows the nearest tsconfig.json, and the scratch folder may lie inside any project.
+  importExtension: 'none',
   topics: { [DEMO_TOPIC]: { key: 'string', value: 'com.kafkit.demo.OrderPlaced' } },
 }

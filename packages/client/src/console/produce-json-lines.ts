@@ -5,6 +5,7 @@ import {
   subjectName,
   type TopicDescriptor,
 } from '@kafkit/common'
+import { createKafkajsEngine } from '../engine/kafkajs'
 import type { KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
@@ -26,6 +27,13 @@ export interface ProduceJsonLinesOptions {
   readonly subjectNameStrategy?: 'topic' | 'record' | 'topic-record' | undefined
   /** Default true, as in development; false requires the schemas to be registered already. */
   readonly autoRegister?: boolean | undefined
+  /**
+   * Like Kafka's own console producer (default false): a missing topic is created when the broker has
+   * `auto.create.topics.enable=true` (Kafka's default), with the broker's num.partitions and
+   * default.replication.factor. When the broker does not allow it, sending fails with
+   * KAFKIT_CLIENT_TOPIC_NOT_FOUND as usual.
+   */
+  readonly autoCreateTopic?: boolean | undefined
   /** Records per produce request (default 500). */
   readonly batchSize?: number | undefined
   /** Requests awaiting acknowledgement before reading pauses (default 8); they merge into one in flight. */
@@ -67,6 +75,31 @@ export interface ProduceJsonLinesResult {
   readonly valueSchemaId: number | undefined
 }
 
+/** An async iterable whose iteration has already begun (and so buffers what arrives meanwhile). */
+function reading<T>(iterable: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = iterable[Symbol.asyncIterator]()
+  return { [Symbol.asyncIterator]: () => iterator }
+}
+
+/** What a stock Kafka producer's metadata request does: create the topic if the broker auto-creates topics. */
+async function createTopicIfBrokerWould(engine: KafkaEngine, topic: string): Promise<void> {
+  const admin = engine.admin()
+  await admin.connect()
+  try {
+    if ((await admin.listTopics()).includes(topic) || !admin.describeBrokerConfigs) return
+    const configs = await admin.describeBrokerConfigs(['auto.create.topics.enable'])
+    if (configs['auto.create.topics.enable'] !== 'true') return
+    await admin
+      .createTopics([{ name: topic, partitions: -1, replicationFactor: -1, configs: {} }])
+      .catch(async (error: unknown) => {
+        // Created meanwhile by someone else: fine.
+        if (!(await admin.listTopics()).includes(topic)) throw error
+      })
+  } finally {
+    await admin.disconnect()
+  }
+}
+
 /**
  * The console producer: JSON lines `{"key": ..., "value": ..., "headers"?: {...}, "partition"?: n}`
  * in, records out, with the producer's reliable defaults, publish guard and partitioner. A bad line
@@ -76,6 +109,9 @@ export async function produceJsonLines(
   lines: AsyncIterable<string> | Iterable<string>,
   options: ProduceJsonLinesOptions,
 ): Promise<ProduceJsonLinesResult> {
+  // Iterate from the start, before anything awaits: a readline interface drops lines it emits while
+  // nobody iterates (stdin can be read to its end during the topic check).
+  const input = Symbol.asyncIterator in lines ? reading(lines) : lines
   const keyGeneric = options.keySchema === undefined ? undefined : genericAvroSchema(options.keySchema)
   const valueGeneric = options.valueSchema === undefined ? undefined : genericAvroSchema(options.valueSchema)
   const key: SerdeDescriptor =
@@ -99,8 +135,19 @@ export async function produceJsonLines(
     subjects: { key: subject('key', key), value: subject('value', value) },
     partitionKey: undefined,
   }
+  // Without brokers (or an engine) the Producer's own validation says what is missing.
+  const engine =
+    options.kafka ??
+    (options.brokers
+      ? createKafkajsEngine({
+          brokers: options.brokers,
+          clientId: 'kafkit-console-producer',
+          logger: options.logger,
+        })
+      : undefined)
+  if (options.autoCreateTopic && engine) await createTopicIfBrokerWould(engine, options.topic)
   const producer = new Producer({
-    ...(options.kafka ? { kafka: options.kafka } : { brokers: options.brokers }),
+    ...(engine ? { kafka: engine } : { brokers: options.brokers }),
     registry: options.registry,
     autoRegister: options.autoRegister ?? true,
     validate: false,
@@ -157,7 +204,7 @@ export async function produceJsonLines(
   const stopped = () => failures.length > 0 || fatal !== undefined
   try {
     let n = 0
-    for await (const raw of lines) {
+    for await (const raw of input) {
       n++
       if (raw.trim() === '') continue
       let record: ProducerRecord<TopicDescriptor>

@@ -328,6 +328,21 @@ function kafkajsAdmin(kafka: Kafka): EngineAdmin {
       }))
     },
     describeTopicConfigs: describeConfigs,
+    async describeBrokerConfigs(names) {
+      const { brokers } = await admin.describeCluster()
+      const broker = brokers[0]
+      if (!broker) return Object.fromEntries(names.map((n) => [n, null]))
+      const res = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.BROKER, name: String(broker.nodeId), configNames: [...names] },
+        ],
+      })
+      const entries = new Map(
+        (res.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue] as const),
+      )
+      return Object.fromEntries(names.map((n) => [n, entries.get(n) ?? null]))
+    },
     async createTopics(topics) {
       // kafkajs' own waitForLeaders gives up when metadata does not know the topic yet; poll instead.
       await admin.createTopics({

@@ -138,7 +138,9 @@ export interface EngineAdmin {
   createTopics(
     topics: readonly {
       name: string
+      /** -1: the broker's num.partitions. */
       partitions: number
+      /** -1: the broker's default.replication.factor. */
       replicationFactor: number
       configs: Readonly<Record<string, string>>
     }[],
@@ -149,6 +151,8 @@ export interface EngineAdmin {
   deleteTopics(topics: readonly string[]): Promise<void>
   /** End offset (high watermark) of every partition of a topic; optional for engines. */
   endOffsets?(topic: string): Promise<{ partition: number; offset: string }[]>
+  /** Values of these broker settings as one broker reports them (null when unset); optional for engines. */
+  describeBrokerConfigs?(names: readonly string[]): Promise<Record<string, string | null>>
 }
 
 /** One open transaction: sends and consumer offsets become visible together on commit, or never. */

@@ -4,11 +4,74 @@
 import type { AvroDefinitions } from '@kafkit/common'
 
 export const avroDefinitions: AvroDefinitions = {
-  "com.michelin.avro.DateTime": {
-    "name": "DateTime",
-    "namespace": "com.michelin.avro",
+  "dev.kafkit.fixtures.logical.Duration": {
+    "type": "fixed",
+    "name": "Duration",
+    "namespace": "dev.kafkit.fixtures.logical",
+    "size": 12,
+    "logicalType": "duration"
+  },
+  "dev.kafkit.fixtures.logical.LogicalTypes": {
     "type": "record",
+    "name": "LogicalTypes",
+    "namespace": "dev.kafkit.fixtures.logical",
+    "doc": "Every logical type Avro 1.12 defines, bare, nullable, in containers and with defaults.",
     "fields": [
+      {
+        "name": "amount",
+        "type": {
+          "type": "bytes",
+          "logicalType": "decimal",
+          "precision": 9,
+          "scale": 2
+        }
+      },
+      {
+        "name": "rate",
+        "type": "dev.kafkit.fixtures.logical.Rate"
+      },
+      {
+        "name": "optionalAmount",
+        "type": [
+          "null",
+          {
+            "type": "bytes",
+            "logicalType": "decimal",
+            "precision": 31,
+            "scale": 8
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "optionalRate",
+        "type": [
+          "null",
+          "dev.kafkit.fixtures.logical.Rate"
+        ]
+      },
+      {
+        "name": "id",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        }
+      },
+      {
+        "name": "day",
+        "type": {
+          "type": "int",
+          "logicalType": "date"
+        }
+      },
+      {
+        "name": "dayWithDefault",
+        "type": {
+          "type": "int",
+          "logicalType": "date"
+        },
+        "default": 1234
+      },
       {
         "name": "timeMillis",
         "type": {
@@ -38,13 +101,6 @@ export const avroDefinitions: AvroDefinitions = {
         }
       },
       {
-        "name": "date",
-        "type": {
-          "type": "int",
-          "logicalType": "date"
-        }
-      },
-      {
         "name": "localTimestampMillis",
         "type": {
           "type": "long",
@@ -52,75 +108,117 @@ export const avroDefinitions: AvroDefinitions = {
         }
       },
       {
-        "name": "fieldUnion",
-        "type": [
-          "null",
-          {
-            "type": "int",
-            "logicalType": "date"
-          }
-        ],
-        "default": null
-      },
-      {
-        "name": "fieldRecord",
-        "type": "com.michelin.avro.FieldRecord"
-      },
-      {
-        "name": "fieldArray",
+        "name": "localTimestampMicros",
         "type": {
-          "type": "array",
-          "items": {
+          "type": "long",
+          "logicalType": "local-timestamp-micros"
+        }
+      },
+      {
+        "name": "duration",
+        "type": "dev.kafkit.fixtures.logical.Duration"
+      },
+      {
+        "name": "timestampFirst",
+        "type": [
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "null"
+        ],
+        "default": 0
+      },
+      {
+        "name": "stringOrTimestamp",
+        "type": [
+          "string",
+          {
             "type": "long",
             "logicalType": "timestamp-millis"
           }
-        }
+        ]
       },
       {
-        "name": "fieldArrayRecord",
+        "name": "days",
         "type": {
           "type": "array",
-          "items": "com.michelin.avro.TimestampRecord"
-        }
-      }
-    ]
-  },
-  "com.michelin.avro.FieldRecord": {
-    "type": "record",
-    "name": "FieldRecord",
-    "namespace": "com.michelin.avro",
-    "fields": [
-      {
-        "name": "recordTimestampMillis",
-        "type": {
-          "type": "long",
-          "logicalType": "timestamp-millis"
-        }
-      },
-      {
-        "name": "recordFieldUnion",
-        "type": [
-          "null",
-          {
+          "items": {
             "type": "int",
             "logicalType": "date"
           }
-        ],
-        "default": null
+        }
+      },
+      {
+        "name": "pricesBySku",
+        "type": {
+          "type": "map",
+          "values": {
+            "type": "bytes",
+            "logicalType": "decimal",
+            "precision": 9,
+            "scale": 2
+          }
+        }
+      },
+      {
+        "name": "bigDecimal",
+        "type": {
+          "type": "bytes",
+          "logicalType": "big-decimal"
+        },
+        "doc": "Avro 1.12: unknown to older readers, which read bytes."
+      },
+      {
+        "name": "custom",
+        "type": {
+          "type": "bytes",
+          "logicalType": "fixed-size-string",
+          "minLength": 1,
+          "maxLength": 50
+        },
+        "doc": "An unknown logical type degrades to its base type."
+      },
+      {
+        "name": "events",
+        "type": {
+          "type": "array",
+          "items": "dev.kafkit.fixtures.logical.TimedEvent"
+        }
       }
     ]
   },
-  "com.michelin.avro.TimestampRecord": {
+  "dev.kafkit.fixtures.logical.Rate": {
+    "type": "fixed",
+    "name": "Rate",
+    "namespace": "dev.kafkit.fixtures.logical",
+    "size": 12,
+    "logicalType": "decimal",
+    "precision": 28,
+    "scale": 15
+  },
+  "dev.kafkit.fixtures.logical.TimedEvent": {
     "type": "record",
-    "name": "TimestampRecord",
-    "namespace": "com.michelin.avro",
+    "name": "TimedEvent",
+    "namespace": "dev.kafkit.fixtures.logical",
     "fields": [
       {
-        "name": "timestampMillis",
+        "name": "at",
         "type": {
           "type": "long",
-          "logicalType": "timestamp-millis"
+          "logicalType": "timestamp-micros"
         }
+      },
+      {
+        "name": "until",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "local-timestamp-millis"
+          }
+        ],
+        "default": null
       }
     ]
   }
