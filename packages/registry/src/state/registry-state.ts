@@ -32,6 +32,9 @@ interface VersionEntry {
 
 export type ApplyResult = { ok: true; value: unknown } | { ok: false; error: RegistryApiError }
 
+/** How many recent proposals keep their answer, for retries that arrive after the first copy was applied. */
+const KEPT_RESULTS = 10_000
+
 export interface CompatibilityAnswer {
   isCompatible: boolean
   messages: string[]
@@ -99,6 +102,12 @@ export class RegistryState {
   #globalMode: RegistryMode = DEFAULT_MODE
   #maxId = 0
   #applied = 0
+  /** Offset of the next log record to apply: a record below it was applied already (or skipped) here. */
+  #nextOffset = 0
+  /** Every proposal applied so far: a second copy of one (a retried append) changes nothing. */
+  #proposals = new Set<string>()
+  /** Answers of the most recent proposals, oldest first (Map keeps insertion order). */
+  #results = new Map<string, ApplyResult>()
   /** Set while `check` runs: every write stops right before its first mutation. */
   #dry = false
   /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
@@ -120,6 +129,43 @@ export class RegistryState {
     return this.#applied
   }
 
+  /** Offset of the next log record this state will apply; lower offsets are ignored by `applyAt`. */
+  get nextOffset(): number {
+    return this.#nextOffset
+  }
+
+  /** Whether a proposal with this id is in the applied history. */
+  hasApplied(proposalId: string): boolean {
+    return this.#proposals.has(proposalId)
+  }
+
+  /**
+   * The answer a proposal got when it was applied, while it is among the last 10,000 (a proposal that
+   * is older still counts as applied, but its answer is gone).
+   */
+  resultOf(proposalId: string): ApplyResult | undefined {
+    if (this.#results.has(proposalId)) return this.#results.get(proposalId)
+    if (!this.#proposals.has(proposalId)) return undefined
+    return {
+      ok: false,
+      error: api(
+        'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+        'This request was applied long ago and its answer is no longer kept; read the current state instead of retrying',
+      ),
+    }
+  }
+
+  /**
+   * Applies the record found at `offset` of the log, at most once per offset: a record below
+   * `nextOffset` (redelivered after a consumer rejoin, say) is ignored and answers undefined.
+   * Offsets may have gaps (compaction, transaction markers) but never go back.
+   */
+  applyAt(offset: number, record: LogRecord): ApplyResult | undefined {
+    if (!Number.isSafeInteger(offset) || offset < this.#nextOffset) return undefined
+    this.#nextOffset = offset + 1
+    return this.apply(record)
+  }
+
   /**
    * Runs every check `apply` would run for the command, without changing anything: throws the
    * error `apply` would answer with. Lets a server refuse doomed writes before they reach the log.
@@ -133,8 +179,25 @@ export class RegistryState {
     }
   }
 
+  /**
+   * Applies one record in log order. A proposal id seen before is a duplicate (a retried append):
+   * it changes nothing and answers with the first copy's result.
+   */
   apply(record: LogRecord): ApplyResult {
+    const seen = this.resultOf(record.proposalId)
+    if (seen !== undefined) return seen
     this.#applied++
+    const result = this.#applyOnce(record)
+    this.#proposals.add(record.proposalId)
+    this.#results.set(record.proposalId, result)
+    if (this.#results.size > KEPT_RESULTS) {
+      const oldest = this.#results.keys().next().value as string
+      this.#results.delete(oldest)
+    }
+    return result
+  }
+
+  #applyOnce(record: LogRecord): ApplyResult {
     try {
       return { ok: true, value: this.#run(record.command) }
     } catch (error) {
@@ -747,6 +810,11 @@ export class RegistryState {
       subjects: [...this.#subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       config: [this.#globalConfig, ...[...this.#config.entries()].sort()],
       modes: [this.#globalMode, ...[...this.#modes.entries()].sort()],
+      // The id maps and the next id: what decides the id of the next registration.
+      idByKey: [...this.#idByKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      idUses: [...this.#idUses.entries()].sort(([a], [b]) => a - b),
+      maxId: this.#maxId,
+      proposals: this.#proposals.size,
     }
   }
 }
