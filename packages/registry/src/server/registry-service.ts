@@ -138,14 +138,19 @@ export class RegistryService {
     const deadline = Date.now() + this.#writeTimeoutMs
     const proposalId =
       options.idempotencyKey === undefined ? randomUUID() : keyedProposalId(options.idempotencyKey, command)
+    // A retry of a request already applied here answers as the first copy did, without a new append.
+    let known = this.state.resultOf(proposalId)
+    if (known !== undefined) return unwrap(known)
     try {
       await this.#precheck(command)
     } catch (error) {
-      // A retry whose first copy was applied meanwhile gets that answer, not the pre-check's view of after.
-      const known = this.state.resultOf(proposalId)
+      // The first copy may have been applied meanwhile: its answer, not the pre-check's view of after.
+      known = this.state.resultOf(proposalId)
       if (known !== undefined) return unwrap(known)
       throw error
     }
+    known = this.state.resultOf(proposalId)
+    if (known !== undefined) return unwrap(known)
     const outcome = this.#outcome(proposalId, deadline)
     let settled = false
     void outcome.promise.then(

@@ -61,6 +61,7 @@ export class KafkaRegistryLog implements RegistryLog {
   /** Offset after the last record delivered; only grows. */
   #next = 0
   #position: () => number = () => this.#next
+  readonly #groupId = `kafkit-registry-${randomUUID()}`
   /** Group joins of the consumer (the first one included): a diagnostic for tests and logs. */
   #joins = 0
   /** Records delivered again below the receiver's position, dropped here. */
@@ -74,8 +75,8 @@ export class KafkaRegistryLog implements RegistryLog {
   }
 
   /** How often the consumer joined its group, and how many records it delivered again (and were dropped). */
-  get stats(): { joins: number; redelivered: number; next: number } {
-    return { joins: this.#joins, redelivered: this.#redelivered, next: this.#next }
+  get stats(): { groupId: string; joins: number; redelivered: number; next: number } {
+    return { groupId: this.#groupId, joins: this.#joins, redelivered: this.#redelivered, next: this.#next }
   }
 
   constructor(options: KafkaRegistryLogOptions) {
@@ -134,7 +135,7 @@ export class KafkaRegistryLog implements RegistryLog {
 
     // A private group per instance: every instance must read every record, from the beginning.
     const consumer = this.#kafka.consumer({
-      groupId: `kafkit-registry-${randomUUID()}`,
+      groupId: this.#groupId,
       allowAutoTopicCreation: false,
       // A lone member: a lost coordinator is noticed within a few seconds, and nothing waits on others.
       sessionTimeout: 10_000,
