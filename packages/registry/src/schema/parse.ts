@@ -30,6 +30,7 @@ export function parseAvroSchema(text: string, options: ParseAvroSchemaOptions = 
 
 function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema {
   const references = options.references ?? []
+  const backstop = options.avscBackstop ?? true
   const names = new Map<string, AvroNamedNode>()
   const registry: Record<string, avsc.Type> = {}
 
@@ -46,11 +47,11 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
     const key = `${ref.name}\u0000${ref.schema}`
     if (seen.has(key)) return
     seen.add(key)
-    parseDocument(ref.schema, { names, defined: [], external: true, where }, registry)
+    parseDocument(ref.schema, { names, defined: [], external: true, where }, registry, backstop)
   })
 
   const ctx: ParseContext = { names, defined: [], external: false, where: '' }
-  const { json, root } = parseDocument(text, ctx, registry)
+  const { json, root } = parseDocument(text, ctx, registry, backstop)
   const canonical = writeCanonical(root, false)
   const refKey = references.map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')
   return {
@@ -69,6 +70,7 @@ function parseDocument(
   text: string,
   ctx: ParseContext,
   registry: Record<string, avsc.Type>,
+  backstop: boolean,
 ): { json: JsonValue; root: AvroNode } {
   if (typeof text !== 'string') throw schemaError(ctx, '', 'the schema must be a string holding JSON')
   if (text.length > MAX_SCHEMA_CHARS)
@@ -86,6 +88,7 @@ function parseDocument(
     throw e
   }
   const root = parseNode(ctx, json, undefined, '')
+  if (!backstop) return { json, root }
   // Backstop: whatever we accept must also compile with avsc (used by Kafkit's serdes).
   // It gets our resolved graph written with unambiguous names, since name lookup rules differ slightly.
   const problem = avscProblem(

@@ -106,8 +106,10 @@ export class RegistryState {
   #nextOffset = 0
   /** Every proposal applied so far: a second copy of one (a retried append) changes nothing. */
   #proposals = new Set<string>()
-  /** Answers of the most recent proposals, oldest first (Map keeps insertion order). */
+  /** Answers of the most recent proposals. */
   #results = new Map<string, ApplyResult>()
+  #resultRing: Array<string | undefined> = []
+  #resultCursor = 0
   /** Set while `check` runs: every write stops right before its first mutation. */
   #dry = false
   /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
@@ -189,11 +191,12 @@ export class RegistryState {
     this.#applied++
     const result = this.#applyOnce(record)
     this.#proposals.add(record.proposalId)
+    // A ring of the last KEPT_RESULTS ids (iterating a Map from its front after many deletes is slow).
+    const evicted = this.#resultRing[this.#resultCursor]
+    if (evicted !== undefined) this.#results.delete(evicted)
+    this.#resultRing[this.#resultCursor] = record.proposalId
+    this.#resultCursor = (this.#resultCursor + 1) % KEPT_RESULTS
     this.#results.set(record.proposalId, result)
-    if (this.#results.size > KEPT_RESULTS) {
-      const oldest = this.#results.keys().next().value as string
-      this.#results.delete(oldest)
-    }
     return result
   }
 
@@ -283,7 +286,7 @@ export class RegistryState {
     const command = { ...input, references: this.#concreteReferences(input.references) }
     const { subject, normalize } = command
     validateSubject(subject)
-    const parsed = this.parse(command.schema, command.schemaType, command.references)
+    const parsed = this.parse(command.schema, command.schemaType, command.references, { avscBackstop: false })
     const text = normalize ? parsed.normalized : parsed.canonical
     const key = schemaKey(command.schemaType, text, command.references)
     const versions = this.#subjects.get(subject) ?? []
@@ -353,7 +356,8 @@ export class RegistryState {
       version = command.version
     } else {
       // Versions are never reused while any version (soft-deleted included) remains; hard deletes free them.
-      version = versions.reduce((max, v) => Math.max(max, v.version), 0) + 1
+      // The list is kept sorted by version, so the last one is the highest.
+      version = (versions.at(-1)?.version ?? 0) + 1
     }
 
     if (mode !== 'IMPORT') {
@@ -387,7 +391,9 @@ export class RegistryState {
     }
     this.#maxId = Math.max(this.#maxId, id)
     this.#use(id, 1)
-    const list = [...versions, { version, id, deleted: false }].sort((a, b) => a.version - b.version)
+    const list = [...versions, { version, id, deleted: false }]
+    // Only an imported version can land below the highest; a replay of a long log should not sort each time.
+    if (version < (versions.at(-1)?.version ?? 0)) list.sort((a, b) => a.version - b.version)
     this.#subjects.set(subject, list)
     return { id }
   }
@@ -519,8 +525,17 @@ export class RegistryState {
     })
   }
 
-  /** Parses a schema with its references resolved (transitively) from this state. */
-  parse(schema: string, schemaType: string, references: readonly SchemaReference[]): ParsedAvroSchema {
+  /**
+   * Parses a schema with its references resolved (transitively) from this state. Applying a register
+   * skips the avsc backstop (`avscBackstop: false`): the HTTP layer ran it before proposing, so the
+   * outcome is the same on every instance, and a replay does not pay for avsc's code generation.
+   */
+  parse(
+    schema: string,
+    schemaType: string,
+    references: readonly SchemaReference[],
+    options: { avscBackstop?: boolean } = {},
+  ): ParsedAvroSchema {
     if (schemaType !== 'AVRO') {
       throw api(
         'KAFKIT_REGISTRY_INVALID_SCHEMA',
@@ -553,7 +568,7 @@ export class RegistryState {
       }
     }
     visit(references, 0)
-    return parseAvroSchema(schema, { references: resolved })
+    return parseAvroSchema(schema, { references: resolved, avscBackstop: options.avscBackstop ?? true })
   }
 
   #findInSubject(

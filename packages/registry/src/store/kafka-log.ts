@@ -38,7 +38,7 @@ function isLogRecord(value: unknown): value is LogRecord {
 }
 
 /** Client retries: short and capped, so a write notices a dead leader quickly and the caller re-proposes. */
-const RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 6 }
+const RETRY = { initialRetryTime: 100, maxRetryTime: 500, retries: 8 }
 
 /**
  * Ordered-log design on one single-partition compacted topic: every write from any instance is
