@@ -16,6 +16,7 @@ export const REGISTRY_KAFKA_LABELS = {
   writeStall: 'writes: first success after SIGKILL of the log leader',
   readGap: 'reads: longest gap between two answers (one reader)',
   startup: 'start-up: catch up on the log',
+  startupCpu: 'start-up: CPU time the process used for it',
 } as const
 
 export interface RegistryKafkaResult {
@@ -206,12 +207,16 @@ async function startupRuns(
     `${s.startupRecords.toLocaleString('en-US')} register records produced in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   )
   const times: number[] = []
+  const cpu: number[] = []
   for (let run = 0; run < s.runs; run++) {
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     const app = createRegistryApp({ store: { type: 'kafka', brokers: cluster.brokers, topic } })
     try {
       await app.registry.ready
       const seconds = (performance.now() - t0) / 1000
+      const used = process.cpuUsage(cpu0)
+      const cpuSeconds = (used.user + used.system) / 1e6
       const versions = app.registry.state.listVersions('bench-startup-0').length
       if (app.registry.state.appliedCount !== s.startupRecords || versions !== s.startupRecords / subjects) {
         throw new Error(

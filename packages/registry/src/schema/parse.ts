@@ -54,16 +54,29 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
   const { json, root } = parseDocument(text, ctx, registry, backstop)
   const canonical = writeCanonical(root, false)
   const refKey = references.map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')
-  return {
-    type: 'AVRO',
-    json: toPlain(json),
-    canonical,
-    normalized: writeCanonical(root, true),
-    fingerprint: createHash('sha256').update(canonical).update('\u0002').update(refKey).digest('hex'),
-    namedTypes: ctx.defined,
-    root,
-    references,
-  }
+  // The forms most callers never read are computed on first use: a registry replaying a long log
+  // parses every schema in it and needs only the canonical form and the tree.
+  let plain: ParsedAvroSchema['json'] | undefined
+  let normalized: string | undefined
+  let fingerprint: string | undefined
+  const parsed = { type: 'AVRO', canonical, namedTypes: ctx.defined, root, references } as Omit<
+    ParsedAvroSchema,
+    'json' | 'normalized' | 'fingerprint'
+  >
+  Object.defineProperties(parsed, {
+    json: { enumerable: true, get: () => (plain ??= toPlain(json) as ParsedAvroSchema['json']) },
+    normalized: { enumerable: true, get: () => (normalized ??= writeCanonical(root, true)) },
+    fingerprint: {
+      enumerable: true,
+      get: () =>
+        (fingerprint ??= createHash('sha256')
+          .update(canonical)
+          .update('\u0002')
+          .update(refKey)
+          .digest('hex')),
+    },
+  })
+  return parsed as ParsedAvroSchema
 }
 
 function parseDocument(

@@ -106,6 +106,8 @@ export class RegistryState {
   #nextOffset = 0
   /** Every proposal applied so far: a second copy of one (a retried append) changes nothing. */
   #proposals = new Set<string>()
+  /** schemaKey of every stored schema's canonical form (stored schemas are never removed). */
+  #canonicalKeys = new Set<string>()
   /** Answers of the most recent proposals. */
   #results = new Map<string, ApplyResult>()
   #resultRing: Array<string | undefined> = []
@@ -293,14 +295,12 @@ export class RegistryState {
 
     // Registering what the subject already has (live) answers with its id and changes nothing, in any
     // mode (as Confluent: producers that auto-register keep working against a READONLY registry).
-    const existing = this.#findInSubject(
-      versions,
-      parsed,
-      command.schemaType,
-      command.references,
-      normalize,
-      false,
-    )
+    // A text no stored schema has cannot be in the subject: skip the scan (most registers in a replay).
+    const existing =
+      normalize ||
+      this.#canonicalKeys.has(schemaKey(command.schemaType, parsed.canonical, command.references))
+        ? this.#findInSubject(versions, parsed, command.schemaType, command.references, normalize, false)
+        : undefined
     if (
       existing !== undefined &&
       command.version === undefined &&
@@ -380,6 +380,7 @@ export class RegistryState {
     if (id === undefined) id = this.#maxId + 1
     if (this.#dry) return { id }
     if (!this.#schemas.has(id)) {
+      this.#canonicalKeys.add(schemaKey(command.schemaType, parsed.canonical, command.references))
       this.#schemas.set(id, {
         id,
         schemaType: command.schemaType,
@@ -586,9 +587,13 @@ export class RegistryState {
       if (v.deleted && !includeDeleted) continue
       const s = this.#schemas.get(v.id)
       if (s === undefined || s.schemaType !== schemaType) continue
-      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) !== refs) continue
-      if (s.parsed.canonical === parsed.canonical || (normalize && s.parsed.normalized === parsed.normalized))
-        return v
+      // The text first: comparing it is cheap and nearly always decides (a long replay does this per version).
+      if (
+        s.parsed.canonical !== parsed.canonical &&
+        !(normalize && s.parsed.normalized === parsed.normalized)
+      )
+        continue
+      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) === refs) return v
     }
     return undefined
   }
@@ -606,7 +611,9 @@ export class RegistryState {
 
   /** Confluent's verbose messages (issues, then the failing version's trailer); empty when compatible. */
   #check(candidate: ParsedAvroSchema, live: readonly VersionEntry[], level: CompatibilityLevel): string[] {
-    const entries = live.flatMap((v) => {
+    // A non-transitive level checks the latest version only (see checkCompatibility): look up just that one.
+    const checked = level.endsWith('_TRANSITIVE') ? live : live.slice(-1)
+    const entries = checked.flatMap((v) => {
       const stored = this.#schemas.get(v.id)
       return stored ? [{ version: v.version, parsed: stored.parsed }] : []
     })

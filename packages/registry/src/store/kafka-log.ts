@@ -142,7 +142,9 @@ export class KafkaRegistryLog implements RegistryLog {
       rebalanceTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 1_000,
-      retry: RETRY,
+      // Fetch retries must outlast the fencing of a dead leader (6-9 s): when they run out, kafkajs
+      // restarts the consumer, which rejoins its group and costs seconds more.
+      retry: { ...RETRY, retries: 40 },
     })
     this.#consumer = consumer
     await consumer.connect()
