@@ -21,10 +21,11 @@ import type { BenchResults, PeerStatus, Section, Setting } from './results'
 import { codegenSuite } from './suites/codegen'
 import { consumeSuite, type KafkaSuiteSettings, latencySuite, produceSuite } from './suites/kafka'
 import { REGISTRY_LABELS, registrySuite } from './suites/registry'
+import { registryKafkaSuite } from './suites/registry-kafka'
 import { SERDE_LABELS, serdeSuite } from './suites/serde'
 import { paths, writeDocs } from './write-report'
 
-const SUITES = ['serde', 'codegen', 'registry', 'produce', 'consume', 'latency'] as const
+const SUITES = ['serde', 'codegen', 'registry', 'produce', 'consume', 'latency', 'registry-kafka'] as const
 type SuiteName = (typeof SUITES)[number]
 
 const { values: args } = parseArgs({
@@ -70,6 +71,7 @@ const config = quick
       registrySeconds: 1,
       registryConnections: 10,
       codegenSchemas: 100,
+      registryStartupRecords: 10_000,
     }
   : {
       runs: 5,
@@ -84,6 +86,7 @@ const config = quick
       registrySeconds: 4,
       registryConnections: 10,
       codegenSchemas: 1_000,
+      registryStartupRecords: 100_000,
     }
 
 const BASELINE = kafkajsJson.label
@@ -235,6 +238,47 @@ async function main(): Promise<void> {
       )
     }
 
+    if (wanted('registry-kafka')) {
+      progress.section(
+        `registry-kafka: failover and start-up of the Kafka store on 3 nodes, ${config.runs} runs each`,
+      )
+      const m = await guarded(
+        () =>
+          registryKafkaSuite(
+            { runs: config.runs, startupRecords: config.registryStartupRecords, suffix },
+            progress,
+          ),
+        'registry-kafka',
+        progress,
+      )
+      if (m) {
+        const failoverTarget = 'target 10 s'
+        const startupTarget = 'target 30 s'
+        sections.push(
+          buildSection({
+            id: 'registry-failover',
+            title: 'Schema Registry on Kafka: failover',
+            unit: 's',
+            higherIsBetter: false,
+            baselines: [failoverTarget],
+            references: { [failoverTarget]: 10 },
+            description: `One registry instance (--store kafka) on ${m.brokers}, log topic RF 3, min.insync.replicas 2. One writer registers a new schema after another and one reader reads the latest version every 5 ms; the leader of the log partition is SIGKILLed. Writes: time from the kill to the first write that succeeds after it (the write in flight at the kill included). Reads: the longest time between two read answers. Every request must succeed. The killed node is restarted and back in sync before the next run. The ratio is to the 10 s target (below 1x meets it).`,
+            measured: m.failover,
+          }),
+          buildSection({
+            id: 'registry-startup',
+            title: 'Schema Registry on Kafka: start-up',
+            unit: 's',
+            higherIsBetter: false,
+            baselines: [startupTarget],
+            references: { [startupTarget]: 30 },
+            description: `A new instance (--store kafka) on ${m.brokers} replays a log of ${config.registryStartupRecords.toLocaleString('en-US')} schema registrations (1,000 subjects, BACKWARD checks on every version) from the start, timed from createRegistryApp to ready (connect, topic check, read, parse, check and apply); the CPU row is the bench process's user+system CPU time over the same span (the wall time on a busy machine is mostly waiting for a core). The ratio is to the 30 s target (below 1x meets it).`,
+            measured: m.startup,
+          }),
+        )
+      }
+    }
+
     if (needsKafka) {
       const allFactories: PeerFactory[] = [kafkajsJson, kafkajsCsr, kafkitPeer(types), platformaticJson]
       // --peers narrows the Kafka suites to some peers (for investigating one); docs need all of them.
@@ -376,6 +420,10 @@ async function main(): Promise<void> {
       value: `autocannon ${config.registryConnections} connections x ${config.registrySeconds} s per endpoint`,
     },
     { name: 'codegen schemas', value: config.codegenSchemas.toLocaleString('en-US') },
+    {
+      name: 'registry on Kafka',
+      value: `3 nodes (broker.session.timeout.ms 6 s), SIGKILL of the log leader; start-up on ${config.registryStartupRecords.toLocaleString('en-US')} records`,
+    },
     { name: 'suites', value: only.join(', ') },
     {
       // Other work on the machine skews every figure; this says how busy it was.
@@ -399,7 +447,7 @@ async function main(): Promise<void> {
   await writeFile(paths.latest, `${JSON.stringify(results, null, 2)}\n`)
   process.stdout.write(`\n${renderTextReport(results)}\n`)
   process.stdout.write(`results: ${paths.latest}\n`)
-  const complete = !quick && !args.peers && only.length === SUITES.length && sections.length === 8
+  const complete = !quick && !args.peers && only.length === SUITES.length && sections.length === 10
   if (complete) {
     await mkdir(dirname(paths.committed), { recursive: true })
     await copyFile(paths.latest, paths.committed)

@@ -1,72 +1,362 @@
-import { startKafka } from '@kafkit/kafka-local'
+import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRegistryApp, type RegistryApp } from '../src/index'
-import { call, record, uniq } from './helpers/http-suite'
+import {
+  createRegistryApp,
+  type KafkaRegistryLog,
+  type LogRecord,
+  MemoryRegistryLog,
+  type RegistryApp,
+  RegistryClient,
+} from '../src/index'
+import { type Answer, call, record, uniq } from './helpers/http-suite'
 
-// Own 3-node cluster on this area's port range (19100+), so a broker can be killed without
-// disturbing the shared broker other integration tests use.
-describe('Kafka store survives the loss of the partition leader (3 brokers)', { timeout: 300_000 }, () => {
-  let cluster: Awaited<ReturnType<typeof startKafka>>
-  const apps: RegistryApp[] = []
+const OFFSETS_TOPIC_PARTITIONS = 5 // what @kafkit/kafka-local configures
+
+/** Java's String.hashCode, which Kafka uses to place a group on a __consumer_offsets partition. */
+function javaHash(text: string): number {
+  let h = 0
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0
+  return h
+}
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed with REGISTRY_MODEL_SEED. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function waitFor(check: () => boolean, ms: number, what: () => string): Promise<void> {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what()}`)
+    await sleep(100)
+  }
+}
+
+/**
+ * The Kafka store on its own 3-node cluster (RF 3, min.insync.replicas 2): the log partition's leader
+ * is SIGKILLed while writes are in flight, group coordinators are lost, instances restart. Every
+ * instance must keep one history, apply each write once, and match a fresh replay and the memory store.
+ */
+describe('Kafka store on a 3-node cluster: one history, applied once', () => {
+  let cluster: KafkaLocalCluster
+  const apps = new Set<RegistryApp>()
+  let admin: ReturnType<Kafka['admin']>
 
   beforeAll(async () => {
-    cluster = await startKafka({ nodes: 3, basePort: 'auto', heap: '384m' })
-  })
+    cluster = await startKafka({ nodes: 3, basePort: await findFreeBasePort(3), heap: '384m' })
+    admin = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+  }, 240_000)
   afterAll(async () => {
-    for (const app of apps) await app.close()
+    for (const app of apps) await app.close().catch(() => {})
+    await admin?.disconnect().catch(() => {})
     await cluster?.stop()
-  })
+  }, 120_000)
 
-  it('keeps registering through both instances while the leader is down, with identical state after', async () => {
-    const topic = uniq('_schemas-failover')
-    const start = async () => {
-      // A write waits for its record to come back through the log; while a leader is being replaced that
-      // can take longer than the 30 s default on a loaded 2-core machine, so give it room here.
-      const app = createRegistryApp({
-        store: { type: 'kafka', brokers: cluster.brokers, topic },
-        writeTimeoutMs: 90_000,
-      })
-      apps.push(app)
-      await app.registry.ready
-      return app
+  const start = async (topic: string, writeTimeoutMs?: number) => {
+    const app = createRegistryApp({
+      store: { type: 'kafka', brokers: cluster.brokers, topic },
+      ...(writeTimeoutMs ? { writeTimeoutMs } : {}),
+    })
+    apps.add(app)
+    await app.registry.ready
+    return app
+  }
+  const stop = async (app: RegistryApp) => {
+    apps.delete(app)
+    await app.close()
+  }
+  const kafkaLog = (app: RegistryApp) => app.registry.log as KafkaRegistryLog
+
+  /** The node leading partition `partition` of `topic`, by metadata. */
+  const leaderOf = async (topic: string, partition = 0): Promise<number> => {
+    await admin.fetchTopicMetadata({ topics: [topic] }) // refresh
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+    const leader = meta.topics[0]?.partitions.find((p) => p.partitionId === partition)?.leader
+    expect(leader).toBeGreaterThan(0)
+    return leader as number
+  }
+  const restartAll = async () => {
+    for (const node of cluster.nodes()) if (node.pid === undefined) await cluster.startNode(node.id)
+  }
+
+  /** Every record in the topic, read with a plain consumer; checks the count against the end offset. */
+  const readLog = async (topic: string): Promise<LogRecord[]> => {
+    const end = Number((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === 0)?.high)
+    const kafka = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING })
+    const consumer = kafka.consumer({ groupId: uniq('g-readlog') })
+    const out: Array<{ offset: number; record: LogRecord }> = []
+    await consumer.connect()
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        out.push({ offset: Number(message.offset), record: JSON.parse(String(message.value)) as LogRecord })
+      },
+    })
+    await waitFor(
+      () => (out.at(-1)?.offset ?? -1) >= end - 1,
+      60_000,
+      () => `the log read back to ${end} (at ${out.at(-1)?.offset})`,
+    )
+    await consumer.disconnect()
+    const records = out.filter((r, i) => i === 0 || r.offset > (out[i - 1]?.offset ?? -1))
+    // Nothing compacted away and no gaps: one record per offset, up to the end offset.
+    expect(records.map((r) => r.offset)).toEqual(Array.from({ length: end }, (_, i) => i))
+    return records.map((r) => r.record)
+  }
+  /** The memory store fed the same log. */
+  const memoryReplay = async (records: readonly LogRecord[]) => {
+    const log = new MemoryRegistryLog()
+    for (const r of records) await log.append(r)
+    const app = createRegistryApp({ store: log })
+    await app.registry.ready
+    const snapshot = app.registry.state.snapshot()
+    await app.close()
+    return snapshot
+  }
+
+  it('the issue example: register A, delete the subject, register A; a lost group coordinator changes no state', async () => {
+    const topic = uniq('_schemas-rejoin')
+    const instances = [await start(topic), await start(topic), await start(topic)]
+    const [a, b, c] = instances as [RegistryApp, RegistryApp, RegistryApp]
+    const subject = uniq('s')
+    const schemaA = record('A', [{ name: 'a', type: 'int' }])
+    expect((await call(a, 'POST', `/subjects/${subject}/versions`, { schema: schemaA })).status).toBe(200)
+    expect((await call(b, 'DELETE', `/subjects/${subject}`)).body).toEqual([1])
+    expect((await call(c, 'POST', `/subjects/${subject}/versions`, { schema: schemaA })).status).toBe(200)
+    for (const app of instances) await app.registry.sync()
+    const before = a.registry.state.snapshot()
+    for (const app of instances) {
+      expect(app.registry.state.snapshot()).toEqual(before)
+      expect((await call(app, 'GET', `/subjects/${subject}/versions?deleted=true`)).body).toEqual([1, 2])
     }
-    const [a, b] = [await start(), await start()] as [RegistryApp, RegistryApp]
-    const subject = uniq('failover')
+
+    // SIGKILL the coordinator of instance a's group, so its consumer loses it and rejoins (kafkajs then
+    // starts over at offset 0, as nothing is committed), and restart it.
+    const { groupId } = kafkaLog(a).stats
+    const victim = await leaderOf(
+      '__consumer_offsets',
+      (javaHash(groupId) & 0x7fffffff) % OFFSETS_TOPIC_PARTITIONS,
+    )
+    const joinsBefore = instances.map((app) => kafkaLog(app).stats.joins)
+    await cluster.stopNode(victim, { hard: true })
+    try {
+      await waitFor(
+        () => kafkaLog(a).stats.joins > (joinsBefore[0] as number),
+        90_000,
+        () => `instance a to rejoin its group (joins ${kafkaLog(a).stats.joins})`,
+      )
+    } finally {
+      await cluster.startNode(victim)
+    }
+    // A write after the rejoin is applied once everywhere, and nothing before it changed.
+    expect((await call(b, 'POST', `/subjects/${subject}/versions`, { schema: schemaA })).body).toEqual({
+      id: 1,
+    })
+    for (const app of instances) await app.registry.sync()
+    // The same state, with one more proposal in the history.
+    const after = { ...(before as object), proposals: (before as { proposals: number }).proposals + 1 }
+    for (const app of instances) {
+      expect(app.registry.state.snapshot()).toEqual(after)
+      expect((await call(app, 'GET', `/subjects/${subject}/versions`)).body).toEqual([2])
+    }
+    console.log(
+      `[registry-rejoin] instance a after the coordinator loss: ${JSON.stringify(kafkaLog(a).stats)}`,
+    )
+    const fresh = await start(topic)
+    expect(fresh.registry.state.snapshot()).toEqual(after)
+    expect(await memoryReplay(await readLog(topic))).toEqual(after)
+    for (const app of [...instances, fresh]) await stop(app)
+  }, 240_000)
+
+  it('a client retry after a timed-out DELETE .../versions/latest removes exactly one version', async () => {
+    const topic = uniq('_schemas-retry')
+    const a = await start(topic)
+    const b = await start(topic)
+    const urls = [
+      await a.listen({ port: 0, host: '127.0.0.1' }),
+      await b.listen({ port: 0, host: '127.0.0.1' }),
+    ]
+    const subject = uniq('retry')
     await call(a, 'PUT', `/config/${subject}`, { compatibility: 'NONE' })
-    const schemas = Array.from({ length: 12 }, (_, i) => record(`F${i}`, [{ name: 'v', type: 'int' }]))
-    for (const schema of schemas.slice(0, 4)) {
+    for (let i = 0; i < 4; i++) {
+      const schema = record(`D${i}`, [{ name: `f${i}`, type: 'int' }])
       expect((await call(a, 'POST', `/subjects/${subject}/versions`, { schema })).status).toBe(200)
     }
-
-    // Kill the broker leading the registry topic's only partition.
-    const admin = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin()
-    await admin.connect()
-    const leaderId = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.leader
-    const leaderPort = (await admin.describeCluster()).brokers.find((br) => br.nodeId === leaderId)?.port
-    await admin.disconnect()
-    const victim = cluster.nodes().find((n) => n.port === leaderPort)
-    expect(victim).toBeDefined()
-    await cluster.stopNode(victim?.id as number, { hard: true })
-
-    const during = await Promise.all(
-      schemas
-        .slice(4, 10)
-        .map((schema, i) => call(i % 2 === 0 ? a : b, 'POST', `/subjects/${subject}/versions`, { schema })),
-    )
-    // On failure, show the error bodies rather than bare statuses.
-    expect(during.map((r) => (r.status === 200 ? 200 : r.body))).toEqual(during.map(() => 200))
-
-    await cluster.startNode(victim?.id as number)
-    for (const schema of schemas.slice(10)) {
-      expect((await call(b, 'POST', `/subjects/${subject}/versions`, { schema })).status).toBe(200)
+    // The delete goes out right as the log's leader dies: the write stalls for the failover, the
+    // client's 1 s timeout fires, and it retries (on the other instance) until one attempt answers.
+    let attempts = 0
+    const client = new RegistryClient({
+      url: urls,
+      timeoutMs: 1_000,
+      retries: 20,
+      retryDelayMs: 100,
+      fetch: (input, init) => {
+        attempts++
+        return fetch(input, init)
+      },
+    })
+    const victim = await leaderOf(topic)
+    await cluster.stopNode(victim, { hard: true })
+    try {
+      expect(await client.deleteVersion(subject, 'latest')).toBe(4)
+    } finally {
+      await cluster.startNode(victim)
     }
+    expect(attempts).toBeGreaterThan(1) // the first attempt timed out: the retry path was taken
     await a.registry.sync()
     await b.registry.sync()
+    for (const app of [a, b]) {
+      expect((await call(app, 'GET', `/subjects/${subject}/versions`)).body).toEqual([1, 2, 3])
+      expect((await call(app, 'GET', `/subjects/${subject}/versions?deleted=true`)).body).toEqual([
+        1, 2, 3, 4,
+      ])
+    }
     expect(b.registry.state.snapshot()).toEqual(a.registry.state.snapshot())
-    const versions = (await call(a, 'GET', `/subjects/${subject}/versions`)).body
-    expect(versions).toEqual(Array.from({ length: schemas.length }, (_, i) => i + 1))
-    const fresh = await start()
-    expect(fresh.registry.state.snapshot()).toEqual(a.registry.state.snapshot())
-  })
+    await stop(a)
+    await stop(b)
+  }, 240_000)
+
+  it('model: 3 instances, 2,000 random writes, leader SIGKILLed and an instance restarted midway; all equal a fresh replay and the memory store', async () => {
+    const seed = Number(process.env.REGISTRY_MODEL_SEED ?? Math.floor(Math.random() * 2 ** 31))
+    console.log(`[registry-model] seed ${seed} (rerun with REGISTRY_MODEL_SEED=${seed})`)
+    const random = prng(seed)
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+    const topic = uniq('_schemas-model')
+    const slots: Array<RegistryApp | undefined> = [await start(topic), await start(topic), await start(topic)]
+    const subjects = Array.from({ length: 4 }, (_, i) => uniq(`m${i}`))
+    // Records under one name: some pairs are compatible under some levels only, so refusals happen too.
+    const schemas = [
+      record('M', [{ name: 'a', type: 'int' }]),
+      record('M', [
+        { name: 'a', type: 'int' },
+        { name: 'b', type: 'string', default: '' },
+      ]),
+      record('M', [{ name: 'b', type: 'string' }]),
+      record('M', [{ name: 'a', type: 'long' }]),
+      record('M', [
+        { name: 'a', type: 'int' },
+        { name: 'c', type: ['null', 'int'], default: null },
+      ]),
+      record('N', [{ name: 'n', type: 'int' }]),
+    ]
+    const levels = ['NONE', 'BACKWARD', 'FORWARD', 'FULL', 'BACKWARD_TRANSITIVE'] as const
+    type Op = { method: 'POST' | 'PUT' | 'DELETE'; url: string; body?: unknown }
+    const nextOp = (): Op => {
+      const subject = pick(subjects)
+      const r = random()
+      if (r < 0.4)
+        return { method: 'POST', url: `/subjects/${subject}/versions`, body: { schema: pick(schemas) } }
+      if (r < 0.52) {
+        const version = random() < 0.5 ? 'latest' : String(1 + Math.floor(random() * 6))
+        return { method: 'DELETE', url: `/subjects/${subject}/versions/${version}` }
+      }
+      if (r < 0.6) {
+        const version = random() < 0.3 ? 'latest' : String(1 + Math.floor(random() * 6))
+        return { method: 'DELETE', url: `/subjects/${subject}/versions/${version}?permanent=true` }
+      }
+      if (r < 0.66) return { method: 'DELETE', url: `/subjects/${subject}` }
+      if (r < 0.7) return { method: 'DELETE', url: `/subjects/${subject}?permanent=true` }
+      if (r < 0.8) {
+        const target = random() < 0.15 ? '/config' : `/config/${subject}`
+        return { method: 'PUT', url: target, body: { compatibility: pick(levels) } }
+      }
+      if (r < 0.83) return { method: 'DELETE', url: `/config/${subject}` }
+      if (r < 0.93) {
+        return {
+          method: 'PUT',
+          url: `/mode/${subject}`,
+          body: { mode: random() < 0.3 ? 'READONLY' : 'READWRITE' },
+        }
+      }
+      return { method: 'DELETE', url: `/mode/${subject}` }
+    }
+
+    const TOTAL = 2_000
+    const statuses = new Map<number, number>()
+    const failures: Array<{ op: Op; answer: Answer }> = []
+    let issued = 0
+    let victim: number | undefined
+    const events: Promise<void>[] = []
+    const onIssued = (n: number) => {
+      if (n === 700) {
+        events.push(
+          (async () => {
+            victim = await leaderOf(topic)
+            await cluster.stopNode(victim, { hard: true })
+          })(),
+        )
+      }
+      if (n === 1_000) {
+        events.push(
+          (async () => {
+            const old = slots[1] as RegistryApp
+            slots[1] = undefined
+            stopping = old
+            await stop(old)
+            slots[1] = await start(topic)
+          })(),
+        )
+      }
+      if (n === 1_400) {
+        events.push(
+          (async () => {
+            await Promise.all(events.slice(0, 1))
+            if (victim !== undefined) await cluster.startNode(victim)
+          })(),
+        )
+      }
+    }
+    let stopping: RegistryApp | undefined
+    const worker = async () => {
+      while (issued < TOTAL) {
+        const n = issued++
+        onIssued(n)
+        const op = nextOp()
+        const live = slots.filter((s): s is RegistryApp => s !== undefined)
+        const app = pick(live)
+        let answer: Answer
+        try {
+          answer = await call(app, op.method, op.url, op.body)
+        } catch (error) {
+          // Only the instance being stopped may drop a request (its server is closing).
+          if (app !== stopping) throw error
+          continue
+        }
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1)
+        if (answer.status >= 500 && app !== stopping) failures.push({ op, answer })
+      }
+    }
+    try {
+      await Promise.all(Array.from({ length: 8 }, worker))
+      await Promise.all(events)
+    } finally {
+      await restartAll()
+    }
+    console.log(`[registry-model] answers by status: ${JSON.stringify(Object.fromEntries(statuses))}`)
+    // No write is answered 5xx, not even while the leader is down or an instance restarts.
+    expect(failures.slice(0, 5)).toEqual([])
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(TOTAL / 4)
+
+    const instances = slots as RegistryApp[]
+    for (const app of instances) await app.registry.sync()
+    const reference = instances[0]?.registry.state.snapshot()
+    for (const app of instances) expect(app.registry.state.snapshot()).toEqual(reference)
+    const fresh = await start(topic)
+    expect(fresh.registry.state.snapshot()).toEqual(reference)
+    const records = await readLog(topic)
+    expect(records.length).toBeGreaterThan(TOTAL / 10)
+    expect(await memoryReplay(records)).toEqual(reference)
+    for (const app of [...instances, fresh]) await stop(app)
+  }, 420_000)
 })

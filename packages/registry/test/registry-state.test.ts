@@ -162,3 +162,84 @@ describe('RegistryState (pure state machine)', () => {
     expect(state.getVersion('s', 3).schema).toBe(SCHEMAS[4])
   })
 })
+
+describe('RegistryState applies each log offset and each proposal once', () => {
+  const example: LogRecord[] = [
+    {
+      proposalId: 'p0',
+      command: {
+        op: 'register',
+        subject: 's',
+        schema: SCHEMAS[0] as string,
+        schemaType: 'AVRO',
+        references: [],
+        normalize: false,
+      },
+    },
+    { proposalId: 'p1', command: { op: 'deleteSubject', subject: 's', permanent: false } },
+    {
+      proposalId: 'p2',
+      command: {
+        op: 'register',
+        subject: 's',
+        schema: SCHEMAS[0] as string,
+        schemaType: 'AVRO',
+        references: [],
+        normalize: false,
+      },
+    },
+  ]
+
+  it('ignores a redelivered log (register A, delete subject, register A, all delivered again from 0)', () => {
+    const state = new RegistryState()
+    for (const [offset, r] of example.entries()) state.applyAt(offset, r)
+    const once = state.snapshot()
+    expect(state.listVersions('s', true)).toEqual([1, 2])
+    expect(state.nextOffset).toBe(3)
+    // What a consumer that rejoins and starts over at offset 0 delivers.
+    expect(example.map((r, offset) => state.applyAt(offset, r))).toEqual([undefined, undefined, undefined])
+    expect(state.snapshot()).toEqual(once)
+    expect(state.listVersions('s')).toEqual([2])
+  })
+
+  it('applies a proposal id once, wherever its copies land, and answers each copy with the first result', () => {
+    fc.assert(
+      fc.property(
+        fc.array(command, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (commands, dupes) => {
+          const records: LogRecord[] = commands.map((c, i) => ({ proposalId: `p${i}`, command: c }))
+          // A log with extra copies of some proposals (a retried append), each after its original.
+          const withCopies = [...records]
+          for (const d of dupes) {
+            const copy = records[d % records.length] as LogRecord
+            const first = withCopies.indexOf(copy)
+            const at = first + 1 + (d % (withCopies.length - first))
+            withCopies.splice(at, 0, copy)
+          }
+          const plain = new RegistryState()
+          const answers = new Map(records.map((r) => [r.proposalId, plain.apply(r)]))
+          const copied = new RegistryState()
+          withCopies.forEach((r, offset) => {
+            const result = copied.applyAt(offset, r)
+            const first = answers.get(r.proposalId)
+            const simplify = (x: typeof first) => (x === undefined ? x : x.ok ? x.value : x.error.errorCode)
+            expect(simplify(result)).toEqual(simplify(first))
+          })
+          expect(copied.snapshot()).toEqual(plain.snapshot())
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('keeps the next offset across gaps and never goes back', () => {
+    const state = new RegistryState()
+    expect(state.applyAt(5, example[0] as LogRecord)?.ok).toBe(true)
+    expect(state.nextOffset).toBe(6)
+    expect(state.applyAt(3, example[1] as LogRecord)).toBeUndefined()
+    expect(state.listVersions('s')).toEqual([1])
+    expect(state.applyAt(9, example[1] as LogRecord)?.ok).toBe(true)
+    expect(state.nextOffset).toBe(10)
+  })
+})

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { RegistryHttpError, RegistryNetworkError } from '../errors'
 import {
   type RegistryClientOptions,
@@ -148,12 +149,17 @@ export class RegistryClient {
     )
   }
 
-  /** Sends one request; network errors and 5xx/429 answers are retried, trying the next URL each time. */
+  /**
+   * Sends one request; network errors and 5xx/429 answers are retried, trying the next URL each time.
+   * Writes carry an Idempotency-Key, so a retry after a timeout does not apply the change twice.
+   */
   async request<T>(method: string, path: string, payload?: unknown): Promise<T> {
     const { urls, retries, retryDelayMs, timeoutMs, auth, headers } = this.options
     const doFetch = this.options.fetch ?? fetch
     const requestHeaders: Record<string, string> = { accept: CONTENT_TYPE, ...headers }
     if (payload !== undefined) requestHeaders['content-type'] = CONTENT_TYPE
+    // One key per call, kept across its retries: a Kafkit registry applies a retried write once.
+    if (method !== 'GET' && method !== 'HEAD') requestHeaders['idempotency-key'] ??= randomUUID()
     if (auth) {
       requestHeaders.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
     }

@@ -30,6 +30,7 @@ export function parseAvroSchema(text: string, options: ParseAvroSchemaOptions = 
 
 function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema {
   const references = options.references ?? []
+  const backstop = options.avscBackstop ?? true
   const names = new Map<string, AvroNamedNode>()
   const registry: Record<string, avsc.Type> = {}
 
@@ -46,29 +47,43 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
     const key = `${ref.name}\u0000${ref.schema}`
     if (seen.has(key)) return
     seen.add(key)
-    parseDocument(ref.schema, { names, defined: [], external: true, where }, registry)
+    parseDocument(ref.schema, { names, defined: [], external: true, where }, registry, backstop)
   })
 
   const ctx: ParseContext = { names, defined: [], external: false, where: '' }
-  const { json, root } = parseDocument(text, ctx, registry)
+  const { json, root } = parseDocument(text, ctx, registry, backstop)
   const canonical = writeCanonical(root, false)
   const refKey = references.map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')
-  return {
-    type: 'AVRO',
-    json: toPlain(json),
-    canonical,
-    normalized: writeCanonical(root, true),
-    fingerprint: createHash('sha256').update(canonical).update('\u0002').update(refKey).digest('hex'),
-    namedTypes: ctx.defined,
-    root,
-    references,
-  }
+  // The forms most callers never read are computed on first use: a registry replaying a long log
+  // parses every schema in it and needs only the canonical form and the tree.
+  let plain: ParsedAvroSchema['json'] | undefined
+  let normalized: string | undefined
+  let fingerprint: string | undefined
+  const parsed = { type: 'AVRO', canonical, namedTypes: ctx.defined, root, references } as Omit<
+    ParsedAvroSchema,
+    'json' | 'normalized' | 'fingerprint'
+  >
+  Object.defineProperties(parsed, {
+    json: { enumerable: true, get: () => (plain ??= toPlain(json) as ParsedAvroSchema['json']) },
+    normalized: { enumerable: true, get: () => (normalized ??= writeCanonical(root, true)) },
+    fingerprint: {
+      enumerable: true,
+      get: () =>
+        (fingerprint ??= createHash('sha256')
+          .update(canonical)
+          .update('\u0002')
+          .update(refKey)
+          .digest('hex')),
+    },
+  })
+  return parsed as ParsedAvroSchema
 }
 
 function parseDocument(
   text: string,
   ctx: ParseContext,
   registry: Record<string, avsc.Type>,
+  backstop: boolean,
 ): { json: JsonValue; root: AvroNode } {
   if (typeof text !== 'string') throw schemaError(ctx, '', 'the schema must be a string holding JSON')
   if (text.length > MAX_SCHEMA_CHARS)
@@ -86,6 +101,7 @@ function parseDocument(
     throw e
   }
   const root = parseNode(ctx, json, undefined, '')
+  if (!backstop) return { json, root }
   // Backstop: whatever we accept must also compile with avsc (used by Kafkit's serdes).
   // It gets our resolved graph written with unambiguous names, since name lookup rules differ slightly.
   const problem = avscProblem(

@@ -13,6 +13,12 @@ export interface AvroSchemaReference {
 export interface ParseAvroSchemaOptions {
   /** Referenced schemas in dependency order (a reference's own references first). */
   readonly references?: ReadonlyArray<AvroSchemaReference>
+  /**
+   * Also compile with avsc as a backstop (default true). The registry's state machine turns it off when
+   * it replays the log: every schema in the log passed it when it was proposed, and avsc's compile is
+   * most of the cost of a replay.
+   */
+  readonly avscBackstop?: boolean
 }
 
 /** A resolved name: `full` is `space.name`, or `name` without a namespace. */

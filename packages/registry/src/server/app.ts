@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import { RegistryApiError } from '../errors'
+import type { RegistryCommand } from '../state/types'
 import { FileRegistryLog } from '../store/file-log'
 import { KafkaRegistryLog } from '../store/kafka-log'
 import { MemoryRegistryLog } from '../store/memory-log'
@@ -241,8 +242,25 @@ function onSchemaInput<T>(logger: RegistryLogger, run: () => T): T {
   }
 }
 
+/** The optional Idempotency-Key header: Kafkit's client sends one per call and keeps it across retries. */
+function idempotencyKey(req: FastifyRequest): string | undefined {
+  const value = req.headers['idempotency-key']
+  if (value === undefined) return undefined
+  const key = Array.isArray(value) ? value[0] : value
+  if (key === undefined || key.length === 0 || key.length > 255) {
+    throw new RegistryApiError(
+      'KAFKIT_REGISTRY_BAD_REQUEST',
+      'The Idempotency-Key header must be 1 to 255 characters (a UUID per logical request, kept across retries)',
+    )
+  }
+  return key
+}
+
 function registerRoutes(app: RegistryApp, service: RegistryService, logger: RegistryLogger): void {
   const state = service.state
+  // A retried write with the same Idempotency-Key and the same change is applied once (any instance).
+  const submit = (req: FastifyRequest, command: RegistryCommand) =>
+    service.submit(command, { idempotencyKey: idempotencyKey(req) })
 
   app.get('/', async () => ({}))
   app.get('/health', async () => ({ status: 'UP' }))
@@ -322,7 +340,7 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     const body = readSchemaBody(req.body)
     // Parse before proposing so a broken schema never reaches the log.
     onSchemaInput(logger, () => state.parse(body.schema, body.schemaType, body.references))
-    return service.submit({
+    return submit(req, {
       op: 'register',
       subject,
       schema: body.schema,
@@ -343,14 +361,14 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     )
   })
   app.delete('/subjects/:subject', async (req: Req) =>
-    service.submit({
+    submit(req, {
       op: 'deleteSubject',
       subject: req.params.subject ?? '',
       permanent: flag(req.query.permanent),
     }),
   )
   app.delete('/subjects/:subject/versions/:version', async (req: Req) =>
-    service.submit({
+    submit(req, {
       op: 'deleteVersion',
       subject: req.params.subject ?? '',
       version: versionParam(req.params.version ?? ''),
@@ -393,27 +411,27 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
   // ------------------------------------------------------------------ config
   app.get('/config', async () => state.getConfig(null, true))
   app.put('/config', async (req: Req) =>
-    service.submit({ op: 'setConfig', subject: null, compatibility: readCompatibilityBody(req.body) }),
+    submit(req, { op: 'setConfig', subject: null, compatibility: readCompatibilityBody(req.body) }),
   )
-  app.delete('/config', async () => service.submit({ op: 'deleteConfig', subject: null }))
+  app.delete('/config', async (req: Req) => submit(req, { op: 'deleteConfig', subject: null }))
   app.get('/config/:subject', async (req: Req) =>
     state.getConfig(req.params.subject ?? '', flag(req.query.defaultToGlobal)),
   )
   app.put('/config/:subject', async (req: Req) =>
-    service.submit({
+    submit(req, {
       op: 'setConfig',
       subject: subjectParam(req.params.subject ?? ''),
       compatibility: readCompatibilityBody(req.body),
     }),
   )
   app.delete('/config/:subject', async (req: Req) =>
-    service.submit({ op: 'deleteConfig', subject: req.params.subject ?? '' }),
+    submit(req, { op: 'deleteConfig', subject: req.params.subject ?? '' }),
   )
 
   // ------------------------------------------------------------------ mode
   app.get('/mode', async () => state.getMode(null, true))
   app.put('/mode', async (req: Req) =>
-    service.submit({
+    submit(req, {
       op: 'setMode',
       subject: null,
       mode: readModeBody(req.body),
@@ -424,7 +442,7 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     state.getMode(req.params.subject ?? '', flag(req.query.defaultToGlobal)),
   )
   app.put('/mode/:subject', async (req: Req) =>
-    service.submit({
+    submit(req, {
       op: 'setMode',
       subject: subjectParam(req.params.subject ?? ''),
       mode: readModeBody(req.body),
@@ -432,6 +450,6 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     }),
   )
   app.delete('/mode/:subject', async (req: Req) =>
-    service.submit({ op: 'deleteMode', subject: req.params.subject ?? '' }),
+    submit(req, { op: 'deleteMode', subject: req.params.subject ?? '' }),
   )
 }

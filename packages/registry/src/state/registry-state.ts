@@ -32,6 +32,9 @@ interface VersionEntry {
 
 export type ApplyResult = { ok: true; value: unknown } | { ok: false; error: RegistryApiError }
 
+/** How many recent proposals keep their answer, for retries that arrive after the first copy was applied. */
+const KEPT_RESULTS = 10_000
+
 export interface CompatibilityAnswer {
   isCompatible: boolean
   messages: string[]
@@ -99,6 +102,16 @@ export class RegistryState {
   #globalMode: RegistryMode = DEFAULT_MODE
   #maxId = 0
   #applied = 0
+  /** Offset of the next log record to apply: a record below it was applied already (or skipped) here. */
+  #nextOffset = 0
+  /** Every proposal applied so far: a second copy of one (a retried append) changes nothing. */
+  #proposals = new Set<string>()
+  /** schemaKey of every stored schema's canonical form (stored schemas are never removed). */
+  #canonicalKeys = new Set<string>()
+  /** Answers of the most recent proposals. */
+  #results = new Map<string, ApplyResult>()
+  #resultRing: Array<string | undefined> = []
+  #resultCursor = 0
   /** Set while `check` runs: every write stops right before its first mutation. */
   #dry = false
   /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
@@ -120,6 +133,43 @@ export class RegistryState {
     return this.#applied
   }
 
+  /** Offset of the next log record this state will apply; lower offsets are ignored by `applyAt`. */
+  get nextOffset(): number {
+    return this.#nextOffset
+  }
+
+  /** Whether a proposal with this id is in the applied history. */
+  hasApplied(proposalId: string): boolean {
+    return this.#proposals.has(proposalId)
+  }
+
+  /**
+   * The answer a proposal got when it was applied, while it is among the last 10,000 (a proposal that
+   * is older still counts as applied, but its answer is gone).
+   */
+  resultOf(proposalId: string): ApplyResult | undefined {
+    if (this.#results.has(proposalId)) return this.#results.get(proposalId)
+    if (!this.#proposals.has(proposalId)) return undefined
+    return {
+      ok: false,
+      error: api(
+        'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
+        'This request was applied long ago and its answer is no longer kept; read the current state instead of retrying',
+      ),
+    }
+  }
+
+  /**
+   * Applies the record found at `offset` of the log, at most once per offset: a record below
+   * `nextOffset` (redelivered after a consumer rejoin, say) is ignored and answers undefined.
+   * Offsets may have gaps (compaction, transaction markers) but never go back.
+   */
+  applyAt(offset: number, record: LogRecord): ApplyResult | undefined {
+    if (!Number.isSafeInteger(offset) || offset < this.#nextOffset) return undefined
+    this.#nextOffset = offset + 1
+    return this.apply(record)
+  }
+
   /**
    * Runs every check `apply` would run for the command, without changing anything: throws the
    * error `apply` would answer with. Lets a server refuse doomed writes before they reach the log.
@@ -133,8 +183,26 @@ export class RegistryState {
     }
   }
 
+  /**
+   * Applies one record in log order. A proposal id seen before is a duplicate (a retried append):
+   * it changes nothing and answers with the first copy's result.
+   */
   apply(record: LogRecord): ApplyResult {
+    const seen = this.resultOf(record.proposalId)
+    if (seen !== undefined) return seen
     this.#applied++
+    const result = this.#applyOnce(record)
+    this.#proposals.add(record.proposalId)
+    // A ring of the last KEPT_RESULTS ids (iterating a Map from its front after many deletes is slow).
+    const evicted = this.#resultRing[this.#resultCursor]
+    if (evicted !== undefined) this.#results.delete(evicted)
+    this.#resultRing[this.#resultCursor] = record.proposalId
+    this.#resultCursor = (this.#resultCursor + 1) % KEPT_RESULTS
+    this.#results.set(record.proposalId, result)
+    return result
+  }
+
+  #applyOnce(record: LogRecord): ApplyResult {
     try {
       return { ok: true, value: this.#run(record.command) }
     } catch (error) {
@@ -220,21 +288,19 @@ export class RegistryState {
     const command = { ...input, references: this.#concreteReferences(input.references) }
     const { subject, normalize } = command
     validateSubject(subject)
-    const parsed = this.parse(command.schema, command.schemaType, command.references)
+    const parsed = this.parse(command.schema, command.schemaType, command.references, { avscBackstop: false })
     const text = normalize ? parsed.normalized : parsed.canonical
     const key = schemaKey(command.schemaType, text, command.references)
     const versions = this.#subjects.get(subject) ?? []
 
     // Registering what the subject already has (live) answers with its id and changes nothing, in any
     // mode (as Confluent: producers that auto-register keep working against a READONLY registry).
-    const existing = this.#findInSubject(
-      versions,
-      parsed,
-      command.schemaType,
-      command.references,
-      normalize,
-      false,
-    )
+    // A text no stored schema has cannot be in the subject: skip the scan (most registers in a replay).
+    const existing =
+      normalize ||
+      this.#canonicalKeys.has(schemaKey(command.schemaType, parsed.canonical, command.references))
+        ? this.#findInSubject(versions, parsed, command.schemaType, command.references, normalize, false)
+        : undefined
     if (
       existing !== undefined &&
       command.version === undefined &&
@@ -290,7 +356,8 @@ export class RegistryState {
       version = command.version
     } else {
       // Versions are never reused while any version (soft-deleted included) remains; hard deletes free them.
-      version = versions.reduce((max, v) => Math.max(max, v.version), 0) + 1
+      // The list is kept sorted by version, so the last one is the highest.
+      version = (versions.at(-1)?.version ?? 0) + 1
     }
 
     if (mode !== 'IMPORT') {
@@ -313,6 +380,7 @@ export class RegistryState {
     if (id === undefined) id = this.#maxId + 1
     if (this.#dry) return { id }
     if (!this.#schemas.has(id)) {
+      this.#canonicalKeys.add(schemaKey(command.schemaType, parsed.canonical, command.references))
       this.#schemas.set(id, {
         id,
         schemaType: command.schemaType,
@@ -324,7 +392,9 @@ export class RegistryState {
     }
     this.#maxId = Math.max(this.#maxId, id)
     this.#use(id, 1)
-    const list = [...versions, { version, id, deleted: false }].sort((a, b) => a.version - b.version)
+    const list = [...versions, { version, id, deleted: false }]
+    // Only an imported version can land below the highest; a replay of a long log should not sort each time.
+    if (version < (versions.at(-1)?.version ?? 0)) list.sort((a, b) => a.version - b.version)
     this.#subjects.set(subject, list)
     return { id }
   }
@@ -456,8 +526,17 @@ export class RegistryState {
     })
   }
 
-  /** Parses a schema with its references resolved (transitively) from this state. */
-  parse(schema: string, schemaType: string, references: readonly SchemaReference[]): ParsedAvroSchema {
+  /**
+   * Parses a schema with its references resolved (transitively) from this state. Applying a register
+   * skips the avsc backstop (`avscBackstop: false`): the HTTP layer ran it before proposing, so the
+   * outcome is the same on every instance, and a replay does not pay for avsc's code generation.
+   */
+  parse(
+    schema: string,
+    schemaType: string,
+    references: readonly SchemaReference[],
+    options: { avscBackstop?: boolean } = {},
+  ): ParsedAvroSchema {
     if (schemaType !== 'AVRO') {
       throw api(
         'KAFKIT_REGISTRY_INVALID_SCHEMA',
@@ -490,7 +569,7 @@ export class RegistryState {
       }
     }
     visit(references, 0)
-    return parseAvroSchema(schema, { references: resolved })
+    return parseAvroSchema(schema, { references: resolved, avscBackstop: options.avscBackstop ?? true })
   }
 
   #findInSubject(
@@ -508,9 +587,13 @@ export class RegistryState {
       if (v.deleted && !includeDeleted) continue
       const s = this.#schemas.get(v.id)
       if (s === undefined || s.schemaType !== schemaType) continue
-      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) !== refs) continue
-      if (s.parsed.canonical === parsed.canonical || (normalize && s.parsed.normalized === parsed.normalized))
-        return v
+      // The text first: comparing it is cheap and nearly always decides (a long replay does this per version).
+      if (
+        s.parsed.canonical !== parsed.canonical &&
+        !(normalize && s.parsed.normalized === parsed.normalized)
+      )
+        continue
+      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) === refs) return v
     }
     return undefined
   }
@@ -528,7 +611,9 @@ export class RegistryState {
 
   /** Confluent's verbose messages (issues, then the failing version's trailer); empty when compatible. */
   #check(candidate: ParsedAvroSchema, live: readonly VersionEntry[], level: CompatibilityLevel): string[] {
-    const entries = live.flatMap((v) => {
+    // A non-transitive level checks the latest version only (see checkCompatibility): look up just that one.
+    const checked = level.endsWith('_TRANSITIVE') ? live : live.slice(-1)
+    const entries = checked.flatMap((v) => {
       const stored = this.#schemas.get(v.id)
       return stored ? [{ version: v.version, parsed: stored.parsed }] : []
     })
@@ -747,6 +832,11 @@ export class RegistryState {
       subjects: [...this.#subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       config: [this.#globalConfig, ...[...this.#config.entries()].sort()],
       modes: [this.#globalMode, ...[...this.#modes.entries()].sort()],
+      // The id maps and the next id: what decides the id of the next registration.
+      idByKey: [...this.#idByKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      idUses: [...this.#idUses.entries()].sort(([a], [b]) => a - b),
+      maxId: this.#maxId,
+      proposals: this.#proposals.size,
     }
   }
 }

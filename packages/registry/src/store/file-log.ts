@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rm, truncate, writeFile } from 'node:fs/promises
 import { join } from 'node:path'
 import { RegistryStoreError } from '../errors'
 import type { LogRecord } from '../state/types'
-import type { RegistryLog } from './types'
+import type { OnLogRecord, RegistryLog } from './types'
 
 const LOG_FILE = 'registry.log'
 const LOCK_FILE = 'registry.lock'
@@ -25,14 +25,16 @@ export class FileRegistryLog implements RegistryLog {
   readonly kind = 'file'
   readonly dir: string
   #handle: Awaited<ReturnType<typeof open>> | undefined
-  #onRecord: ((record: LogRecord) => void) | undefined
+  #onRecord: OnLogRecord | undefined
+  /** Offset of the next record: its line number among the complete lines. */
+  #count = 0
   #tail: Promise<void> = Promise.resolve()
 
   constructor(dir: string) {
     this.dir = dir
   }
 
-  async start(onRecord: (record: LogRecord) => void): Promise<void> {
+  async start(onRecord: OnLogRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true })
     await this.#lock()
     const path = join(this.dir, LOG_FILE)
@@ -63,7 +65,7 @@ export class FileRegistryLog implements RegistryLog {
         )
       }
       if (last) break // no trailing newline: the write did not finish
-      onRecord(record)
+      onRecord(record, this.#count++)
       good += Buffer.byteLength(line) + 1
     }
     if (good !== Buffer.byteLength(text)) await truncate(path, good)
@@ -98,7 +100,7 @@ export class FileRegistryLog implements RegistryLog {
       const line = `${JSON.stringify(record)}\n`
       await handle.write(line)
       await handle.datasync()
-      this.#onRecord?.(JSON.parse(line) as LogRecord)
+      this.#onRecord?.(JSON.parse(line) as LogRecord, this.#count++)
     })
     // Keep the chain alive after a failure; the caller still sees the rejection.
     this.#tail = run.catch(() => {})

@@ -11,7 +11,7 @@ import {
 import { RegistryApiError, RegistryStoreError } from '../errors'
 import type { RegistryLogger } from '../server/types'
 import type { LogRecord } from '../state/types'
-import type { RegistryLog } from './types'
+import type { OnLogRecord, RegistryLog } from './types'
 
 export interface KafkaRegistryLogOptions {
   brokers: string[]
@@ -37,11 +37,19 @@ function isLogRecord(value: unknown): value is LogRecord {
   )
 }
 
+/** Client retries: short and capped, so a write notices a dead leader quickly and the caller re-proposes. */
+const RETRY = { initialRetryTime: 100, maxRetryTime: 500, retries: 8 }
+
 /**
  * Ordered-log design on one single-partition compacted topic: every write from any instance is
  * produced as a proposal; every instance consumes the whole topic in offset order and applies it
  * to its own state machine. Ids and versions are decided by log order, so they are identical on
  * every instance without a leader. Keys are unique proposal ids, so compaction never drops history.
+ *
+ * Reading: kafkajs has no assign(), so each instance reads through a consumer group of its own
+ * (one member, nothing committed). Whatever that consumer does (a rejoin after a coordinator loss
+ * starts it over at offset 0), the receiver applies each offset at most once (`RegistryState.applyAt`),
+ * and every join seeks back to the receiver's next offset, so a rejoin costs no replay.
  */
 export class KafkaRegistryLog implements RegistryLog {
   readonly kind = 'kafka'
@@ -50,14 +58,25 @@ export class KafkaRegistryLog implements RegistryLog {
   #admin: Admin | undefined
   #producer: Producer | undefined
   #consumer: Consumer | undefined
-  /** Offset of the next record this instance will apply. */
+  /** Offset after the last record delivered; only grows. */
   #next = 0
+  #position: () => number = () => this.#next
+  readonly #groupId = `kafkit-registry-${randomUUID()}`
+  /** Group joins of the consumer (the first one included): a diagnostic for tests and logs. */
+  #joins = 0
+  /** Records delivered again below the receiver's position, dropped here. */
+  #redelivered = 0
   #waiters: Array<{ offset: number; resolve: () => void }> = []
   #closed = false
   #failure: Error | undefined
 
   get failure(): Error | undefined {
     return this.#failure
+  }
+
+  /** How often the consumer joined its group, and how many records it delivered again (and were dropped). */
+  get stats(): { groupId: string; joins: number; redelivered: number; next: number } {
+    return { groupId: this.#groupId, joins: this.#joins, redelivered: this.#redelivered, next: this.#next }
   }
 
   constructor(options: KafkaRegistryLogOptions) {
@@ -69,9 +88,10 @@ export class KafkaRegistryLog implements RegistryLog {
       ...(options.ssl ? { ssl: true } : {}),
       ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
       logLevel: logLevel.WARN,
-      // A short, capped back-off that outlasts the fencing of a crashed broker (~9 s): with kafkajs'
-      // default (5 retries from 300 ms) a write during a leader change fails as a store error.
-      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 15 },
+      retry: RETRY,
+      // A dead broker must not hold a request for kafkajs' default 30 s: the write is re-proposed instead.
+      requestTimeout: 10_000,
+      connectionTimeout: 1_000,
       // kafkajs logs to the console by default; a library must not.
       logCreator:
         () =>
@@ -84,8 +104,9 @@ export class KafkaRegistryLog implements RegistryLog {
     })
   }
 
-  async start(onRecord: (record: LogRecord) => void): Promise<void> {
+  async start(onRecord: OnLogRecord, position?: () => number): Promise<void> {
     const { topic, logger } = this.#options
+    if (position) this.#position = position
     const admin = this.#kafka.admin()
     this.#admin = admin
     try {
@@ -101,22 +122,44 @@ export class KafkaRegistryLog implements RegistryLog {
     }
     const high = await this.#highWatermark()
 
+    // Not idempotent: a duplicate from a retried send is harmless (the state skips a proposal id it has
+    // applied), while kafkajs' idempotent producer can wedge on sequence errors after a failover.
     const producer = this.#kafka.producer({
-      idempotent: true,
+      idempotent: false,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
+      retry: RETRY,
     })
     this.#producer = producer
     await producer.connect()
 
     // A private group per instance: every instance must read every record, from the beginning.
     const consumer = this.#kafka.consumer({
-      groupId: `kafkit-registry-${randomUUID()}`,
+      groupId: this.#groupId,
       allowAutoTopicCreation: false,
+      // A lone member: a lost coordinator is noticed within a few seconds, and nothing waits on others.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 1_000,
+      // Fetch retries must outlast the fencing of a dead leader (6-9 s): when they run out, kafkajs
+      // restarts the consumer, which rejoins its group and costs seconds more.
+      retry: { ...RETRY, retries: 40 },
     })
     this.#consumer = consumer
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
+    // Nothing is committed, so every join starts at offset 0: resume where the receiver is instead.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.#joins++
+      const next = this.#resume()
+      try {
+        if (next > 0) consumer.seek({ topic, partition: 0, offset: String(next) })
+      } catch (error) {
+        // The offset guard below still drops what comes again; only the replay is wasted.
+        logger.warn({ topic, err: error }, 'could not seek the registry log consumer after a join')
+      }
+    })
     // kafkajs restarts the consumer after retriable errors; anything else leaves this instance blind.
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload as { error: Error; restart: boolean }
@@ -130,19 +173,25 @@ export class KafkaRegistryLog implements RegistryLog {
     const caughtUp = this.#waitFor(high)
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ message }) => {
-        const offset = Number(message.offset)
-        if (message.value !== null) {
-          let record: unknown
-          try {
-            record = JSON.parse(message.value.toString('utf8'))
-          } catch {
-            record = undefined
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const offset = Number(message.offset)
+          if (offset < this.#resume()) {
+            this.#redelivered++
+            continue
           }
-          if (isLogRecord(record)) onRecord(record)
-          else logger.warn({ topic, offset }, 'skipping a record that is not a kafkit registry change')
+          if (message.value !== null) {
+            let record: unknown
+            try {
+              record = JSON.parse(message.value.toString('utf8'))
+            } catch {
+              record = undefined
+            }
+            if (isLogRecord(record)) onRecord(record, offset)
+            else logger.warn({ topic, offset }, 'skipping a record that is not a kafkit registry change')
+          }
+          this.#advance(offset + 1)
         }
-        this.#advance(offset + 1)
       },
     })
     await caughtUp
@@ -192,7 +241,13 @@ export class KafkaRegistryLog implements RegistryLog {
     return Number(offsets.find((o) => o.partition === 0)?.high ?? 0)
   }
 
+  /** The next offset wanted: past both what this log delivered and what the receiver applied. */
+  #resume(): number {
+    return Math.max(this.#next, this.#position())
+  }
+
   #advance(next: number): void {
+    if (next <= this.#next) return
     this.#next = next
     const ready = this.#waiters.filter((w) => w.offset <= next)
     this.#waiters = this.#waiters.filter((w) => w.offset > next)
@@ -208,11 +263,19 @@ export class KafkaRegistryLog implements RegistryLog {
     const producer = this.#producer
     if (producer === undefined || this.#closed)
       throw new Error('the Kafka log is not started or already closed')
-    await producer.send({
-      topic: this.#options.topic,
-      acks: -1,
-      messages: [{ key: record.proposalId, value: JSON.stringify(record) }],
-    })
+    try {
+      await producer.send({
+        topic: this.#options.topic,
+        acks: -1,
+        messages: [{ key: record.proposalId, value: JSON.stringify(record) }],
+      })
+    } catch (error) {
+      // Only a broker's non-retriable refusal (too large, not authorized...) says the record is not in
+      // the log; a timeout or a lost connection leaves it open, and the caller settles it by re-proposing.
+      const refused = (error as { name?: string; retriable?: boolean }).name === 'KafkaJSProtocolError'
+      const definite = refused && (error as { retriable?: boolean }).retriable === false
+      throw Object.assign(error as Error, { outcomeUnknown: !definite && !this.#closed })
+    }
   }
 
   async sync(): Promise<void> {
