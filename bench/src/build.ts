@@ -13,6 +13,8 @@ export interface SectionInput {
   readonly description: string
   /** Per row label, one figure per run; rows keep this order. */
   readonly measured: ReadonlyMap<string, readonly number[]>
+  /** Optional note per row label (e.g. a target met or missed). */
+  readonly notes?: ReadonlyMap<string, string>
 }
 
 /** Medians and ratios for one section; a row with no runs is left out. */
@@ -26,7 +28,8 @@ export function buildSection(input: SectionInput): Section {
     if (m === undefined) continue
     const ratios: Record<string, number | null> = {}
     for (const b of input.baselines) ratios[b] = ratio(m, reference(b))
-    rows.push({ label, runs: [...runs], median: m, ratios })
+    const note = input.notes?.get(label)
+    rows.push({ label, runs: [...runs], median: m, ratios, ...(note ? { note } : {}) })
   }
   return {
     id: input.id,

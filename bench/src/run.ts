@@ -6,9 +6,11 @@ import { SchemaRegistry as CsrRegistry, SchemaType } from '@kafkajs/confluent-sc
 import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
 import { RegistryClient, startRegistry } from '@kafkit/registry'
 import kafkajs from 'kafkajs'
+import { APICURIO_VERSION } from './apicurio'
 import { buildSection } from './build'
 import { loadKafkitTypes } from './kafkit-types'
 import { machineInfo } from './machine'
+import { mergeResults } from './merge'
 import { schemaText, VALUE_BYTES } from './payload'
 import { kafkajsCsr } from './peers/kafkajs-csr'
 import { kafkajsJson } from './peers/kafkajs-json'
@@ -16,14 +18,16 @@ import { kafkitPeer } from './peers/kafkit'
 import { platformaticJson } from './peers/platformatic'
 import type { KafkaPeer, PeerFactory } from './peers/types'
 import { Progress } from './progress'
+import { registrySections } from './registry-sections'
 import { renderTextReport } from './report'
 import type { BenchResults, PeerStatus, Section, Setting } from './results'
 import { codegenSuite } from './suites/codegen'
 import { consumeSuite, type KafkaSuiteSettings, latencySuite, produceSuite } from './suites/kafka'
-import { REGISTRY_LABELS, registrySuite } from './suites/registry'
+import { REGISTRY_PEERS, type RegistrySettings, registrySuite } from './suites/registry'
 import { registryKafkaSuite } from './suites/registry-kafka'
+import { registerPathProfile } from './suites/registry-profile'
 import { SERDE_LABELS, serdeSuite } from './suites/serde'
-import { paths, writeDocs } from './write-report'
+import { paths, readResults, writeDocs } from './write-report'
 
 const SUITES = ['serde', 'codegen', 'registry', 'produce', 'consume', 'latency', 'registry-kafka'] as const
 type SuiteName = (typeof SUITES)[number]
@@ -33,6 +37,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     peers: { type: 'string' },
+    'no-apicurio': { type: 'boolean', default: false },
+    merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 })
@@ -41,7 +47,9 @@ if (args.help) {
   process.stdout.write(
     `npm run bench [-- --quick] [-- --only ${SUITES.join(',')}] [-- --peers kafkajs-json,kafkajs-csr,kafkit,platformatic-json]\n` +
       '  Runs the Kafkit benchmarks against a local Kafka (or KAFKA_BROKERS) and writes bench-results/latest.json.\n' +
-      '  A full run of every suite also updates docs/benchmarks/results.json, docs/benchmarks.md and the chart.\n',
+      '  A full run of every suite also updates docs/benchmarks/results.json, docs/benchmarks.md and the chart;\n' +
+      '  --merge does so for a full (not --quick) run of some suites, replacing only their sections.\n' +
+      '  --no-apicurio runs the registry suite without its peer (Apicurio Registry, fetched with Maven, needs Java 21+).\n',
   )
   process.exit(0)
 }
@@ -69,7 +77,13 @@ const config = quick
       latencyWarmupSeconds: 0.5,
       serdeOps: 5_000,
       registrySeconds: 1,
+      registryWarmupSeconds: 1,
       registryConnections: 10,
+      registrySeedSubjects: 20,
+      registryMemorySchemas: 500,
+      registryBulkSchemas: 2_000,
+      registryFillSeconds: 5,
+      registryProfileOps: 200,
       codegenSchemas: 100,
       registryStartupRecords: 10_000,
     }
@@ -83,8 +97,14 @@ const config = quick
       latencySeconds: 6,
       latencyWarmupSeconds: 1,
       serdeOps: 50_000,
-      registrySeconds: 4,
+      registrySeconds: 2,
+      registryWarmupSeconds: 3,
       registryConnections: 10,
+      registrySeedSubjects: 100,
+      registryMemorySchemas: 10_000,
+      registryBulkSchemas: 100_000,
+      registryFillSeconds: 90,
+      registryProfileOps: 2_000,
       codegenSchemas: 1_000,
       registryStartupRecords: 100_000,
     }
@@ -212,30 +232,33 @@ async function main(): Promise<void> {
 
     if (wanted('registry')) {
       progress.section(
-        `registry: autocannon, ${config.registryConnections} connections, ${config.registrySeconds} s per endpoint, ${config.runs} runs`,
+        `registry: Kafkit (memory, file) and Apicurio ${APICURIO_VERSION} side by side; autocannon ${config.registryConnections} connections, ${config.registryWarmupSeconds} s warm-up + ${config.runs} x ${config.registrySeconds} s per endpoint`,
       )
-      const m = await registrySuite(
-        {
-          runs: config.runs,
-          durationSeconds: config.registrySeconds,
-          connections: config.registryConnections,
-        },
-        progress,
-      )
-      sections.push(
-        buildSection({
-          id: 'registry',
-          title: 'Schema Registry',
-          unit: 'req/s',
-          higherIsBetter: true,
-          baselines: [],
-          description: `Kafkit registry (memory store) in its own process; autocannon ${config.registryConnections} connections for ${config.registrySeconds} s per endpoint in the bench process (same 2 cores). No ratio: there is no other registry to compare with here (Confluent's is not on the package registries this machine reaches). Register posts a never-seen schema under a new subject each time.`,
-          measured: new Map([
-            [REGISTRY_LABELS.getById, m.get(REGISTRY_LABELS.getById) ?? []],
-            [REGISTRY_LABELS.register, m.get(REGISTRY_LABELS.register) ?? []],
-          ]),
-        }),
-      )
+      const registrySettings: RegistrySettings = {
+        runs: config.runs,
+        durationSeconds: config.registrySeconds,
+        warmupSeconds: config.registryWarmupSeconds,
+        connections: config.registryConnections,
+        seedSubjects: config.registrySeedSubjects,
+        memorySchemas: config.registryMemorySchemas,
+        bulkSchemas: config.registryBulkSchemas,
+        fillSeconds: config.registryFillSeconds,
+        apicurio: !args['no-apicurio'],
+      }
+      const m = await guarded(() => registrySuite(registrySettings, progress), 'registry', progress)
+      if (m) {
+        peerStatus.set('apicurio-registry', {
+          id: 'apicurio-registry',
+          label: REGISTRY_PEERS.apicurio,
+          status: m.apicurio.status,
+          note: m.apicurio.note,
+        })
+        progress.step(
+          `registry: timing the register path step by step (${config.registryProfileOps} schemas) ...`,
+        )
+        const profile = await registerPathProfile(config.registryProfileOps)
+        sections.push(...registrySections(m, registrySettings, profile, config.registryProfileOps))
+      }
     }
 
     if (wanted('registry-kafka')) {
@@ -417,7 +440,11 @@ async function main(): Promise<void> {
     { name: 'serde operations per run', value: config.serdeOps.toLocaleString('en-US') },
     {
       name: 'registry load',
-      value: `autocannon ${config.registryConnections} connections x ${config.registrySeconds} s per endpoint`,
+      value: `autocannon ${config.registryConnections} connections; per endpoint a ${config.registryWarmupSeconds} s warm-up, then ${config.runs} runs of ${config.registrySeconds} s; Kafkit (memory store, file store) and Apicurio ${APICURIO_VERSION} one after the other, each in its own process`,
+    },
+    {
+      name: 'registry memory',
+      value: `RSS of each server process: idle, after the load, with ${config.registryMemorySchemas.toLocaleString('en-US')} schemas registered over HTTP into a fresh process, and with ${config.registryBulkSchemas.toLocaleString('en-US')} (Kafkit: log replay; Apicurio: HTTP for at most ${config.registryFillSeconds} s)`,
     },
     { name: 'codegen schemas', value: config.codegenSchemas.toLocaleString('en-US') },
     {
@@ -447,12 +474,20 @@ async function main(): Promise<void> {
   await writeFile(paths.latest, `${JSON.stringify(results, null, 2)}\n`)
   process.stdout.write(`\n${renderTextReport(results)}\n`)
   process.stdout.write(`results: ${paths.latest}\n`)
-  const complete = !quick && !args.peers && only.length === SUITES.length && sections.length === 10
+  const complete = !quick && !args.peers && only.length === SUITES.length && failures.length === 0
   if (complete) {
     await mkdir(dirname(paths.committed), { recursive: true })
     await copyFile(paths.latest, paths.committed)
     const written = await writeDocs(results)
     process.stdout.write(`updated ${[paths.committed, ...written].join(', ')}\n`)
+  } else if (args.merge && !quick && !args.peers && failures.length === 0) {
+    // A suite run alone replaces its own sections in the committed results; the rest stay as they were.
+    const merged = mergeResults(await readResults(paths.committed), results, only)
+    await writeFile(paths.committed, `${JSON.stringify(merged, null, 2)}\n`)
+    const written = await writeDocs(merged)
+    process.stdout.write(
+      `merged the ${only.join(', ')} sections into ${[paths.committed, ...written].join(', ')}\n`,
+    )
   } else {
     process.stdout.write('docs/benchmarks.md left as is (only a full run of every suite updates it)\n')
   }

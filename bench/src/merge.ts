@@ -1,0 +1,67 @@
+import type { BenchResults, Section } from './results'
+
+/** Which section ids a suite writes. */
+const SUITE_PREFIX: Readonly<Record<string, string>> = {
+  serde: 'serde-',
+  codegen: 'codegen',
+  registry: 'registry',
+  produce: 'produce',
+  consume: 'consume',
+  latency: 'latency-',
+}
+
+function ownedBy(section: Section, suites: readonly string[]): boolean {
+  return suites.some((s) => {
+    const prefix = SUITE_PREFIX[s]
+    return prefix !== undefined && (section.id === prefix || section.id.startsWith(prefix))
+  })
+}
+
+/**
+ * The committed results with the sections of `suites` taken from `partial` (a run of only those
+ * suites): their old sections are dropped and the new ones put where the first of them was. Settings
+ * and peers of the partial run replace those of the same name or id, and a setting records which
+ * sections came from which run, so the page never passes two runs off as one.
+ */
+export function mergeResults(
+  committed: BenchResults,
+  partial: BenchResults,
+  suites: readonly string[],
+): BenchResults {
+  const fresh = partial.sections.filter((s) => ownedBy(s, suites))
+  const at = committed.sections.findIndex((s) => ownedBy(s, suites))
+  const kept = committed.sections.filter((s) => !ownedBy(s, suites))
+  const insertAt =
+    at < 0 ? kept.length : committed.sections.slice(0, at).filter((s) => !ownedBy(s, suites)).length
+  const sections = [...kept.slice(0, insertAt), ...fresh, ...kept.slice(insertAt)]
+
+  const skip = new Set(['mode', 'suites', 'load average (1 min) at start / end', 'merged run'])
+  const settings = committed.settings
+    .filter((s) => s.name !== 'merged run')
+    .map((s) => {
+      if (skip.has(s.name)) return s
+      return partial.settings.find((p) => p.name === s.name) ?? s
+    })
+  for (const p of partial.settings) {
+    if (!skip.has(p.name) && !settings.some((s) => s.name === p.name)) settings.push(p)
+  }
+  const load = partial.settings.find((s) => s.name === 'load average (1 min) at start / end')?.value ?? 'n/a'
+  settings.push({
+    name: 'merged run',
+    value: `the ${suites.join(', ')} sections come from a run of only those suites at ${partial.startedAt} (${partial.durationSeconds.toFixed(0)} s, load average ${load}); the others from the full run at ${committed.startedAt}`,
+  })
+
+  const peers = committed.peers.map((p) => partial.peers.find((q) => q.id === p.id) ?? p)
+  for (const p of partial.peers) if (!peers.some((q) => q.id === p.id)) peers.push(p)
+
+  return {
+    ...committed,
+    machine: {
+      ...committed.machine,
+      packages: { ...committed.machine.packages, ...partial.machine.packages },
+    },
+    settings,
+    peers,
+    sections,
+  }
+}
