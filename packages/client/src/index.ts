@@ -4,6 +4,7 @@ export * from './consumer/index'
 export * from './consumer-group/index'
 export * from './engine/index'
 export { ClientError, type ClientErrorCode, ERROR_DEFINITIONS } from './errors'
+export { openHandles } from './handles'
 export { type Logger, silentLogger } from './logger'
 export {
   murmur2,

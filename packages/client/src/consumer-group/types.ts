@@ -83,7 +83,10 @@ export interface GroupConsumerOptions<
   readonly drainTimeoutMs?: number | undefined
   /** How often the completed prefix of a long-running batch is committed (default 1000 ms). */
   readonly commitIntervalMs?: number | undefined
-  /** Opt-in: drain and leave the group on SIGTERM and SIGINT. */
+  /**
+   * Opt-in: drain and leave the group on SIGTERM and SIGINT; a second signal during the drain exits
+   * the process at once (code 128 + signal number).
+   */
   readonly handleSignals?: boolean | undefined
   readonly sessionTimeoutMs?: number | undefined
   readonly heartbeatIntervalMs?: number | undefined
@@ -116,6 +119,11 @@ export interface DrainReport {
   readonly notStarted: number
   /** Committed position per partition this member handled, after the drain. */
   readonly committed: readonly CommittedOffset[]
+  /**
+   * Other Kafkit producers, consumers and admins still connected after the drain, by name (also
+   * logged as a warning): each keeps the process alive until it is disconnected.
+   */
+  readonly openHandles: readonly string[]
 }
 
 export interface PartitionLag {

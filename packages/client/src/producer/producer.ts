@@ -2,6 +2,7 @@ import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kaf
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineAdmin, EngineMessage, EngineProducer, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import {
   checkPartition,
@@ -82,10 +83,12 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
         compression: o.compression,
       })
       this.#admin = this.#engine.admin()
+      markOpen(this, `Producer (clientId '${o.clientId}')`)
       this.#connecting = Promise.all([this.#producer.connect(), this.#admin.connect()]).then(
         () => undefined,
         (error: unknown) => {
           this.#connecting = undefined
+          markClosed(this)
           throw new ClientError(
             'KAFKIT_CLIENT_SEND_FAILED',
             `could not connect to Kafka: ${(error as Error).message}`,
@@ -105,6 +108,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     if (this.#connecting === undefined) return
     await this.#connecting.catch(() => {})
     await Promise.allSettled([this.#producer?.disconnect(), this.#admin?.disconnect()])
+    markClosed(this)
   }
 
   /** Sends one record and resolves once the broker acknowledged it (per `acks`). */
