@@ -20,16 +20,18 @@ export function openHandles(): string[] {
 }
 
 /**
- * After a drain: the handles still open, logged once as a warning naming each, since any of them
- * keeps the process from exiting by itself.
+ * After a drain the process is meant to end: if Kafkit handles are still open `graceMs` later, warn
+ * naming each (each keeps the process alive). The timer is unref'd, so a process that does exit is
+ * never held up by the check, and handles closed right after the drain (a producer the handler used)
+ * are not reported.
  */
-export function reportOpenHandles(logger: Logger, after: string): string[] {
-  const names = openHandles()
-  if (names.length > 0) {
+export function warnIfStillOpen(logger: Logger, after: string, graceMs = 2_000): void {
+  setTimeout(() => {
+    const names = openHandles()
+    if (names.length === 0) return
     logger.warn(
       `${after}, but ${names.length} Kafkit handle(s) are still open and keep the process alive: ${names.join(', ')}; call disconnect() (or stop()) on them`,
       { openHandles: names },
     )
-  }
-  return names
+  }, graceMs).unref()
 }

@@ -1,3 +1,15 @@
+// The descriptor contract generated code implements, for apps that write functions over topics.
+export type {
+  AvroSerdeDescriptor,
+  InputOf,
+  KeyInputOf,
+  KeyOf,
+  OutputOf,
+  SerdeDescriptor,
+  TopicDescriptor,
+  ValueInputOf,
+  ValueOf,
+} from '@kafkit/common'
 export * from './admin/index'
 export * from './console/index'
 export * from './consumer/index'

@@ -4,7 +4,7 @@ import type { ConsumerMessage } from '../consumer/types'
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineBatch, EngineConsumer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
-import { markClosed, markOpen, reportOpenHandles } from '../handles'
+import { markClosed, markOpen, openHandles, warnIfStillOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { backoffDelay, sleep } from './backoff'
 import { createClassifier, type ErrorClassification } from './classify'
@@ -297,7 +297,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         abandoned: [],
         notStarted: 0,
         committed: [],
-        openHandles: reportOpenHandles(this.#logger, `group consumer '${this.options.groupId}' stopped`),
+        openHandles: openHandles(),
       }
       this.#settle.resolve(report)
       return report
@@ -335,12 +335,14 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       abandoned,
       notStarted,
       committed: [...this.#committed.values()],
-      openHandles: reportOpenHandles(this.#logger, `group consumer '${this.options.groupId}' drained`),
+      openHandles: openHandles(),
     }
     // The drain is over: a later signal gets Node's default handling again (exit).
     if (this.#forceExit) {
       process.removeListener('SIGTERM', this.#forceExit)
       process.removeListener('SIGINT', this.#forceExit)
+      // Drained for a signal: the process should now end by itself; say what still holds it.
+      warnIfStillOpen(this.#logger, `group consumer '${this.options.groupId}' drained on a signal`)
     }
     if (abandoned.length > 0 || notStarted > 0) {
       this.#logger.warn(`drain abandoned ${abandoned.length} running and ${notStarted} queued records`, {

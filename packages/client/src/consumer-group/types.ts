@@ -120,8 +120,9 @@ export interface DrainReport {
   /** Committed position per partition this member handled, after the drain. */
   readonly committed: readonly CommittedOffset[]
   /**
-   * Other Kafkit producers, consumers and admins still connected after the drain, by name (also
-   * logged as a warning): each keeps the process alive until it is disconnected.
+   * Other Kafkit producers, consumers and admins still connected when the drain ended, by name: each
+   * keeps the process alive until it is disconnected. After a drain started by a signal
+   * (`handleSignals`), the ones still open 2 s later are also logged as a warning.
    */
   readonly openHandles: readonly string[]
 }

@@ -2,7 +2,7 @@ import type { TopicDescriptor } from '@kafkit/common'
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineBatch, EngineConsumer, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
-import { markClosed, markOpen, reportOpenHandles } from '../handles'
+import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { createDecodeStep, type DecodeOutcome } from './decode-step'
 import { createInvalidRecordStep } from './invalid-policy'
@@ -121,7 +121,6 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     await this.#consumer?.disconnect().catch(() => {})
     markClosed(this)
     this.#state = 'stopped'
-    reportOpenHandles(this.#logger, `consumer group '${this.options.groupId}' stopped`)
     if (this.#failure) this.#settle.reject(this.#failure)
     else this.#settle.resolve()
   }
