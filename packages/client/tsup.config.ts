@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // codegen-runtime: the one module generated code imports (see src/codegen-runtime.ts).
+  entry: ['src/index.ts', 'src/codegen-runtime.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

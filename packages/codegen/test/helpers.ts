@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -103,6 +103,21 @@ export function nodeNextProject(): { dir: string; cleanup: () => void } {
   writeFileSync(
     join(common, 'package.json'),
     JSON.stringify({ name: '@kafkit/common', types: './index.d.ts' }),
+  )
+  // Generated code imports only @kafkit/client/codegen-runtime: declare that entry as the client
+  // package does (it re-exports @kafkit/common and Kafkit's zod).
+  const client = join(modules, '@kafkit', 'client')
+  mkdirSync(client, { recursive: true })
+  writeFileSync(
+    join(client, 'codegen-runtime.d.ts'),
+    readFileSync(join(repoRoot, 'packages/client/src/codegen-runtime.ts'), 'utf8'),
+  )
+  writeFileSync(
+    join(client, 'package.json'),
+    JSON.stringify({
+      name: '@kafkit/client',
+      exports: { './codegen-runtime': { types: './codegen-runtime.d.ts' } },
+    }),
   )
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'nodenext-app', type: 'module' }))
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext' } }))

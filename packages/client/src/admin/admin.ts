@@ -6,6 +6,7 @@ import type {
   KafkaEngine,
 } from '../engine/types'
 import { ClientError } from '../errors'
+import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { type ResolvedTopicAdminOptions, resolveTopicAdminOptions } from './options'
 import { planTopics, topicName } from './plan'
@@ -16,7 +17,10 @@ export class TopicAdmin {
   readonly options: Readonly<ResolvedTopicAdminOptions>
   readonly #engine: KafkaEngine
   readonly #logger: Logger
-  #admin: EngineAdmin | undefined
+  /** Set by connect() or keepConnected: the connection stays open until disconnect(). */
+  #pinned = false
+  /** ensureTopics/deleteTopics calls using a connection they will close when the last one ends. */
+  #borrowers = 0
   #connecting: Promise<EngineAdmin> | undefined
 
   constructor(options: TopicAdminOptions) {
@@ -36,7 +40,12 @@ export class TopicAdmin {
    * reports drift it cannot fix. With `dryRun` it only returns the plan.
    */
   async ensureTopics(options: EnsureTopicsOptions = {}): Promise<EnsureTopicsResult> {
-    const admin = await this.#connect()
+    // The connection is closed again afterwards, so a one-off ensureTopics() at start-up never keeps
+    // the process alive; `keepConnected` (or an earlier connect()) keeps it for more calls.
+    return this.#borrow(options.keepConnected, (admin) => this.#ensureTopics(admin, options))
+  }
+
+  async #ensureTopics(admin: EngineAdmin, options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
     const plan = planTopics(this.declarations, await this.#state(admin))
     for (const w of plan.warnings) this.#logger.warn(w)
     if (options.failOnDrift && plan.drift.length > 0) {
@@ -92,28 +101,50 @@ export class TopicAdmin {
     return { ...plan, dryRun: false, applied: true }
   }
 
-  /** Deletes the declared topics (tests and local setups). */
-  async deleteTopics(): Promise<void> {
-    const admin = await this.#connect()
-    const existing = new Set(await admin.listTopics())
-    const names = this.declarations.map(topicName).filter((n) => existing.has(n))
-    if (names.length > 0) await admin.deleteTopics(names)
+  /** Deletes the declared topics (tests and local setups); like ensureTopics, closes a connection it opened. */
+  async deleteTopics(options: { keepConnected?: boolean } = {}): Promise<void> {
+    await this.#borrow(options.keepConnected, async (admin) => {
+      const existing = new Set(await admin.listTopics())
+      const names = this.declarations.map(topicName).filter((n) => existing.has(n))
+      if (names.length > 0) await admin.deleteTopics(names)
+    })
   }
 
+  /** Connects now and stays connected (until disconnect()) across ensureTopics/deleteTopics calls. */
+  async connect(): Promise<void> {
+    this.#pinned = true
+    await this.#connect()
+  }
+
+  async #borrow<T>(keep: boolean | undefined, work: (admin: EngineAdmin) => Promise<T>): Promise<T> {
+    if (keep) this.#pinned = true
+    this.#borrowers++
+    try {
+      return await work(await this.#connect())
+    } finally {
+      this.#borrowers--
+      if (this.#borrowers === 0 && !this.#pinned) await this.disconnect()
+    }
+  }
+
+  /** Closes the broker connection, if one is open. Safe to call more than once. */
   async disconnect(): Promise<void> {
     const c = this.#connecting
     this.#connecting = undefined
+    this.#pinned = false
+    markClosed(this)
     if (c) await (await c.catch(() => undefined))?.disconnect()
   }
 
   #connect(): Promise<EngineAdmin> {
     if (!this.#connecting) {
       const admin = this.#engine.admin()
-      this.#admin = admin
+      markOpen(this, `TopicAdmin (clientId '${this.options.clientId}')`)
       this.#connecting = admin.connect().then(
         () => admin,
         (error: unknown) => {
           this.#connecting = undefined
+          markClosed(this)
           throw new ClientError(
             'KAFKIT_CLIENT_ADMIN_FAILED',
             `could not connect to Kafka: ${(error as Error).message}`,

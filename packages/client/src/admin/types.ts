@@ -69,6 +69,11 @@ export interface EnsureTopicsOptions {
   readonly dryRun?: boolean | undefined
   /** Throw KAFKIT_CLIENT_ADMIN_DRIFT when drift remains (default false: report it in the result). */
   readonly failOnDrift?: boolean | undefined
+  /**
+   * Keep the broker connection open afterwards (until `disconnect()`). By default ensureTopics
+   * closes the connection it opened, so it never keeps the process alive.
+   */
+  readonly keepConnected?: boolean | undefined
 }
 
 export interface TopicAdminOptions {

@@ -4,6 +4,7 @@ import type { ConsumerMessage } from '../consumer/types'
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineBatch, EngineConsumer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import { markClosed, markOpen, openHandles, warnIfStillOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { reliableEngineProducer } from '../producer/delivery'
 import { backoffDelay, sleep } from './backoff'
@@ -98,7 +99,21 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
   readonly #active = new Set<BatchRun>()
   readonly #committed = new Map<string, CommittedOffset>()
   readonly #endOffsets = new Map<string, { topic: string; partition: number; offset: string }>()
-  readonly #signalHandler = () => void this.stop()
+  /** First SIGTERM/SIGINT drains; a second one while draining exits at once (128 + signal number). */
+  readonly #signalHandler = (signal: NodeJS.Signals) => {
+    const force = (again: NodeJS.Signals) => {
+      this.#logger.warn(`${again} again during the drain: exiting now without waiting`, {
+        groupId: this.options.groupId,
+      })
+      process.exit(128 + (again === 'SIGINT' ? 2 : 15))
+    }
+    process.once('SIGTERM', force)
+    process.once('SIGINT', force)
+    this.#forceExit = force
+    this.#logger.info(`${signal}: draining group consumer '${this.options.groupId}'`)
+    void this.stop()
+  }
+  #forceExit: ((signal: NodeJS.Signals) => void) | undefined
   #lastBatchAt: number | undefined
   #waitingOnBackPressure = 0
   readonly #stopped: Promise<DrainReport>
@@ -167,6 +182,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         ...(o.batch.maxWaitMs !== undefined ? { maxWaitTimeMs: o.batch.maxWaitMs } : {}),
       })
       this.#consumer = consumer
+      markOpen(this, `GroupConsumer (group '${o.groupId}')`)
       await consumer.connect()
       await consumer.subscribe({
         topics: [...sources, ...this.#retrySources.keys()],
@@ -184,6 +200,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       this.#state = 'stopped'
       await this.#consumer?.disconnect().catch(() => {})
       await this.#publisher?.close()
+      markClosed(this)
       const e =
         error instanceof ClientError
           ? error
@@ -272,7 +289,13 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     process.removeListener('SIGINT', this.#signalHandler)
     if (this.#state === 'idle') {
       this.#state = 'stopped'
-      const report: DrainReport = { clean: true, abandoned: [], notStarted: 0, committed: [] }
+      const report: DrainReport = {
+        clean: true,
+        abandoned: [],
+        notStarted: 0,
+        committed: [],
+        openHandles: openHandles(),
+      }
       this.#settle.resolve(report)
       return report
     }
@@ -302,12 +325,21 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       ?.disconnect()
       .catch((e) => this.#logger.warn(`disconnect failed: ${(e as Error).message}`))
     await this.#publisher?.close()
+    markClosed(this)
     this.#state = 'stopped'
     const report: DrainReport = {
       clean: abandoned.length === 0,
       abandoned,
       notStarted,
       committed: [...this.#committed.values()],
+      openHandles: openHandles(),
+    }
+    // The drain is over: a later signal gets Node's default handling again (exit).
+    if (this.#forceExit) {
+      process.removeListener('SIGTERM', this.#forceExit)
+      process.removeListener('SIGINT', this.#forceExit)
+      // Drained for a signal: the process should now end by itself; say what still holds it.
+      warnIfStillOpen(this.#logger, `group consumer '${this.options.groupId}' drained on a signal`)
     }
     if (abandoned.length > 0 || notStarted > 0) {
       this.#logger.warn(`drain abandoned ${abandoned.length} running and ${notStarted} queued records`, {

@@ -88,7 +88,10 @@ export interface GroupConsumerOptions<
    * the completed prefix is committed first (default 5000 ms).
    */
   readonly revocationGraceMs?: number | undefined
-  /** Opt-in: drain and leave the group on SIGTERM and SIGINT. */
+  /**
+   * Opt-in: drain and leave the group on SIGTERM and SIGINT; a second signal during the drain exits
+   * the process at once (code 128 + signal number).
+   */
   readonly handleSignals?: boolean | undefined
   readonly sessionTimeoutMs?: number | undefined
   readonly heartbeatIntervalMs?: number | undefined
@@ -121,6 +124,12 @@ export interface DrainReport {
   readonly notStarted: number
   /** Committed position per partition this member handled, after the drain. */
   readonly committed: readonly CommittedOffset[]
+  /**
+   * Other Kafkit producers, consumers and admins still connected when the drain ended, by name: each
+   * keeps the process alive until it is disconnected. After a drain started by a signal
+   * (`handleSignals`), the ones still open 2 s later are also logged as a warning.
+   */
+  readonly openHandles: readonly string[]
 }
 
 export interface PartitionLag {

@@ -2,6 +2,7 @@ import type { TopicDescriptor } from '@kafkit/common'
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineBatch, EngineConsumer, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { createDecodeStep, type DecodeOutcome } from './decode-step'
 import { createInvalidRecordStep } from './invalid-policy'
@@ -81,6 +82,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
       onCrash: (error) => void this.#fail(error),
     })
     this.#consumer = consumer
+    markOpen(this, `Consumer (group '${o.groupId}')`)
     try {
       await consumer.connect()
       await consumer.subscribe({ topics: o.topics.map((t) => t.name), fromBeginning: o.fromBeginning })
@@ -91,6 +93,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     } catch (error) {
       this.#state = 'stopped'
       await consumer.disconnect().catch(() => {})
+      markClosed(this)
       const e = new ClientError(
         'KAFKIT_CLIENT_CONSUMER_FAILED',
         `consumer group '${o.groupId}' could not start: ${(error as Error).message}`,
@@ -116,6 +119,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     if (this.#state !== 'running') return this.#stopped.catch(() => {})
     this.#state = 'stopping'
     await this.#consumer?.disconnect().catch(() => {})
+    markClosed(this)
     this.#state = 'stopped'
     if (this.#failure) this.#settle.reject(this.#failure)
     else this.#settle.resolve()

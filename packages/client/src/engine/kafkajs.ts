@@ -7,6 +7,7 @@ import kafkajs, {
   type TopicMessages,
 } from 'kafkajs'
 import type { Logger } from '../logger'
+import { fixKafkajsRequestQueue } from './kafkajs-request-queue'
 import type {
   EngineAdmin,
   EngineConsumer,
@@ -42,6 +43,7 @@ export interface KafkajsEngineOptions {
 }
 
 export function createKafkajsEngine(options: KafkajsEngineOptions): KafkaEngine {
+  fixKafkajsRequestQueue()
   const kafka = options.kafka ?? new KafkaClass(kafkaConfig(options))
   return {
     name: 'kafkajs',

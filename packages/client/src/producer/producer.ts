@@ -2,6 +2,7 @@ import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kaf
 import { createKafkajsEngine } from '../engine/kafkajs'
 import type { EngineAdmin, EngineMessage, EngineProducer, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import {
   checkPartition,
@@ -87,10 +88,12 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       return Promise.reject(new ClientError('KAFKIT_CLIENT_SEND_FAILED', 'the producer is disconnected'))
     if (this.#connecting === undefined) {
       this.#admin = this.#engine.admin()
+      markOpen(this, `Producer (clientId '${this.options.clientId}')`)
       this.#connecting = Promise.all([this.#producer.connect(), this.#admin.connect()]).then(
         () => undefined,
         (error: unknown) => {
           this.#connecting = undefined
+          markClosed(this)
           throw new ClientError(
             'KAFKIT_CLIENT_SEND_FAILED',
             `could not connect to Kafka: ${(error as Error).message}`,
@@ -111,6 +114,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     await this.#connecting.catch(() => {})
     // Sends already accepted finish (or fail) before the connections close.
     await Promise.allSettled([this.#producer.disconnect(), this.#admin?.disconnect()])
+    markClosed(this)
   }
 
   /** Records handed to Kafka and not yet acknowledged, and records queued behind them. */

@@ -41,7 +41,13 @@ describe('group consumer options: bad input is a typed error naming the field', 
     const c = createGroupConsumer({ brokers: ['localhost:9092'], groupId: 'g', topics: [t] })
     await expect(c.run({} as never)).rejects.toThrow(/needs an eachMessage or an eachBatch handler/)
     const d = createGroupConsumer({ brokers: ['localhost:9092'], groupId: 'g', topics: [t] })
-    expect(await d.stop()).toEqual({ clean: true, abandoned: [], notStarted: 0, committed: [] })
+    expect(await d.stop()).toEqual({
+      clean: true,
+      abandoned: [],
+      notStarted: 0,
+      committed: [],
+      openHandles: [],
+    })
   })
 
   it('replay filters and the transformer validate their input', () => {
