@@ -63,6 +63,38 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'Invalid subject name: non-empty, at most 255 characters, no control characters (42208)',
     httpStatus: 422,
   },
+  KAFKIT_REGISTRY_ASSOCIATION_NOT_FOUND: {
+    message: 'No association exists for the resource (40410)',
+    httpStatus: 404,
+  },
+  KAFKIT_REGISTRY_ASSOCIATION_EXISTS: {
+    message: 'The resource already has an association of that type; update it with PUT instead (40903)',
+    httpStatus: 409,
+  },
+  KAFKIT_REGISTRY_SUBJECT_ASSOCIATED: {
+    message: 'The subject is already associated with another resource (40904)',
+    httpStatus: 409,
+  },
+  KAFKIT_REGISTRY_NO_ACTIVE_SUBJECT_VERSION: {
+    message: 'The subject has no live version to associate; register a schema first (40907)',
+    httpStatus: 409,
+  },
+  KAFKIT_REGISTRY_ASSOCIATION_FROZEN: {
+    message: 'The association is frozen and cannot be changed or deleted (40908)',
+    httpStatus: 409,
+  },
+  KAFKIT_REGISTRY_INVALID_RULESET: {
+    message: 'The rule set or metadata is not valid: fix the rule the message names (42210)',
+    httpStatus: 422,
+  },
+  KAFKIT_REGISTRY_INVALID_ASSOCIATION: {
+    message: 'The association request is missing a field or has a bad value (42212)',
+    httpStatus: 422,
+  },
+  KAFKIT_REGISTRY_NOT_ACCEPTABLE: {
+    message: 'The Accept header names no media type this registry produces (406)',
+    httpStatus: 406,
+  },
   KAFKIT_REGISTRY_STORE_ERROR: {
     message: 'The registry log store failed to write or read a change (50001)',
     httpStatus: 500,
@@ -131,6 +163,14 @@ export const REGISTRY_API_ERROR_CODES: Readonly<Record<string, number>> = Object
   KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED: 42205,
   KAFKIT_REGISTRY_REFERENCE_EXISTS: 42206,
   KAFKIT_REGISTRY_INVALID_SUBJECT: 42208,
+  KAFKIT_REGISTRY_ASSOCIATION_NOT_FOUND: 40410,
+  KAFKIT_REGISTRY_ASSOCIATION_EXISTS: 40903,
+  KAFKIT_REGISTRY_SUBJECT_ASSOCIATED: 40904,
+  KAFKIT_REGISTRY_NO_ACTIVE_SUBJECT_VERSION: 40907,
+  KAFKIT_REGISTRY_ASSOCIATION_FROZEN: 40908,
+  KAFKIT_REGISTRY_INVALID_RULESET: 42210,
+  KAFKIT_REGISTRY_INVALID_ASSOCIATION: 42212,
+  KAFKIT_REGISTRY_NOT_ACCEPTABLE: 406,
   KAFKIT_REGISTRY_STORE_ERROR: 50001,
   KAFKIT_REGISTRY_OPERATION_TIMEOUT: 50002,
   KAFKIT_REGISTRY_LOG_UNAVAILABLE: 50003,

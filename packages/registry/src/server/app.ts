@@ -1,6 +1,8 @@
-import { timingSafeEqual } from 'node:crypto'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import { RegistryApiError } from '../errors'
+import { normalizeGuid } from '../state/data-contract'
+import { normalizeSubject } from '../state/registry-state'
 import type { RegistryCommand } from '../state/types'
 import { FileRegistryLog } from '../store/file-log'
 import { KafkaRegistryLog } from '../store/kafka-log'
@@ -16,7 +18,11 @@ import {
   flag,
   idParam,
   intQuery,
+  metadataQuery,
+  queryAll,
+  readAssociationBody,
   readCompatibilityBody,
+  readConfigBody,
   readModeBody,
   readSchemaBody,
   subjectParam,
@@ -38,6 +44,22 @@ function createLog(options: ResolvedRegistryServerOptions, logger: RegistryLogge
   if (store.type === 'memory') return new MemoryRegistryLog()
   if (store.type === 'file') return new FileRegistryLog(store.dir)
   return new KafkaRegistryLog({ ...store, logger })
+}
+
+/**
+ * Whether an Accept header admits one of our JSON types (wildcards and q-values honoured). Like
+ * Confluent and Karapace, anything else (text/html, application/xml) gets 406.
+ */
+function acceptable(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase())
+    const q = params.find((p) => p.startsWith('q='))
+    if (q !== undefined && Number(q.slice(2)) === 0) continue
+    if (range === '*/*' || range === 'application/*' || range === '*') return true
+    if ((CONTENT_TYPES as readonly string[]).includes(range)) return true
+  }
+  return false
 }
 
 /** Picks the response content type from Accept, defaulting to Confluent's v1 type. */
@@ -151,6 +173,12 @@ export function createRegistryApp(input: RegistryServerOptions = {}): RegistryAp
           `User '${user.username}' is read-only and cannot ${req.method} ${path}; use a read-write user`,
         )
       }
+    }
+    if (!acceptable(req.headers.accept)) {
+      throw new RegistryApiError(
+        'KAFKIT_REGISTRY_NOT_ACCEPTABLE',
+        `HTTP 406 Not Acceptable: this registry answers with ${CONTENT_TYPES.join(', ')}; got Accept '${String(req.headers.accept).slice(0, 200)}'`,
+      )
     }
     if (!service.isReady && path !== '/') {
       const failure = service.log.failure
@@ -271,7 +299,11 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
       .status(503)
       .send({ status: 'NOT_READY', store: service.log.kind, ...(failure ? { failure } : {}) })
   })
-  app.get('/contexts', async () => ['.'])
+  app.get('/contexts', async (req: Req) => {
+    const prefix = req.query.contextPrefix ?? ''
+    const all = state.contexts().filter((c) => c.startsWith(prefix))
+    return page(all, req)
+  })
 
   // ------------------------------------------------------------------ schemas
   app.get('/schemas/types', async () => ['AVRO'])
@@ -279,67 +311,110 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     state.listSchemas({
       subjectPrefix: req.query.subjectPrefix ?? '',
       deleted: flag(req.query.deleted),
+      deletedOnly: flag(req.query.deletedOnly),
       latestOnly: flag(req.query.latestOnly),
       offset: intQuery(req.query.offset, 'offset') ?? 0,
       limit: intQuery(req.query.limit, 'limit') ?? -1,
     }),
   )
+  // `?subject=` scopes the id to that subject's context; `?format=resolved` inlines referenced types.
   app.get('/schemas/ids/:id', async (req: Req) => {
     const id = idParam(req.params.id ?? '')
-    const view = state.getSchemaById(id)
-    if (flag(req.query.fetchMaxId)) return { ...view, maxId: state.maxId }
-    return view
+    const subject = req.query.subject
+    const view = state.getSchemaById(id, subject)
+    const out: Record<string, unknown> = { ...view }
+    if (req.query.format) out.schema = state.formatted(view, req.query.format, subject ?? '')
+    if (flag(req.query.fetchMaxId)) out.maxId = state.maxIdIn(state.contextOfId(id, subject))
+    return out
   })
   app.get('/schemas/ids/:id/schema', async (req: Req, reply: FastifyReply) => {
-    const view = state.getSchemaById(idParam(req.params.id ?? ''))
-    return reply.type(responseType(req.headers.accept)).send(view.schema)
+    const subject = req.query.subject
+    const view = state.getSchemaById(idParam(req.params.id ?? ''), subject)
+    const text = req.query.format ? state.formatted(view, req.query.format, subject ?? '') : view.schema
+    return reply.type(responseType(req.headers.accept)).send(text)
   })
   app.get('/schemas/ids/:id/subjects', async (req: Req) => {
     const id = idParam(req.params.id ?? '')
-    state.getSchemaById(id)
-    return [...new Set(state.versionsOfId(id, flag(req.query.deleted)).map((v) => v.subject))]
+    const context = state.contextOfId(id, req.query.subject)
+    const subjects = [
+      ...new Set(state.versionsOfId(id, flag(req.query.deleted), context).map((v) => v.subject)),
+    ]
+    return page(subjects, req)
   })
   app.get('/schemas/ids/:id/versions', async (req: Req) => {
     const id = idParam(req.params.id ?? '')
-    state.getSchemaById(id)
-    return state.versionsOfId(id, flag(req.query.deleted))
+    const context = state.contextOfId(id, req.query.subject)
+    return page(state.versionsOfId(id, flag(req.query.deleted), context), req)
+  })
+  app.get('/schemas/guids/:guid', async (req: Req) => {
+    const raw = req.params.guid ?? ''
+    const guid = normalizeGuid(raw)
+    if (guid === undefined) {
+      throw new RegistryApiError('KAFKIT_REGISTRY_SCHEMA_NOT_FOUND', `Schema ${raw.slice(0, 100)} not found`)
+    }
+    const { guid: _guid, ...view } = state.getSchemaByGuid(guid)
+    return req.query.format ? { ...view, schema: state.formatted(view, req.query.format) } : view
+  })
+  app.get('/schemas/guids/:guid/ids', async (req: Req) => {
+    const raw = req.params.guid ?? ''
+    const guid = normalizeGuid(raw)
+    const ids = guid === undefined ? [] : state.idsOfGuid(guid)
+    if (ids.length === 0) {
+      throw new RegistryApiError('KAFKIT_REGISTRY_SCHEMA_NOT_FOUND', `Schema ${raw.slice(0, 100)} not found`)
+    }
+    return ids
   })
 
   // ------------------------------------------------------------------ subjects
   app.get('/subjects', async (req: Req) =>
-    state.listSubjects({
-      deleted: flag(req.query.deleted),
-      deletedOnly: flag(req.query.deletedOnly),
-      prefix: req.query.subjectPrefix ?? '',
-    }),
-  )
-  app.get('/subjects/:subject/versions', async (req: Req) =>
-    state.listVersions(req.params.subject ?? '', flag(req.query.deleted), flag(req.query.deletedOnly)),
-  )
-  app.get('/subjects/:subject/versions/:version', async (req: Req) =>
-    state.getVersion(
-      req.params.subject ?? '',
-      versionParam(req.params.version ?? ''),
-      flag(req.query.deleted),
+    page(
+      state.listSubjects({
+        deleted: flag(req.query.deleted),
+        deletedOnly: flag(req.query.deletedOnly),
+        // `:*:` (Confluent's default) means every context.
+        prefix: req.query.subjectPrefix === ':*:' ? '' : (req.query.subjectPrefix ?? ''),
+      }),
+      req,
     ),
   )
-  app.get('/subjects/:subject/versions/:version/schema', async (req: Req, reply: FastifyReply) => {
+  app.get('/subjects/:subject/metadata', async (req: Req) => {
+    const raw = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : ''
+    const view = state.latestWithMetadata(subjectOf(req), metadataQuery(raw), flag(req.query.deleted))
+    return req.query.format
+      ? { ...view, schema: state.formatted(view, req.query.format, view.subject) }
+      : view
+  })
+  app.get('/subjects/:subject/versions', async (req: Req) =>
+    page(state.listVersions(subjectOf(req), flag(req.query.deleted), flag(req.query.deletedOnly)), req),
+  )
+  app.get('/subjects/:subject/versions/:version', async (req: Req) => {
     const view = state.getVersion(
-      req.params.subject ?? '',
+      subjectOf(req),
       versionParam(req.params.version ?? ''),
       flag(req.query.deleted),
     )
-    return reply.type(responseType(req.headers.accept)).send(view.schema)
+    return req.query.format
+      ? { ...view, schema: state.formatted(view, req.query.format, view.subject) }
+      : view
+  })
+  app.get('/subjects/:subject/versions/:version/schema', async (req: Req, reply: FastifyReply) => {
+    const view = state.getVersion(
+      subjectOf(req),
+      versionParam(req.params.version ?? ''),
+      flag(req.query.deleted),
+    )
+    const text = req.query.format ? state.formatted(view, req.query.format, view.subject) : view.schema
+    return reply.type(responseType(req.headers.accept)).send(text)
   })
   app.get('/subjects/:subject/versions/:version/referencedby', async (req: Req) => {
-    const view = state.getVersion(req.params.subject ?? '', versionParam(req.params.version ?? ''), true)
-    return state.referencedBy(view.subject, view.version)
+    const view = state.getVersion(subjectOf(req), versionParam(req.params.version ?? ''), true)
+    return page(state.referencedBy(view.subject, view.version, flag(req.query.deleted)), req)
   })
   app.post('/subjects/:subject/versions', async (req: Req) => {
-    const subject = subjectParam(req.params.subject ?? '')
+    const subject = subjectParam(subjectOf(req))
     const body = readSchemaBody(req.body)
     // Parse before proposing so a broken schema never reaches the log.
-    onSchemaInput(logger, () => state.parse(body.schema, body.schemaType, body.references))
+    onSchemaInput(logger, () => state.parse(body.schema, body.schemaType, body.references, { subject }))
     return submit(req, {
       op: 'register',
       subject,
@@ -349,28 +424,35 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
       normalize: flag(req.query.normalize),
       ...(body.id !== undefined ? { id: body.id } : {}),
       ...(body.version !== undefined ? { version: body.version } : {}),
+      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      ...(body.ruleSet !== undefined ? { ruleSet: body.ruleSet } : {}),
     })
   })
   app.post('/subjects/:subject', async (req: Req) => {
     const body = readSchemaBody(req.body)
-    return onSchemaInput(logger, () =>
-      state.lookup(req.params.subject ?? '', body.schema, body.schemaType, body.references, {
+    const view = onSchemaInput(logger, () =>
+      state.lookup(subjectOf(req), body.schema, body.schemaType, body.references, {
         normalize: flag(req.query.normalize),
         deleted: flag(req.query.deleted),
+        ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+        ...(body.ruleSet !== undefined ? { ruleSet: body.ruleSet } : {}),
       }),
     )
+    return req.query.format
+      ? { ...view, schema: state.formatted(view, req.query.format, view.subject) }
+      : view
   })
   app.delete('/subjects/:subject', async (req: Req) =>
     submit(req, {
       op: 'deleteSubject',
-      subject: req.params.subject ?? '',
+      subject: subjectOf(req),
       permanent: flag(req.query.permanent),
     }),
   )
   app.delete('/subjects/:subject/versions/:version', async (req: Req) =>
     submit(req, {
       op: 'deleteVersion',
-      subject: req.params.subject ?? '',
+      subject: subjectOf(req),
       version: versionParam(req.params.version ?? ''),
       permanent: flag(req.query.permanent),
     }),
@@ -384,7 +466,7 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     try {
       answer = onSchemaInput(logger, () =>
         state.testCompatibility(
-          req.params.subject ?? '',
+          subjectOf(req),
           version,
           body.schema,
           body.schemaType,
@@ -409,24 +491,76 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
   app.post('/compatibility/subjects/:subject/versions', async (req: Req) => compatibility(req, undefined))
 
   // ------------------------------------------------------------------ config
-  app.get('/config', async () => state.getConfig(null, true))
-  app.put('/config', async (req: Req) =>
-    submit(req, { op: 'setConfig', subject: null, compatibility: readCompatibilityBody(req.body) }),
-  )
+  // A body with only a compatibility level keeps the classic setConfig record in the log.
+  const putConfig = (req: Req, subject: string | null) => {
+    const update = readConfigBody(req.body)
+    if (Object.keys(update.config).length === 0 && update.compatibility !== undefined) {
+      return submit(req, { op: 'setConfig', subject, compatibility: readCompatibilityBody(req.body) })
+    }
+    return submit(req, { op: 'updateConfig', subject, ...update })
+  }
+  app.get('/config', async () => state.getFullConfig(null, true))
+  app.put('/config', async (req: Req) => putConfig(req, null))
   app.delete('/config', async (req: Req) => submit(req, { op: 'deleteConfig', subject: null }))
   app.get('/config/:subject', async (req: Req) =>
-    state.getConfig(req.params.subject ?? '', flag(req.query.defaultToGlobal)),
+    state.getFullConfig(subjectOf(req), flag(req.query.defaultToGlobal)),
   )
-  app.put('/config/:subject', async (req: Req) =>
-    submit(req, {
-      op: 'setConfig',
-      subject: subjectParam(req.params.subject ?? ''),
-      compatibility: readCompatibilityBody(req.body),
-    }),
-  )
+  app.put('/config/:subject', async (req: Req) => putConfig(req, subjectParam(subjectOf(req))))
   app.delete('/config/:subject', async (req: Req) =>
-    submit(req, { op: 'deleteConfig', subject: req.params.subject ?? '' }),
+    submit(req, { op: 'deleteConfig', subject: subjectOf(req) }),
   )
+
+  // ------------------------------------------------------------------ associations
+  const associationFilter = (req: Req) => {
+    const raw = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : ''
+    return {
+      ...(req.query.resourceType ? { resourceType: req.query.resourceType } : {}),
+      associationTypes: queryAll(raw, 'associationType'),
+      ...(req.query.lifecycle ? { lifecycle: req.query.lifecycle.toUpperCase() } : {}),
+    }
+  }
+  // As Confluent: a resource without associations is an empty list (200), which is what makes the
+  // 2026 clients' associated subject strategy fall back to `<topic>-value`.
+  app.get('/associations/resources/:namespace/:name', async (req: Req) =>
+    page(
+      state.associations({
+        resourceNamespace: req.params.namespace ?? '',
+        resourceName: req.params.name ?? '',
+        ...associationFilter(req),
+      }),
+      req,
+    ),
+  )
+  app.get('/associations/resources/:resourceId', async (req: Req) =>
+    page(state.associations({ resourceId: req.params.resourceId ?? '', ...associationFilter(req) }), req),
+  )
+  app.get('/associations/subjects/:subject', async (req: Req) =>
+    page(state.associations({ subject: subjectOf(req), ...associationFilter(req) }), req),
+  )
+  const putAssociations = (req: Req, create: boolean, resourceId?: string) => {
+    const request = readAssociationBody(req.body, resourceId)
+    return submit(req, {
+      op: 'putAssociations',
+      create,
+      ...request,
+      timestamp: Date.now(),
+      associations: request.associations.map((a) => ({ ...a, guid: randomUUID() })),
+    })
+  }
+  app.post('/associations', async (req: Req) => putAssociations(req, true))
+  app.put('/associations/resources/:resourceId', async (req: Req) =>
+    putAssociations(req, false, req.params.resourceId ?? ''),
+  )
+  app.delete('/associations/resources/:resourceId', async (req: Req, reply: FastifyReply) => {
+    const filter = associationFilter(req)
+    await submit(req, {
+      op: 'deleteAssociations',
+      resourceId: req.params.resourceId ?? '',
+      resourceType: filter.resourceType ?? null,
+      associationTypes: filter.associationTypes.length > 0 ? filter.associationTypes : null,
+    })
+    return reply.status(204).send()
+  })
 
   // ------------------------------------------------------------------ mode
   app.get('/mode', async () => state.getMode(null, true))
@@ -439,17 +573,27 @@ function registerRoutes(app: RegistryApp, service: RegistryService, logger: Regi
     }),
   )
   app.get('/mode/:subject', async (req: Req) =>
-    state.getMode(req.params.subject ?? '', flag(req.query.defaultToGlobal)),
+    state.getMode(subjectOf(req), flag(req.query.defaultToGlobal)),
   )
   app.put('/mode/:subject', async (req: Req) =>
     submit(req, {
       op: 'setMode',
-      subject: subjectParam(req.params.subject ?? ''),
+      subject: subjectParam(subjectOf(req)),
       mode: readModeBody(req.body),
       force: flag(req.query.force),
     }),
   )
-  app.delete('/mode/:subject', async (req: Req) =>
-    submit(req, { op: 'deleteMode', subject: req.params.subject ?? '' }),
-  )
+  app.delete('/mode/:subject', async (req: Req) => submit(req, { op: 'deleteMode', subject: subjectOf(req) }))
+}
+
+/** The path's subject, with `:.:name` (explicit default context) read as `name`, as Confluent does. */
+function subjectOf(req: Req): string {
+  return normalizeSubject(req.params.subject ?? '')
+}
+
+/** Confluent's `offset`/`limit` paging of a list answer (limit < 0: everything). */
+function page<T>(items: T[], req: Req): T[] {
+  const offset = Math.max(0, intQuery(req.query.offset, 'offset') ?? 0)
+  const limit = intQuery(req.query.limit, 'limit') ?? -1
+  return limit >= 0 ? items.slice(offset, offset + limit) : items.slice(offset)
 }

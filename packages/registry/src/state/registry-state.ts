@@ -1,8 +1,22 @@
 import { isKafkitError } from '@kafkit/common'
 import { type CompatibilityLevel, checkCompatibility, confluentTrailer } from '../compatibility'
 import { RegistryApiError } from '../errors'
-import { type ParsedAvroSchema, parseAvroSchema } from '../schema'
+import { type AvroNode, type ParsedAvroSchema, parseAvroSchema } from '../schema'
+import { writeCanonical } from '../schema/canonical'
+import {
+  type DataContractConfig,
+  type Metadata,
+  mergeMetadata,
+  mergeRuleSets,
+  metadataJson,
+  metadataMatches,
+  type RuleSet,
+  ruleSetJson,
+  schemaGuid,
+} from './data-contract'
 import type {
+  Association,
+  AssociationCommand,
   LogRecord,
   RegistryCommand,
   RegistryMode,
@@ -22,6 +36,39 @@ interface StoredSchema {
   readonly schema: string
   readonly references: readonly SchemaReference[]
   readonly parsed: ParsedAvroSchema
+  readonly metadata: Metadata | undefined
+  readonly ruleSet: RuleSet | undefined
+  /** Confluent's GUID: MD5 over text, references, metadata and rule set; also the identity key in the context. */
+  readonly guid: string
+}
+
+/** One context's id space: Confluent numbers schemas per context (`:.ctx:subject`). */
+interface IdSpace {
+  readonly schemas: Map<number, StoredSchema>
+  readonly idByGuid: Map<string, number>
+  /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
+  readonly idUses: Map<number, number>
+  maxId: number
+}
+
+export const DEFAULT_CONTEXT = '.'
+
+/** The context of a subject: `.ctx` for `:.ctx:name`, `.` otherwise. */
+export function contextOf(subject: string): string {
+  const m = /^:(\.[^:]*):/.exec(subject)
+  return m?.[1] ?? DEFAULT_CONTEXT
+}
+
+/** `:.:name` is `name` in the default context, as Confluent normalizes it. */
+export function normalizeSubject(subject: string): string {
+  return subject.startsWith(':.:') ? subject.slice(3) : subject
+}
+
+/** An unqualified reference from a subject in a context resolves in that context (as Confluent's qualifySubjectWithParent). */
+function qualifyReference(parent: string, refSubject: string): string {
+  const ctx = contextOf(parent)
+  if (ctx === DEFAULT_CONTEXT || refSubject.startsWith(':.')) return refSubject
+  return `:${ctx}:${refSubject}`
 }
 
 interface VersionEntry {
@@ -29,6 +76,8 @@ interface VersionEntry {
   readonly id: number
   deleted: boolean
 }
+
+export type RegisterAnswer = Omit<SubjectVersionView, 'subject'>
 
 export type ApplyResult = { ok: true; value: unknown } | { ok: false; error: RegistryApiError }
 
@@ -84,23 +133,34 @@ export function parseVersion(text: string): number | 'latest' {
   )
 }
 
-function schemaKey(schemaType: string, schema: string, references: readonly SchemaReference[]): string {
-  return `${schemaType}\u0000${schema}\u0000${JSON.stringify(references.map((r) => [r.name, r.subject, r.version]))}`
+/** The identity of a schema in its context: type plus Confluent's MD5 (text, references, metadata, rule set). */
+function schemaKey(schemaType: string, guid: string): string {
+  return `${schemaType}\u0000${guid}`
 }
+
+/** A canonical text (with its references) in a context: lets a register skip scanning for an unseen text. */
+function textKey(
+  context: string,
+  schemaType: string,
+  canonical: string,
+  references: readonly SchemaReference[],
+): string {
+  return `${context}\u0000${schemaType}\u0000${canonical}\u0000${JSON.stringify(references.map((r) => [r.name, r.subject, r.version]))}`
+}
+
+const emptyConfig = (): DataContractConfig => ({})
 
 /**
  * The registry state machine. `apply` takes log records in order and is deterministic: the same
  * log gives the same ids, versions and errors on every instance. Reads never change state.
  */
 export class RegistryState {
-  #schemas = new Map<number, StoredSchema>()
-  #idByKey = new Map<string, number>()
+  #spaces = new Map<string, IdSpace>()
   #subjects = new Map<string, VersionEntry[]>()
   #config = new Map<string, CompatibilityLevel>()
   #modes = new Map<string, RegistryMode>()
   #globalConfig: CompatibilityLevel = DEFAULT_COMPATIBILITY
   #globalMode: RegistryMode = DEFAULT_MODE
-  #maxId = 0
   #applied = 0
   /** Offset of the next log record to apply: a record below it was applied already (or skipped) here. */
   #nextOffset = 0
@@ -114,18 +174,39 @@ export class RegistryState {
   #resultCursor = 0
   /** Set while `check` runs: every write stops right before its first mutation. */
   #dry = false
-  /** How many versions (soft-deleted included) hold each id: an id with none is gone. */
-  #idUses = new Map<number, number>()
+  /** Data-contract config (metadata, rule sets, normalize, group); the key '' is the global one. */
+  #contractConfig = new Map<string, DataContractConfig>()
+  /** Associations by `${resourceId}\u0000${associationType}`. */
+  #associations = new Map<string, Association>()
 
-  #use(id: number, delta: number): void {
-    const n = (this.#idUses.get(id) ?? 0) + delta
-    if (n > 0) this.#idUses.set(id, n)
-    else this.#idUses.delete(id)
+  #space(context: string): IdSpace {
+    let space = this.#spaces.get(context)
+    if (space === undefined) {
+      space = { schemas: new Map(), idByGuid: new Map(), idUses: new Map(), maxId: 0 }
+      this.#spaces.set(context, space)
+    }
+    return space
   }
 
-  /** Highest schema id handed out so far. */
+  /** The schema a version of `subject` points at (ids are scoped to the subject's context). */
+  #stored(subject: string, id: number): StoredSchema | undefined {
+    return this.#spaces.get(contextOf(subject))?.schemas.get(id)
+  }
+
+  #use(subject: string, id: number, delta: number): void {
+    const uses = this.#space(contextOf(subject)).idUses
+    const n = (uses.get(id) ?? 0) + delta
+    if (n > 0) uses.set(id, n)
+    else uses.delete(id)
+  }
+
+  /** Highest schema id handed out so far in a context (the default one unless given). */
   get maxId(): number {
-    return this.#maxId
+    return this.maxIdIn(DEFAULT_CONTEXT)
+  }
+
+  maxIdIn(context: string): number {
+    return this.#spaces.get(context)?.maxId ?? 0
   }
 
   /** Number of records applied so far. */
@@ -258,20 +339,30 @@ export class RegistryState {
         return { compatibility: command.compatibility }
       case 'deleteConfig': {
         if (command.subject === null) {
-          const previous = this.#globalConfig
+          const previous = this.getFullConfig(null, false)
           if (this.#dry) return undefined
           this.#globalConfig = DEFAULT_COMPATIBILITY
-          return { compatibilityLevel: previous }
+          this.#contractConfig.delete('')
+          return previous
         }
-        const previous = this.#config.get(command.subject)
         // Confluent answers 40401 when there is no subject-level config to delete.
-        if (previous === undefined) throw subjectNotFound(command.subject)
+        if (!this.#config.has(command.subject) && !this.#contractConfig.has(command.subject)) {
+          throw subjectNotFound(command.subject)
+        }
+        const previous = this.getFullConfig(command.subject, false)
         if (this.#dry) return undefined
         this.#config.delete(command.subject)
-        return { compatibilityLevel: previous }
+        this.#contractConfig.delete(command.subject)
+        return previous
       }
       case 'setMode':
         return this.#setMode(command.subject, command.mode, command.force)
+      case 'updateConfig':
+        return this.#updateConfig(command)
+      case 'putAssociations':
+        return this.#putAssociations(command)
+      case 'deleteAssociations':
+        return this.#deleteAssociations(command)
       case 'deleteMode': {
         const previous = this.#modes.get(command.subject)
         if (previous === undefined) throw subjectNotFound(command.subject)
@@ -284,38 +375,78 @@ export class RegistryState {
 
   // ---------------------------------------------------------------- writes
 
-  #register(input: Extract<RegistryCommand, { op: 'register' }>): { id: number } {
-    const command = { ...input, references: this.#concreteReferences(input.references) }
-    const { subject, normalize } = command
+  /** Answers as Confluent 8's RegisterSchemaResponse: id, version, guid, the schema and its contract. */
+  #register(input: Extract<RegistryCommand, { op: 'register' }>): RegisterAnswer {
+    const subject = normalizeSubject(input.subject)
+    const command = { ...input, subject, references: this.#concreteReferences(subject, input.references) }
     validateSubject(subject)
-    const parsed = this.parse(command.schema, command.schemaType, command.references, { avscBackstop: false })
+    const contract = this.contractConfigOf(subject)
+    const normalize = command.normalize || contract.normalize === true
+    const parsed = this.parse(command.schema, command.schemaType, command.references, {
+      avscBackstop: false,
+      subject,
+    })
     const text = normalize ? parsed.normalized : parsed.canonical
-    const key = schemaKey(command.schemaType, text, command.references)
     const versions = this.#subjects.get(subject) ?? []
+    const space = this.#space(contextOf(subject))
+
+    // As Confluent: metadata and rule set not sent are inherited from the latest live version, then
+    // merged between the config's defaults and overrides. All of it is part of the schema's identity.
+    const previous = versions.filter((v) => !v.deleted).at(-1)
+    const previousSchema = previous === undefined ? undefined : space.schemas.get(previous.id)
+    const importing = command.id !== undefined || command.version !== undefined
+    const mode = this.modeOf(subject)
+    const inherit = mode !== 'IMPORT'
+    const metadata = mergeMetadata(
+      mergeMetadata(
+        contract.defaultMetadata,
+        command.metadata ?? (inherit ? previousSchema?.metadata : undefined),
+      ),
+      contract.overrideMetadata,
+    )
+    const ruleSet = mergeRuleSets(
+      mergeRuleSets(
+        contract.defaultRuleSet,
+        command.ruleSet ?? (inherit ? previousSchema?.ruleSet : undefined),
+      ),
+      contract.overrideRuleSet,
+    )
+    const guid = schemaGuid(text, command.references, metadata, ruleSet)
+    const key = schemaKey(command.schemaType, guid)
 
     // Registering what the subject already has (live) answers with its id and changes nothing, in any
     // mode (as Confluent: producers that auto-register keep working against a READONLY registry).
-    // A text no stored schema has cannot be in the subject: skip the scan (most registers in a replay).
+    // A text no stored schema of the context has cannot be in the subject: skip the scan (most registers in a replay).
     const existing =
       normalize ||
-      this.#canonicalKeys.has(schemaKey(command.schemaType, parsed.canonical, command.references))
-        ? this.#findInSubject(versions, parsed, command.schemaType, command.references, normalize, false)
+      this.#canonicalKeys.has(
+        textKey(contextOf(subject), command.schemaType, parsed.canonical, command.references),
+      )
+        ? this.#findInSubject(
+            subject,
+            versions,
+            parsed,
+            command.schemaType,
+            command.references,
+            normalize,
+            false,
+            guid,
+            { metadata, ruleSet },
+          )
         : undefined
     if (
       existing !== undefined &&
       command.version === undefined &&
       (command.id ?? existing.id) === existing.id
     ) {
-      return { id: existing.id }
+      return this.#registerAnswer(subject, existing)
     }
 
-    const mode = this.modeOf(subject)
     if (mode === 'READONLY') {
       throw api('KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is in read-only mode`, {
         subject,
       })
     }
-    const importing = command.id !== undefined || command.version !== undefined
     if (importing && mode !== 'IMPORT') {
       throw api(
         'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
@@ -331,11 +462,11 @@ export class RegistryState {
       )
     }
 
-    let id = this.#idByKey.get(key)
+    let id = space.idByGuid.get(key)
     if (command.id !== undefined) {
-      const holder = this.#schemas.get(command.id)
+      const holder = space.schemas.get(command.id)
       // An import may give the same text a second id (as exported from another registry), never reuse an id.
-      if (holder !== undefined && schemaKey(holder.schemaType, holder.schema, holder.references) !== key) {
+      if (holder !== undefined && schemaKey(holder.schemaType, holder.guid) !== key) {
         throw api(
           'KAFKIT_REGISTRY_OPERATION_NOT_PERMITTED',
           `Overwrite new schema with id ${command.id} is not permitted.`,
@@ -363,8 +494,13 @@ export class RegistryState {
     if (mode !== 'IMPORT') {
       const level = this.compatibilityOf(subject)
       const messages = this.#check(
+        subject,
         parsed,
-        versions.filter((v) => !v.deleted),
+        this.#sameGroup(
+          subject,
+          versions.filter((v) => !v.deleted),
+          metadata,
+        ),
         level,
       )
       if (messages.length > 0) {
@@ -377,26 +513,44 @@ export class RegistryState {
     }
 
     // Every check passed: mutate.
-    if (id === undefined) id = this.#maxId + 1
-    if (this.#dry) return { id }
-    if (!this.#schemas.has(id)) {
-      this.#canonicalKeys.add(schemaKey(command.schemaType, parsed.canonical, command.references))
-      this.#schemas.set(id, {
+    if (id === undefined) id = space.maxId + 1
+    if (this.#dry) return { id, guid, version, schema: text }
+    if (!space.schemas.has(id)) {
+      this.#canonicalKeys.add(
+        textKey(contextOf(subject), command.schemaType, parsed.canonical, command.references),
+      )
+      space.schemas.set(id, {
         id,
         schemaType: command.schemaType,
         schema: text,
         references: command.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
         parsed,
+        metadata,
+        ruleSet,
+        guid,
       })
-      if (!this.#idByKey.has(key)) this.#idByKey.set(key, id)
+      if (!space.idByGuid.has(key)) space.idByGuid.set(key, id)
     }
-    this.#maxId = Math.max(this.#maxId, id)
-    this.#use(id, 1)
+    space.maxId = Math.max(space.maxId, id)
+    this.#use(subject, id, 1)
     const list = [...versions, { version, id, deleted: false }]
     // Only an imported version can land below the highest; a replay of a long log should not sort each time.
     if (version < (versions.at(-1)?.version ?? 0)) list.sort((a, b) => a.version - b.version)
     this.#subjects.set(subject, list)
-    return { id }
+    return this.#registerAnswer(subject, { version, id, deleted: false })
+  }
+
+  #registerAnswer(subject: string, entry: VersionEntry): RegisterAnswer {
+    const { subject: _subject, ...rest } = this.#view(subject, entry)
+    return rest
+  }
+
+  /** With a compatibilityGroup, only versions with the same value of that metadata property are compared. */
+  #sameGroup(subject: string, versions: VersionEntry[], metadata: Metadata | undefined): VersionEntry[] {
+    const group = this.contractConfigOf(subject).compatibilityGroup
+    if (group === undefined) return versions
+    const value = metadata?.properties[group]
+    return versions.filter((v) => this.#stored(subject, v.id)?.metadata?.properties[group] === value)
   }
 
   #deleteVersion(subject: string, versionSpec: number | 'latest', permanent: boolean): number {
@@ -421,7 +575,7 @@ export class RegistryState {
       }
       this.#assertNotReferenced(subject, entry.version, true)
       if (this.#dry) return entry.version
-      this.#use(entry.id, -1)
+      this.#use(subject, entry.id, -1)
       const rest = versions.filter((v) => v !== entry)
       if (rest.length === 0) this.#subjects.delete(subject)
       else this.#subjects.set(subject, rest)
@@ -455,10 +609,11 @@ export class RegistryState {
       }
       for (const v of versions) this.#assertNotReferenced(subject, v.version, true)
       if (this.#dry) return versions.map((v) => v.version)
-      for (const v of versions) this.#use(v.id, -1)
+      for (const v of versions) this.#use(subject, v.id, -1)
       this.#subjects.delete(subject)
       // Only a hard delete drops the subject's own config and mode (as Confluent does).
       this.#config.delete(subject)
+      this.#contractConfig.delete(subject)
       this.#modes.delete(subject)
       return versions.map((v) => v.version)
     }
@@ -518,10 +673,10 @@ export class RegistryState {
   // ---------------------------------------------------------------- parsing and lookup
 
   /** A reference to version -1 means the referenced subject's latest version: pin it, so keys and referencedby match. */
-  #concreteReferences(references: readonly SchemaReference[]): SchemaReference[] {
+  #concreteReferences(parent: string, references: readonly SchemaReference[]): SchemaReference[] {
     return references.map((r) => {
       if (r.version !== -1) return r
-      const latest = this.#resolveVersion(r.subject, 'latest', false)
+      const latest = this.#resolveVersion(qualifyReference(parent, r.subject), 'latest', false)
       return latest === undefined ? r : { ...r, version: latest.version }
     })
   }
@@ -530,12 +685,13 @@ export class RegistryState {
    * Parses a schema with its references resolved (transitively) from this state. Applying a register
    * skips the avsc backstop (`avscBackstop: false`): the HTTP layer ran it before proposing, so the
    * outcome is the same on every instance, and a replay does not pay for avsc's code generation.
+   * `subject` is the subject it is for: unqualified references resolve in that subject's context.
    */
   parse(
     schema: string,
     schemaType: string,
     references: readonly SchemaReference[],
-    options: { avscBackstop?: boolean } = {},
+    options: { avscBackstop?: boolean; subject?: string } = {},
   ): ParsedAvroSchema {
     if (schemaType !== 'AVRO') {
       throw api(
@@ -548,15 +704,16 @@ export class RegistryState {
     }
     const resolved: Array<{ name: string; subject: string; version: number; schema: string }> = []
     const seen = new Set<string>()
-    const visit = (refs: readonly SchemaReference[], depth: number) => {
+    const visit = (refs: readonly SchemaReference[], depth: number, from: string) => {
       if (depth > 32)
         throw api('KAFKIT_REGISTRY_INVALID_SCHEMA', 'Invalid schema: references nest too deeply')
       for (const ref of refs) {
-        const key = `${ref.subject}\u0000${ref.version}`
+        const refSubject = qualifyReference(from, ref.subject)
+        const key = `${refSubject}\u0000${ref.version}`
         if (seen.has(key)) continue
         seen.add(key)
-        const entry = this.#resolveVersion(ref.subject, ref.version === -1 ? 'latest' : ref.version, true)
-        const stored = entry === undefined ? undefined : this.#schemas.get(entry.id)
+        const entry = this.#resolveVersion(refSubject, ref.version === -1 ? 'latest' : ref.version, true)
+        const stored = entry === undefined ? undefined : this.#stored(refSubject, entry.id)
         if (entry === undefined || stored === undefined) {
           throw api(
             'KAFKIT_REGISTRY_INVALID_SCHEMA',
@@ -564,36 +721,49 @@ export class RegistryState {
             { reference: ref },
           )
         }
-        visit(stored.references, depth + 1) // dependencies first
+        visit(stored.references, depth + 1, refSubject) // dependencies first
         resolved.push({ name: ref.name, subject: ref.subject, version: entry.version, schema: stored.schema })
       }
     }
-    visit(references, 0)
+    visit(references, 0, options.subject ?? '')
     return parseAvroSchema(schema, { references: resolved, avscBackstop: options.avscBackstop ?? true })
   }
 
   #findInSubject(
+    subject: string,
     versions: readonly VersionEntry[],
     parsed: ParsedAvroSchema,
     schemaType: string,
     references: readonly SchemaReference[],
     normalize: boolean,
     includeDeleted: boolean,
+    /** When given, metadata and rule set must match too: the stored GUID must be this one. */
+    guid?: string,
+    contract?: { metadata: Metadata | undefined; ruleSet: RuleSet | undefined },
   ): VersionEntry | undefined {
     const refs = JSON.stringify(references.map((r) => [r.name, r.subject, r.version]))
     // Newest first, so a lookup answers with the latest version holding the schema.
     for (let i = versions.length - 1; i >= 0; i--) {
       const v = versions[i] as VersionEntry
       if (v.deleted && !includeDeleted) continue
-      const s = this.#schemas.get(v.id)
+      const s = this.#stored(subject, v.id)
       if (s === undefined || s.schemaType !== schemaType) continue
+      if (guid !== undefined && s.guid === guid) {
+        if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) === refs) return v
+        continue
+      }
       // The text first: comparing it is cheap and nearly always decides (a long replay does this per version).
       if (
         s.parsed.canonical !== parsed.canonical &&
         !(normalize && s.parsed.normalized === parsed.normalized)
       )
         continue
-      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) === refs) return v
+      if (JSON.stringify(s.references.map((r) => [r.name, r.subject, r.version])) !== refs) continue
+      // Same text: with a contract given it must also carry the same metadata and rule set.
+      if (contract !== undefined) {
+        if (schemaGuid(s.schema, s.references, contract.metadata, contract.ruleSet) !== s.guid) continue
+      } else if (guid !== undefined) continue
+      return v
     }
     return undefined
   }
@@ -610,11 +780,16 @@ export class RegistryState {
   }
 
   /** Confluent's verbose messages (issues, then the failing version's trailer); empty when compatible. */
-  #check(candidate: ParsedAvroSchema, live: readonly VersionEntry[], level: CompatibilityLevel): string[] {
+  #check(
+    subject: string,
+    candidate: ParsedAvroSchema,
+    live: readonly VersionEntry[],
+    level: CompatibilityLevel,
+  ): string[] {
     // A non-transitive level checks the latest version only (see checkCompatibility): look up just that one.
     const checked = level.endsWith('_TRANSITIVE') ? live : live.slice(-1)
     const entries = checked.flatMap((v) => {
-      const stored = this.#schemas.get(v.id)
+      const stored = this.#stored(subject, v.id)
       return stored ? [{ version: v.version, parsed: stored.parsed }] : []
     })
     if (entries.length === 0 || level === 'NONE') return []
@@ -647,9 +822,10 @@ export class RegistryState {
   }
 
   #view(subject: string, entry: VersionEntry): SubjectVersionView {
-    const s = this.#schemas.get(entry.id)
+    const s = this.#stored(subject, entry.id)
     if (s === undefined) throw schemaNotFound(entry.id)
-    return { subject, version: entry.version, id: entry.id, ...this.#schemaFields(s) }
+    const { schema, ...rest } = this.#schemaFields(s)
+    return { subject, version: entry.version, id: entry.id, guid: s.guid, ...rest, schema }
   }
 
   #schemaFields(s: StoredSchema): SchemaView {
@@ -657,6 +833,8 @@ export class RegistryState {
     const out: SchemaView = { schema: s.schema }
     if (s.schemaType !== 'AVRO') out.schemaType = s.schemaType
     if (s.references.length > 0) out.references = s.references.map((r) => ({ ...r }))
+    if (s.metadata !== undefined) out.metadata = metadataJson(s.metadata)
+    if (s.ruleSet !== undefined) out.ruleSet = ruleSetJson(s.ruleSet)
     return out
   }
 
@@ -717,20 +895,30 @@ export class RegistryState {
   /** Ids of schemas that reference `subject` at `version` from live versions (or from any, with `includeDeleted`). */
   referencedBy(subject: string, version: number, includeDeleted = false): number[] {
     const ids = new Set<number>()
-    for (const versions of this.#subjects.values()) {
+    for (const [referrer, versions] of this.#subjects) {
       for (const v of versions) {
         if (v.deleted && !includeDeleted) continue
-        const stored = this.#schemas.get(v.id)
-        if (stored?.references.some((r) => r.subject === subject && r.version === version)) ids.add(v.id)
+        const stored = this.#stored(referrer, v.id)
+        if (
+          stored?.references.some(
+            (r) => qualifyReference(referrer, r.subject) === subject && r.version === version,
+          )
+        )
+          ids.add(v.id)
       }
     }
     return [...ids].sort((a, b) => a - b)
   }
 
   /** Every (subject, version) holding the id; soft-deleted ones only with `deleted`. */
-  versionsOfId(id: number, deleted = false): Array<{ subject: string; version: number }> {
+  versionsOfId(
+    id: number,
+    deleted = false,
+    context = DEFAULT_CONTEXT,
+  ): Array<{ subject: string; version: number }> {
     const out: Array<{ subject: string; version: number }> = []
     for (const subject of [...this.#subjects.keys()].sort()) {
+      if (contextOf(subject) !== context) continue
       for (const v of this.#subjects.get(subject) ?? []) {
         if (v.id === id && (deleted || !v.deleted)) out.push({ subject, version: v.version })
       }
@@ -738,11 +926,83 @@ export class RegistryState {
     return out
   }
 
-  /** A schema by global id. Soft-deleted versions keep their schema readable, as consumers need it. */
-  getSchemaById(id: number): SchemaView {
-    const s = this.#schemas.get(id)
-    if (s === undefined || !this.#idUses.has(id)) throw schemaNotFound(id)
-    return this.#schemaFields(s)
+  /**
+   * A schema by id. Soft-deleted versions keep their schema readable, as consumers need it. Ids are
+   * scoped to a context; `subject` (as Confluent's `?subject=`) picks it: a qualified subject's context,
+   * else the default one, then any context that has the unqualified subject holding that id.
+   */
+  getSchemaById(id: number, subject?: string): SchemaView {
+    const s = this.#schemaOrThrow(id, subject)
+    const { schema, ...rest } = this.#schemaFields(s)
+    return { guid: s.guid, ...rest, schema }
+  }
+
+  /** The context `getSchemaById(id, subject)` finds the id in (for listing its subjects and versions). */
+  contextOfId(id: number, subject?: string): string {
+    const s = this.#schemaOrThrow(id, subject)
+    for (const [context, space] of this.#spaces) if (space.schemas.get(id) === s) return context
+    return DEFAULT_CONTEXT
+  }
+
+  #schemaOrThrow(id: number, subject?: string): StoredSchema {
+    const s = this.#schemaById(id, subject)
+    if (s === undefined) throw schemaNotFound(id)
+    return s
+  }
+
+  #schemaById(id: number, subject?: string): StoredSchema | undefined {
+    const live = (context: string) => {
+      const space = this.#spaces.get(context)
+      return space?.idUses.has(id) ? space.schemas.get(id) : undefined
+    }
+    const normalized = subject === undefined || subject === '' ? undefined : normalizeSubject(subject)
+    if (normalized === undefined) return live(DEFAULT_CONTEXT)
+    const context = contextOf(normalized)
+    if (context !== DEFAULT_CONTEXT) return live(context)
+    const inDefault = live(DEFAULT_CONTEXT)
+    if (this.#subjects.get(normalized)?.some((v) => v.id === id) && inDefault) return inDefault
+    for (const other of this.contexts()) {
+      if (other === DEFAULT_CONTEXT) continue
+      const qualified = `:${other}:${normalized}`
+      if (this.#subjects.get(qualified)?.some((v) => v.id === id)) return live(other)
+    }
+    return inDefault
+  }
+
+  /** The schema with a GUID (searched in the default context first, then the others, as Confluent). */
+  getSchemaByGuid(guid: string): SchemaView & { guid: string } {
+    for (const context of this.contexts()) {
+      const space = this.#spaces.get(context)
+      if (space === undefined) continue
+      for (const [key, id] of space.idByGuid) {
+        if (!key.endsWith(guid) || !space.idUses.has(id)) continue
+        const s = space.schemas.get(id)
+        if (s?.guid === guid) return { ...this.#schemaFields(s), guid }
+      }
+    }
+    throw api('KAFKIT_REGISTRY_SCHEMA_NOT_FOUND', `Schema ${guid} not found`)
+  }
+
+  /** The ids a GUID has in each context (Confluent's GET /schemas/guids/{guid}/ids). */
+  idsOfGuid(guid: string): Array<{ context: string; id: number }> {
+    const out: Array<{ context: string; id: number }> = []
+    for (const context of this.contexts()) {
+      const space = this.#spaces.get(context)
+      for (const s of space?.schemas.values() ?? []) {
+        if (s.guid === guid && space?.idUses.has(s.id)) out.push({ context, id: s.id })
+      }
+    }
+    return out
+  }
+
+  /** Contexts in use: the default `.` first, then those of qualified subjects, sorted. */
+  contexts(): string[] {
+    const named = new Set<string>()
+    for (const subject of this.#subjects.keys()) {
+      const context = contextOf(subject)
+      if (context !== DEFAULT_CONTEXT) named.add(context)
+    }
+    return [DEFAULT_CONTEXT, ...[...named].sort()]
   }
 
   lookup(
@@ -750,41 +1010,101 @@ export class RegistryState {
     schema: string,
     schemaType: string,
     references: readonly SchemaReference[],
-    options: { normalize?: boolean; deleted?: boolean } = {},
+    options: {
+      normalize?: boolean
+      deleted?: boolean
+      metadata?: Metadata
+      ruleSet?: RuleSet
+    } = {},
   ): SubjectVersionView {
+    subject = normalizeSubject(subject)
     const versions = this.#subjects.get(subject)
     if (versions === undefined || (!options.deleted && versions.every((v) => v.deleted))) {
       throw subjectNotFound(subject)
     }
-    references = this.#concreteReferences(references)
-    const parsed = this.parse(schema, schemaType, references)
-    // Like Confluent, a lookup that finds nothing as written retries with normalized forms.
+    references = this.#concreteReferences(subject, references)
+    const parsed = this.parse(schema, schemaType, references, { subject })
+    const contract = this.contractConfigOf(subject)
+    const normalize = (options.normalize ?? false) || contract.normalize === true
+    const deleted = options.deleted ?? false
+    const given = { metadata: options.metadata, ruleSet: options.ruleSet }
+    // As Confluent: first the schema exactly as sent (metadata and rule set included); then with the
+    // metadata and rule set a registration would give it (inherited from the latest, config merged);
+    // then, for a schema sent without any, the text alone (with normalized forms as a last resort).
+    const latest = versions.filter((v) => !v.deleted).at(-1)
+    const latestSchema = latest === undefined ? undefined : this.#stored(subject, latest.id)
+    const inherited = {
+      metadata: mergeMetadata(
+        mergeMetadata(contract.defaultMetadata, options.metadata ?? latestSchema?.metadata),
+        contract.overrideMetadata,
+      ),
+      ruleSet: mergeRuleSets(
+        mergeRuleSets(contract.defaultRuleSet, options.ruleSet ?? latestSchema?.ruleSet),
+        contract.overrideRuleSet,
+      ),
+    }
+    const bare = options.metadata === undefined && options.ruleSet === undefined
+    const find = (norm: boolean, c?: { metadata: Metadata | undefined; ruleSet: RuleSet | undefined }) =>
+      this.#findInSubject(subject, versions, parsed, schemaType, references, norm, deleted, undefined, c)
     const found =
-      this.#findInSubject(
-        versions,
-        parsed,
-        schemaType,
-        references,
-        options.normalize ?? false,
-        options.deleted ?? false,
-      ) ?? this.#findInSubject(versions, parsed, schemaType, references, true, options.deleted ?? false)
+      find(normalize, given) ??
+      find(normalize, inherited) ??
+      (bare ? (find(normalize) ?? find(true)) : (find(true, given) ?? find(true, inherited)))
     if (found === undefined) throw schemaNotFound()
     return this.#view(subject, found)
+  }
+
+  /** The latest version whose metadata has every `key=value` property (GET /subjects/{s}/metadata). */
+  latestWithMetadata(
+    subject: string,
+    properties: Readonly<Record<string, string>>,
+    deleted = false,
+  ): SubjectVersionView {
+    subject = normalizeSubject(subject)
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined || (!deleted && versions.every((v) => v.deleted)))
+      throw subjectNotFound(subject)
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i] as VersionEntry
+      if (v.deleted && !deleted) continue
+      if (metadataMatches(this.#stored(subject, v.id)?.metadata, properties)) return this.#view(subject, v)
+    }
+    throw schemaNotFound()
+  }
+
+  /** The schema text in a Confluent `format`: `resolved` inlines the referenced types; others give the stored text. */
+  formatted(
+    view: { schema: string; references?: readonly SchemaReference[] },
+    format: string,
+    subject = '',
+  ): string {
+    if (
+      format.toLowerCase() !== 'resolved' ||
+      view.references === undefined ||
+      view.references.length === 0
+    ) {
+      return view.schema
+    }
+    const parsed = this.parse(view.schema, 'AVRO', view.references, { subject })
+    return writeCanonical(parsed.root, false, Number.POSITIVE_INFINITY, { local: new Set(allNames(parsed)) })
   }
 
   listSchemas(options: {
     subjectPrefix?: string
     deleted?: boolean
+    deletedOnly?: boolean
     latestOnly?: boolean
     offset?: number
     limit?: number
   }): SubjectVersionView[] {
     const out: SubjectVersionView[] = []
+    const prefix = options.subjectPrefix === ':*:' ? '' : (options.subjectPrefix ?? '')
     for (const subject of this.listSubjects({
-      deleted: options.deleted ?? false,
-      prefix: options.subjectPrefix ?? '',
+      deleted: (options.deleted ?? false) || (options.deletedOnly ?? false),
+      prefix,
     })) {
-      const visible = (this.#subjects.get(subject) ?? []).filter((v) => options.deleted || !v.deleted)
+      const all = this.#subjects.get(subject) ?? []
+      const visible = all.filter((v) => (options.deletedOnly ? v.deleted : options.deleted || !v.deleted))
       const chosen = options.latestOnly ? visible.slice(-1) : visible
       for (const v of chosen) out.push(this.#view(subject, v))
     }
@@ -803,6 +1123,7 @@ export class RegistryState {
     references: readonly SchemaReference[],
     normalize: boolean,
   ): CompatibilityAnswer {
+    subject = normalizeSubject(subject)
     const versions = this.#subjects.get(subject) ?? []
     const live = versions.filter((v) => !v.deleted)
     // As Confluent: a number or `latest` checks against that one live version (`latest` of an empty
@@ -817,26 +1138,267 @@ export class RegistryState {
     } else {
       previous = live
     }
-    const parsed = this.parse(schema, schemaType, references)
+    const parsed = this.parse(schema, schemaType, references, { subject })
     void normalize
-    const messages = this.#check(parsed, previous, this.compatibilityOf(subject))
+    const messages = this.#check(subject, parsed, previous, this.compatibilityOf(subject))
     return { isCompatible: messages.length === 0, messages }
+  }
+
+  // ---------------------------------------------------------------- data-contract config
+
+  /** The effective data-contract config of a subject: each field from the subject, else the global one. */
+  contractConfigOf(subject: string | null): DataContractConfig {
+    const global = this.#contractConfig.get('') ?? emptyConfig()
+    if (subject === null) return global
+    return { ...global, ...(this.#contractConfig.get(subject) ?? emptyConfig()) }
+  }
+
+  /**
+   * Confluent 8's config body: compatibilityLevel plus the data-contract fields. A subject with neither
+   * answers 40408 unless `defaultToGlobal`, which fills in from the global config.
+   */
+  getFullConfig(subject: string | null, defaultToGlobal: boolean): Record<string, unknown> {
+    const level = subject === null ? this.#globalConfig : this.#config.get(subject)
+    const own = this.#contractConfig.get(subject ?? '')
+    if (subject !== null && level === undefined && own === undefined && !defaultToGlobal) {
+      throw this.#noSubjectConfig(subject)
+    }
+    const contract =
+      subject !== null && defaultToGlobal ? this.contractConfigOf(subject) : (own ?? emptyConfig())
+    const out: Record<string, unknown> = {}
+    const effective = level ?? (defaultToGlobal ? this.#globalConfig : undefined)
+    if (contract.alias !== undefined) out.alias = contract.alias
+    if (contract.normalize !== undefined) out.normalize = contract.normalize
+    if (contract.validateFields !== undefined) out.validateFields = contract.validateFields
+    if (contract.validateRules !== undefined) out.validateRules = contract.validateRules
+    if (effective !== undefined) out.compatibilityLevel = effective
+    if (contract.compatibilityGroup !== undefined) out.compatibilityGroup = contract.compatibilityGroup
+    if (contract.defaultMetadata !== undefined) out.defaultMetadata = metadataJson(contract.defaultMetadata)
+    if (contract.overrideMetadata !== undefined)
+      out.overrideMetadata = metadataJson(contract.overrideMetadata)
+    if (contract.defaultRuleSet !== undefined) out.defaultRuleSet = ruleSetJson(contract.defaultRuleSet)
+    if (contract.overrideRuleSet !== undefined) out.overrideRuleSet = ruleSetJson(contract.overrideRuleSet)
+    return out
+  }
+
+  #updateConfig(command: Extract<RegistryCommand, { op: 'updateConfig' }>): Record<string, unknown> {
+    const subject = command.subject === null ? null : normalizeSubject(command.subject)
+    if (subject !== null) validateSubject(subject)
+    if (this.#dry) return {}
+    if (command.compatibility !== undefined) {
+      if (subject === null) this.#globalConfig = command.compatibility
+      else this.#config.set(subject, command.compatibility)
+    }
+    const key = subject ?? ''
+    const merged = { ...(this.#contractConfig.get(key) ?? emptyConfig()), ...command.config }
+    if (Object.keys(merged).length > 0) this.#contractConfig.set(key, merged)
+    const out = this.getFullConfig(subject, false)
+    // Confluent answers a config update with the request's field name for the level.
+    if (out.compatibilityLevel !== undefined) {
+      const { compatibilityLevel, ...rest } = out
+      return { ...rest, compatibility: compatibilityLevel }
+    }
+    return out
+  }
+
+  // ---------------------------------------------------------------- associations
+
+  #putAssociations(command: AssociationCommand): Record<string, unknown> {
+    for (const a of command.associations) {
+      const subject = normalizeSubject(a.subject)
+      validateSubject(subject)
+      if (!(this.#subjects.get(subject) ?? []).some((v) => !v.deleted)) {
+        throw api(
+          'KAFKIT_REGISTRY_NO_ACTIVE_SUBJECT_VERSION',
+          `No active (non-deleted) version exists for subject '${subject}': register a schema under it first`,
+          { subject },
+        )
+      }
+      const existing = this.#associations.get(`${command.resourceId}\u0000${a.associationType}`)
+      if (existing !== undefined && command.create && existing.subject !== subject) {
+        throw api(
+          'KAFKIT_REGISTRY_ASSOCIATION_EXISTS',
+          `An association of type '${a.associationType}' already exists for resource '${command.resourceName}'`,
+          { resource: command.resourceName, associationType: a.associationType },
+        )
+      }
+      if (existing?.frozen && existing.subject !== subject) {
+        throw api(
+          'KAFKIT_REGISTRY_ASSOCIATION_FROZEN',
+          `The association of type '${a.associationType}' to subject '${existing.subject}' is frozen`,
+          { subject: existing.subject },
+        )
+      }
+      for (const other of this.#associations.values()) {
+        if (other.subject === subject && other.resourceId !== command.resourceId) {
+          throw api(
+            'KAFKIT_REGISTRY_SUBJECT_ASSOCIATED',
+            `Subject '${subject}' is already associated with resource '${other.resourceName}'`,
+            { subject },
+          )
+        }
+      }
+    }
+    if (this.#dry) return {}
+    const infos: Array<Record<string, unknown>> = []
+    for (const a of command.associations) {
+      const key = `${command.resourceId}\u0000${a.associationType}`
+      const existing = this.#associations.get(key)
+      const subject = normalizeSubject(a.subject)
+      this.#associations.set(key, {
+        subject,
+        guid: existing?.guid ?? a.guid,
+        resourceName: command.resourceName,
+        resourceNamespace: command.resourceNamespace,
+        resourceId: command.resourceId,
+        resourceType: command.resourceType,
+        associationType: a.associationType,
+        lifecycle: a.lifecycle,
+        frozen: a.frozen,
+        createTimestamp: existing?.createTimestamp ?? command.timestamp,
+        updateTimestamp: command.timestamp,
+      })
+      infos.push({ subject, associationType: a.associationType, lifecycle: a.lifecycle, frozen: a.frozen })
+    }
+    return {
+      resourceName: command.resourceName,
+      resourceNamespace: command.resourceNamespace,
+      resourceId: command.resourceId,
+      resourceType: command.resourceType,
+      associations: infos,
+    }
+  }
+
+  #deleteAssociations(command: Extract<RegistryCommand, { op: 'deleteAssociations' }>): null {
+    const matching = [...this.#associations.entries()].filter(
+      ([, a]) =>
+        a.resourceId === command.resourceId &&
+        (command.resourceType === null || a.resourceType === command.resourceType) &&
+        (command.associationTypes === null ||
+          command.associationTypes.length === 0 ||
+          command.associationTypes.includes(a.associationType)),
+    )
+    if (matching.length === 0) {
+      throw api(
+        'KAFKIT_REGISTRY_ASSOCIATION_NOT_FOUND',
+        `No association found for resource '${command.resourceId}'`,
+        { resourceId: command.resourceId },
+      )
+    }
+    const frozen = matching.find(([, a]) => a.frozen)
+    if (frozen !== undefined) {
+      throw api(
+        'KAFKIT_REGISTRY_ASSOCIATION_FROZEN',
+        `The association of type '${frozen[1].associationType}' to subject '${frozen[1].subject}' is frozen`,
+        { subject: frozen[1].subject },
+      )
+    }
+    if (this.#dry) return null
+    for (const [key] of matching) this.#associations.delete(key)
+    return null
+  }
+
+  /** Associations matching a filter; namespace `-` matches any (the clients' wildcard). */
+  associations(filter: {
+    resourceName?: string
+    resourceNamespace?: string
+    resourceId?: string
+    subject?: string
+    resourceType?: string
+    associationTypes?: readonly string[]
+    lifecycle?: string
+  }): Association[] {
+    const types = filter.associationTypes ?? []
+    return [...this.#associations.values()]
+      .filter(
+        (a) =>
+          (filter.resourceName === undefined || a.resourceName === filter.resourceName) &&
+          (filter.resourceNamespace === undefined ||
+            filter.resourceNamespace === '-' ||
+            a.resourceNamespace === filter.resourceNamespace) &&
+          (filter.resourceId === undefined || a.resourceId === filter.resourceId) &&
+          (filter.subject === undefined || a.subject === normalizeSubject(filter.subject)) &&
+          (filter.resourceType === undefined || a.resourceType === filter.resourceType) &&
+          (types.length === 0 || types.includes(a.associationType)) &&
+          (filter.lifecycle === undefined || a.lifecycle === filter.lifecycle),
+      )
+      .sort((a, b) =>
+        a.resourceId === b.resourceId
+          ? a.associationType < b.associationType
+            ? -1
+            : 1
+          : a.resourceId < b.resourceId
+            ? -1
+            : 1,
+      )
+      .map((a) => ({ ...a }))
   }
 
   /** A stable summary of the whole state, used to compare instances. */
   snapshot(): unknown {
+    const sorted = <T>(entries: Iterable<[string, T]>) =>
+      [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return {
-      schemas: [...this.#schemas.values()]
-        .sort((a, b) => a.id - b.id)
-        .map((s) => ({ id: s.id, schema: s.schema, references: s.references })),
-      subjects: [...this.#subjects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      schemas: [...this.#spaces.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .flatMap(([context, space]) =>
+          [...space.schemas.values()]
+            .sort((a, b) => a.id - b.id)
+            .map((s) => ({
+              ...(context === DEFAULT_CONTEXT ? {} : { context }),
+              id: s.id,
+              guid: s.guid,
+              schema: s.schema,
+              references: s.references,
+            })),
+        ),
+      subjects: sorted(this.#subjects.entries()),
       config: [this.#globalConfig, ...[...this.#config.entries()].sort()],
+      contractConfig: sorted(this.#contractConfig.entries()),
       modes: [this.#globalMode, ...[...this.#modes.entries()].sort()],
-      // The id maps and the next id: what decides the id of the next registration.
-      idByKey: [...this.#idByKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      idUses: [...this.#idUses.entries()].sort(([a], [b]) => a - b),
-      maxId: this.#maxId,
+      associations: sorted(this.#associations.entries()),
+      // The id maps and the next id of every context: what decides the id of the next registration.
+      idSpaces: [...this.#spaces.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([context, space]) => ({
+          context,
+          idByGuid: sorted(space.idByGuid.entries()),
+          idUses: [...space.idUses.entries()].sort(([a], [b]) => a - b),
+          maxId: space.maxId,
+        })),
       proposals: this.#proposals.size,
     }
   }
+}
+
+/** Every named type a parsed schema can see (its own and its references'), for writing it resolved. */
+function allNames(parsed: ParsedAvroSchema): string[] {
+  const names = new Set<string>(parsed.namedTypes)
+  const visit = (node: AvroNode, seen: Set<AvroNode>) => {
+    if (seen.has(node)) return
+    seen.add(node)
+    switch (node.kind) {
+      case 'record':
+        names.add(node.name.full)
+        for (const f of node.fields) visit(f.type, seen)
+        break
+      case 'enum':
+      case 'fixed':
+        names.add(node.name.full)
+        break
+      case 'array':
+        visit(node.items, seen)
+        break
+      case 'map':
+        visit(node.values, seen)
+        break
+      case 'union':
+        for (const b of node.branches) visit(b, seen)
+        break
+      default:
+        break
+    }
+  }
+  visit(parsed.root, new Set())
+  return [...names]
 }

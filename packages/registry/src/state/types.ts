@@ -1,4 +1,5 @@
 import type { CompatibilityLevel } from '../compatibility'
+import type { DataContractConfig, Metadata, RuleSet } from './data-contract'
 
 export type RegistryMode = 'READWRITE' | 'READONLY' | 'IMPORT'
 export const REGISTRY_MODES: readonly RegistryMode[] = Object.freeze(['READWRITE', 'READONLY', 'IMPORT'])
@@ -25,6 +26,9 @@ export type RegistryCommand =
       /** Only honoured in IMPORT mode (or when it matches the id the schema already has). */
       readonly id?: number
       readonly version?: number
+      /** As sent (sorted); absent means "inherit the previous version's", as Confluent. */
+      readonly metadata?: Metadata
+      readonly ruleSet?: RuleSet
     }
   | {
       readonly op: 'deleteVersion'
@@ -42,6 +46,54 @@ export type RegistryCommand =
       readonly force: boolean
     }
   | { readonly op: 'deleteMode'; readonly subject: string }
+  | {
+      /** A partial config update (Confluent 8's PUT /config body): fields given replace, the rest stay. */
+      readonly op: 'updateConfig'
+      readonly subject: string | null
+      readonly compatibility?: CompatibilityLevel
+      readonly config: DataContractConfig
+    }
+  | AssociationCommand
+  | {
+      readonly op: 'deleteAssociations'
+      readonly resourceId: string
+      readonly resourceType: string | null
+      readonly associationTypes: readonly string[] | null
+    }
+
+/** Binds a resource (a topic) to subjects; `create` refuses to replace an existing binding. */
+export interface AssociationCommand {
+  readonly op: 'putAssociations'
+  readonly create: boolean
+  readonly resourceName: string
+  readonly resourceNamespace: string
+  readonly resourceId: string
+  readonly resourceType: string
+  /** Set by the proposer so every instance stores the same values. */
+  readonly timestamp: number
+  readonly associations: ReadonlyArray<{
+    readonly subject: string
+    readonly associationType: string
+    readonly lifecycle: 'STRONG' | 'WEAK'
+    readonly frozen: boolean
+    readonly guid: string
+  }>
+}
+
+/** An association as Confluent's API shows it. */
+export interface Association {
+  subject: string
+  guid: string
+  resourceName: string
+  resourceNamespace: string
+  resourceId: string
+  resourceType: string
+  associationType: string
+  lifecycle: 'STRONG' | 'WEAK'
+  frozen: boolean
+  createTimestamp: number
+  updateTimestamp: number
+}
 
 /** What a log backend stores: the command plus the id the proposer waits for. */
 export interface LogRecord {
@@ -55,12 +107,18 @@ export interface SubjectVersionView {
   version: number
   id: number
   schemaType?: string
+  guid: string
   schema: string
   references?: SchemaReference[]
+  metadata?: Record<string, unknown>
+  ruleSet?: Record<string, unknown>
 }
 
 export interface SchemaView {
   schema: string
   schemaType?: string
   references?: SchemaReference[]
+  metadata?: Record<string, unknown>
+  ruleSet?: Record<string, unknown>
+  guid?: string
 }

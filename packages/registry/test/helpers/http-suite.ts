@@ -75,10 +75,10 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect(first.status).toBe(200)
       expect(typeof first.body.id).toBe('number')
       expect(first.headers['content-type']).toContain('application/vnd.schemaregistry.v1+json')
-      expect((await register(a, v1)).body).toEqual({ id: first.body.id })
+      expect((await register(a, v1)).body).toEqual({ ...first.body })
       // Whitespace and key order inside the JSON do not make a new schema.
       const spaced = JSON.stringify(JSON.parse(v1), null, 4)
-      expect((await register(a, spaced)).body).toEqual({ id: first.body.id })
+      expect((await register(a, spaced)).body).toEqual({ ...first.body })
       expect((await call(app, 'GET', `/subjects/${a}/versions`)).body).toEqual([1])
       const other = await register(b, v1)
       expect(other.body.id).toBe(first.body.id)
@@ -104,7 +104,9 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       })
       expect((await call(app, 'GET', '/schemas/types')).body).toEqual(['AVRO'])
       const list = await call(app, 'GET', `/schemas?subjectPrefix=${s}`)
-      expect(list.body).toEqual([{ subject: s, version: 1, id, schema: byId.body.schema }])
+      expect(list.body).toEqual([
+        { subject: s, version: 1, id, guid: byId.body.guid, schema: byId.body.schema },
+      ])
       const missing = await call(app, 'GET', '/schemas/ids/987654321')
       expect(missing.status).toBe(404)
       expect(missing.body.error_code).toBe(40403)
@@ -337,7 +339,10 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       expect(found.body.id).toBe(res.body.id)
       // version -1 means the referenced subject's latest version, pinned at registration
       const latestRef = [{ name: 'com.example.Address', subject: base, version: -1 }]
-      expect((await register(user, withRef, { references: latestRef })).body).toEqual({ id: res.body.id })
+      expect((await register(user, withRef, { references: latestRef })).body).toMatchObject({
+        id: res.body.id,
+        version: 1,
+      })
       expect(
         (await call(app, 'POST', `/subjects/${user}`, { schema: withRef, references: latestRef })).body.id,
       ).toBe(res.body.id)
@@ -388,7 +393,7 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
         mode: 'READONLY',
       })
       // re-registering what a READONLY subject already has still answers its id (auto-registering producers)
-      expect((await register(existing, v1)).body).toEqual({ id: existingId })
+      expect((await register(existing, v1)).body).toMatchObject({ id: existingId, version: 1 })
       expect((await call(app, 'DELETE', `/subjects/${existing}`)).body.error_code).toBe(42205)
       const blocked = await register(s, v1)
       expect(blocked.status).toBe(422)
@@ -403,7 +408,7 @@ export function registryHttpSuite(label: string, makeOptions: () => Promise<Regi
       // IMPORT mode takes only writes that carry their id
       expect((await register(imp, v2)).body.error_code).toBe(42205)
       const imported = await register(imp, v2, { id: 50_000, version: 7 })
-      expect(imported.body).toEqual({ id: 50_000 })
+      expect(imported.body).toMatchObject({ id: 50_000 })
       expect((await call(app, 'GET', `/subjects/${imp}/versions`)).body).toEqual([7])
       expect((await call(app, 'GET', '/schemas/ids/50000')).status).toBe(200)
       // ids outside IMPORT mode are refused
