@@ -16,8 +16,12 @@ describe('RegistryClient against a real listening registry', () => {
 
   it('registers, looks up, reads by id and version', async () => {
     const s = uniq()
-    const { id } = await client.register(s, { schema: v1 })
-    expect(await client.register(s, { schema: JSON.parse(v1) })).toEqual({ id })
+    const { id, guid } = await client.register(s, { schema: v1 })
+    expect(guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(await client.register(s, { schema: JSON.parse(v1) })).toEqual({ id, guid, version: 1 })
+    expect(JSON.parse((await client.getSchemaByGuid(guid as string)).schema)).toEqual(JSON.parse(v1))
+    expect(await client.listContexts()).toEqual(['.'])
+    expect(await client.getAssociations(s)).toEqual([])
     const found = await client.lookup(s, v1)
     expect(found).toMatchObject({ subject: s, id, version: 1 })
     expect(JSON.parse((await client.getSchemaById(id)).schema)).toEqual(JSON.parse(v1))

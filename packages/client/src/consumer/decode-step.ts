@@ -4,15 +4,16 @@ import { ClientError } from '../errors'
 import { AvroDecoder, SchemaCache } from '../serdes/avro'
 import type { SchemaRegistry } from '../serdes/registry'
 import { validationError } from '../serdes/validate'
+import { KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER } from '../serdes/wire-format'
 import type { ConsumerMessage, InvalidRecord, InvalidStage } from './types'
 
 export type DecodeOutcome<T extends TopicDescriptor> =
   | { readonly ok: true; readonly message: ConsumerMessage<T> }
   | { readonly ok: false; readonly invalid: InvalidRecord }
 
-type Decoded = { value: unknown; schemaId: number | undefined }
+type Decoded = { value: unknown; schemaId?: number | undefined }
 // Sync when it can be (cached writer schema, string/bytes keys): the hot loop skips a promise per record.
-type SideDecoder = (data: Buffer | null) => Decoded | Promise<Decoded>
+type SideDecoder = (data: Buffer | null, headers: EngineRecord['headers']) => Decoded | Promise<Decoded>
 
 /**
  * The first step of the per-record pipeline: raw bytes to a typed message, or an `InvalidRecord`
@@ -57,13 +58,13 @@ export function createDecodeStep<T extends TopicDescriptor>(
     let key: Decoded
     let value: Decoded
     try {
-      const k = d.key(record.key)
+      const k = d.key(record.key, record.headers)
       key = k instanceof Promise ? await k : k
     } catch (error) {
       return invalid('key', error)
     }
     try {
-      const v = d.value(record.value)
+      const v = d.value(record.value, record.headers)
       value = v instanceof Promise ? await v : v
     } catch (error) {
       return invalid('value', error)
@@ -118,7 +119,9 @@ function sideDecoder(
         )
       }
       const decoder = new AvroDecoder(serde as AvroSerdeDescriptor<unknown, unknown>, cache)
-      return (data) => {
+      // Confluent 8 serializers may name the schema in a header instead of a payload prefix.
+      const headerName = side === 'key' ? KEY_SCHEMA_ID_HEADER : VALUE_SCHEMA_ID_HEADER
+      return (data, headers) => {
         if (data === null) {
           throw new ClientError(
             'KAFKIT_CLIENT_DECODE_FAILED',
@@ -126,7 +129,8 @@ function sideDecoder(
             { details: { reason: `null-${side}`, topic } },
           )
         }
-        return decoder.decodeCached(data) ?? decoder.decode(data)
+        const header = headers?.[headerName]
+        return decoder.decodeCached(data, header) ?? decoder.decode(data, header)
       }
     }
     case 'string':

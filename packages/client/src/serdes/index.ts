@@ -1,7 +1,31 @@
-export { AvroDecoder, encodeAvro, SchemaCache } from './avro'
+export {
+  type AvroDecoded,
+  AvroDecoder,
+  encodeAvro,
+  encodeAvroPayload,
+  encodeAvroWithGuid,
+  SchemaCache,
+} from './avro'
 export { avroToJson, type GenericAvroSchema, genericAvroSchema, JsonFormError, jsonToAvro } from './json-form'
 export { schemaText } from './json-schema-text'
 export { isNotFound, type RegistrySchema, type SchemaRegistry, toSchemaRegistry } from './registry'
 export { subjectFor } from './subjects'
 export { type ValidationIssue, validateSide, validationError } from './validate'
-export { frame, HEADER_SIZE, MAGIC_BYTE, type Unframed, unframe } from './wire-format'
+export {
+  frame,
+  frameGuid,
+  GUID_HEADER_SIZE,
+  guidFromBytes,
+  guidToBytes,
+  HEADER_SIZE,
+  KEY_SCHEMA_ID_HEADER,
+  MAGIC_BYTE,
+  MAGIC_BYTE_GUID,
+  readSchemaRef,
+  type SchemaRef,
+  schemaIdHeader,
+  type Unframed,
+  unframe,
+  unframeAny,
+  VALUE_SCHEMA_ID_HEADER,
+} from './wire-format'

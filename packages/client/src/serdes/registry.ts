@@ -11,6 +11,8 @@ export interface SchemaRegistry {
   lookup(subject: string, schema: RegistrySchema): Promise<{ id: number; version: number }>
   /** The schema text for a global id (what consumers resolve the writer schema from). */
   getSchemaById(id: number): Promise<{ schema: string; schemaType?: string | undefined }>
+  /** The schema text for a Confluent 8 schema GUID; needed only to read GUID-framed records. */
+  getSchemaByGuid?(guid: string): Promise<{ schema: string; schemaType?: string | undefined }>
   /** A registered version of a subject, or the latest. */
   getVersion(
     subject: string,

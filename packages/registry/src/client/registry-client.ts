@@ -7,6 +7,8 @@ import {
 } from './options'
 import type {
   CompatibilityTestResult,
+  RegistryAssociation,
+  RegistryAssociationRequest,
   RegistryCompatibilityLevel,
   RegistrySchema,
   RegistrySchemaInput,
@@ -26,6 +28,8 @@ function body(input: RegistrySchemaInput | string | object): Record<string, unkn
   // Confluent expects schemaType only for non-Avro schemas; older servers reject unknown fields.
   if (i.schemaType && i.schemaType !== 'AVRO') out.schemaType = i.schemaType
   if (i.references && i.references.length > 0) out.references = i.references
+  if (i.metadata) out.metadata = i.metadata
+  if (i.ruleSet) out.ruleSet = i.ruleSet
   return out
 }
 
@@ -47,13 +51,71 @@ export class RegistryClient {
     subject: string,
     schema: RegistrySchemaInput,
     options: { normalize?: boolean } = {},
-  ): Promise<{ id: number }> {
-    const answer = await this.request<{ id: number }>(
+  ): Promise<{ id: number; guid?: string; version?: number }> {
+    const answer = await this.request<{ id: number; guid?: string; version?: number }>(
       'POST',
       `/subjects/${enc(subject)}/versions${options.normalize ? '?normalize=true' : ''}`,
       body(schema),
     )
-    return { id: answer.id }
+    // Confluent 8 servers also answer the GUID and version; older ones only the id.
+    return {
+      id: answer.id,
+      ...(typeof answer.guid === 'string' ? { guid: answer.guid } : {}),
+      ...(typeof answer.version === 'number' ? { version: answer.version } : {}),
+    }
+  }
+
+  /** A schema by its Confluent 8 GUID (GET /schemas/guids/{guid}). */
+  getSchemaByGuid(guid: string): Promise<RegistrySchema> {
+    return this.request('GET', `/schemas/guids/${enc(guid)}`)
+  }
+
+  /** The latest version of a subject whose metadata has every given property (GET /subjects/{s}/metadata). */
+  getLatestWithMetadata(
+    subject: string,
+    properties: Record<string, string>,
+  ): Promise<RegistrySubjectVersion> {
+    const q = new URLSearchParams()
+    for (const [key, value] of Object.entries(properties)) {
+      q.append('key', key)
+      q.append('value', value)
+    }
+    return this.request('GET', `/subjects/${enc(subject)}/metadata?${q}`)
+  }
+
+  /** Associations of a topic (`namespace` `-` matches any); an empty list when there are none. */
+  getAssociations(
+    resourceName: string,
+    options: { namespace?: string; associationType?: 'key' | 'value' } = {},
+  ): Promise<RegistryAssociation[]> {
+    const q = new URLSearchParams({ resourceType: 'topic' })
+    if (options.associationType) q.set('associationType', options.associationType)
+    return this.request(
+      'GET',
+      `/associations/resources/${enc(options.namespace ?? '-')}/${enc(resourceName)}?${q}`,
+    )
+  }
+
+  /** Binds a topic to subjects (POST /associations); `replace` updates an existing binding (PUT). */
+  createAssociation(
+    request: RegistryAssociationRequest,
+    options: { replace?: boolean } = {},
+  ): Promise<unknown> {
+    if (options.replace) {
+      const id = request.resourceId ?? `${request.resourceNamespace ?? '-'}:${request.resourceName}`
+      return this.request('PUT', `/associations/resources/${enc(id)}`, { ...request, resourceId: id })
+    }
+    return this.request('POST', '/associations', request)
+  }
+
+  async deleteAssociations(resourceId: string, associationType?: 'key' | 'value'): Promise<void> {
+    const q = associationType ? `?associationType=${associationType}` : ''
+    await this.request('DELETE', `/associations/resources/${enc(resourceId)}${q}`)
+  }
+
+  /** Schema contexts (GET /contexts): `.` is the default one. */
+  listContexts(): Promise<string[]> {
+    return this.request('GET', '/contexts')
   }
 
   lookup(
