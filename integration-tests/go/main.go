@@ -78,6 +78,8 @@ type input struct {
 	ReadingSchema string          `json:"readingSchema"`
 	Reading       json.RawMessage `json:"reading"`
 	Ours          []byte          `json:"ours"`
+	// The reading framed by Kafkit with the GUID prefix (magic 1), for the schema registered under P+"guid-readings-value".
+	OursGuid []byte `json:"oursGuid"`
 }
 
 // RestErr is what a call that should fail returned: the registry's error_code and message.
@@ -348,6 +350,97 @@ func main() {
 		}
 		s["evolve"] = map[string]any{"v1Id": v1ID, "v2Id": v2ID, "v1Bytes": v1Bytes, "asV2": asV2}
 		out["serde"] = s
+	}
+
+	// Confluent 8 API of the 2026 client: GUIDs, metadata and rule sets, data-contract config, associations.
+	{
+		subject := p + "contract-value"
+		md := &schemaregistry.Metadata{
+			Properties: map[string]string{"owner": "go-team", "app.major": "1"},
+			Tags:       map[string][]string{"User.name": {"PII"}},
+			Sensitive:  []string{"name"},
+		}
+		rs := &schemaregistry.RuleSet{DomainRules: []schemaregistry.Rule{{
+			Name: "positiveId", Kind: "CONDITION", Mode: "WRITE", Type: "CEL",
+			Expr: "message.id > 0", Params: map[string]string{"b": "2", "a": "1"},
+		}}}
+		info := schemaregistry.SchemaInfo{Schema: userV1, SchemaType: "AVRO", Metadata: md, RuleSet: rs}
+		g := map[string]any{}
+		full := must[schemaregistry.SchemaMetadata]("RegisterFullResponse with metadata")(client.RegisterFullResponse(subject, info, false))
+		g["registered"] = full
+		// A second client has nothing cached, so every answer below comes from the server.
+		fresh := must[schemaregistry.Client]("NewClient fresh")(schemaregistry.NewClient(conf))
+		defer fresh.Close()
+		g["byGuid"] = must[schemaregistry.SchemaInfo]("GetByGUID")(fresh.GetByGUID(full.GUID))
+		g["byGuidMissing"] = restErr[schemaregistry.SchemaInfo]("GetByGUID missing")(fresh.GetByGUID("00000000-0000-0000-0000-000000000000"))
+		g["lookup"] = must[schemaregistry.SchemaMetadata]("GetIDFullResponse with metadata")(fresh.GetIDFullResponse(subject, info, false))
+		g["latest"] = must[schemaregistry.SchemaMetadata]("GetLatestSchemaMetadata contract")(fresh.GetLatestSchemaMetadata(subject))
+		g["withMetadata"] = must[schemaregistry.SchemaMetadata]("GetLatestWithMetadata")(fresh.GetLatestWithMetadata(subject, map[string]string{"owner": "go-team"}, false))
+		g["withMetadataMissing"] = restErr[schemaregistry.SchemaMetadata]("GetLatestWithMetadata missing")(fresh.GetLatestWithMetadata(subject, map[string]string{"owner": "nobody"}, false))
+		plain := must[schemaregistry.SchemaMetadata]("RegisterFullResponse other subject plain")(client.RegisterFullResponse(p+"plain-value", avroInfo(userV1), false))
+		g["plain"] = plain
+
+		cfgSubject := p + "contract-cfg-value"
+		must[schemaregistry.ServerConfig]("UpdateConfig contract")(client.UpdateConfig(cfgSubject, schemaregistry.ServerConfig{
+			CompatibilityUpdate: schemaregistry.Backward,
+			Normalize:           true,
+			CompatibilityGroup:  "app.major",
+			DefaultMetadata:     &schemaregistry.Metadata{Properties: map[string]string{"owner": "platform"}},
+			OverrideRuleSet:     rs,
+		}))
+		cfg := must[schemaregistry.ServerConfig]("GetConfig contract")(client.GetConfig(cfgSubject, false))
+		g["config"] = cfg
+		g["configLevel"] = cfg.CompatibilityLevel.String()
+		g["configRegistered"] = must[schemaregistry.SchemaMetadata]("RegisterFullResponse under contract config")(client.RegisterFullResponse(cfgSubject, avroInfo(userV1), false))
+
+		topic := p + "bound"
+		assoc := must[schemaregistry.AssociationResponse]("CreateAssociation")(client.CreateAssociation(schemaregistry.AssociationCreateOrUpdateRequest{
+			ResourceName: topic, ResourceNamespace: "lkc-go", ResourceID: "id-" + topic, ResourceType: "topic",
+			Associations: []schemaregistry.AssociationCreateOrUpdateInfo{{Subject: subject, AssociationType: "value", Lifecycle: schemaregistry.WEAK}},
+		}))
+		g["association"] = assoc
+		g["associations"] = must[[]schemaregistry.Association]("GetAssociationsByResourceName")(fresh.GetAssociationsByResourceName(topic, "-", "topic", []string{"value"}, "", 0, -1))
+		g["associationsNone"] = must[[]schemaregistry.Association]("GetAssociationsByResourceName none")(fresh.GetAssociationsByResourceName(p+"unbound", "-", "topic", []string{"value"}, "", 0, -1))
+		if err := client.DeleteAssociations("id-"+topic, "topic", []string{"value"}, false); err != nil {
+			fail("DeleteAssociations", err)
+		}
+		g["deleteAgain"] = restErr[any]("DeleteAssociations again")(nil, client.DeleteAssociations("id-"+topic, "topic", []string{"value"}, false))
+
+		// The serializer with the GUID header form, read back by the deserializer through GET /schemas/guids.
+		readingInfo := avroInfo(in.ReadingSchema)
+		readingInfo.Metadata = &schemaregistry.Metadata{Properties: map[string]string{"owner": "go-team"}}
+		gtopic := p + "guid-readings"
+		gfull := must[schemaregistry.SchemaMetadata]("Register reading for GUID")(client.RegisterFullResponse(gtopic+"-value", readingInfo, false))
+		headerConf := avrov2.NewSerializerConfig()
+		headerConf.AutoRegisterSchemas = false
+		headerConf.UseLatestVersion = true
+		headerSer := must[*avrov2.Serializer]("NewSerializer header")(avrov2.NewSerializer(client, serde.ValueSerde, headerConf))
+		headerSer.SchemaIDSerializer = serde.HeaderSchemaIDSerializer
+		var reading Reading
+		if err := json.Unmarshal(in.Reading, &reading); err != nil {
+			fail("decoding reading", err)
+		}
+		headers, payload, err := headerSer.SerializeWithHeaders(gtopic, &reading)
+		if err != nil {
+			fail("SerializeWithHeaders", err)
+		}
+		hs := map[string][]byte{}
+		for _, h := range headers {
+			hs[h.Key] = h.Value
+		}
+		freshDeser := must[*avrov2.Deserializer]("NewDeserializer fresh")(avrov2.NewDeserializer(fresh, serde.ValueSerde, avrov2.NewDeserializerConfig()))
+		var back Reading
+		if err := freshDeser.DeserializeWithHeadersInto(gtopic, headers, payload, &back); err != nil {
+			fail("DeserializeWithHeadersInto", err)
+		}
+		var fromOursGuid Reading
+		if len(in.OursGuid) > 0 {
+			if err := freshDeser.DeserializeInto(gtopic, in.OursGuid, &fromOursGuid); err != nil {
+				fail("DeserializeInto Kafkit GUID bytes", err)
+			}
+		}
+		g["serde"] = map[string]any{"guid": gfull.GUID, "headers": hs, "payload": payload, "roundTrip": back, "fromOursGuid": fromOursGuid}
+		out["confluent8"] = g
 	}
 
 	enc := json.NewEncoder(os.Stdout)

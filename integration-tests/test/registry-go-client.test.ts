@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { AvroDecoder, encodeAvro, SchemaCache, unframe } from '@kafkit/client'
+import { AvroDecoder, encodeAvro, encodeAvroWithGuid, SchemaCache, unframe } from '@kafkit/client'
 import { RegistryClient, type RunningRegistry, startRegistry } from '@kafkit/registry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -13,7 +13,7 @@ import { avroSerde } from '../../packages/client/test/fixtures/descriptors'
 import { readingFixture } from '../fixtures/reading'
 
 /**
- * Confluent's official Go client (`github.com/confluentinc/confluent-kafka-go/v2` 2.11.1: its
+ * Confluent's official Go client (`github.com/confluentinc/confluent-kafka-go/v2` 2.15.1, the newest v2 release: its
  * `schemaregistry` package and `serde/avrov2`), unchanged, against our server. The Go side is
  * integration-tests/go (`kafkit.dev/interop`): it makes the calls and prints what it got, as JSON;
  * the assertions are here. Go (and a C compiler: the serde links the cgo `kafka` package, though
@@ -77,6 +77,8 @@ type GoResults = {
     fromOurs: unknown
     evolve: { v1Id: number; v2Id: number; v1Bytes: string; asV2: unknown }
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the Go program's JSON, read field by field
+  confluent8: Record<string, any>
 }
 
 const code = (n: number) => ({ code: n, message: expect.any(String) })
@@ -93,12 +95,13 @@ async function requireGo(): Promise<string> {
   }
 }
 
-describe("Confluent's Go client (confluent-kafka-go/v2 2.11.1 schemaregistry + avrov2) against kafkit registry", () => {
+describe("Confluent's Go client (confluent-kafka-go/v2 2.15.1 schemaregistry + avrov2) against kafkit registry", () => {
   let server: RunningRegistry
   let binDir: string
   let results: GoResults
   let readingId: number
   let ours: Buffer
+  let guidRegistered: { id: number; guid?: string }
   const prefix = `go-${randomUUID().slice(0, 8)}-`
   const registry = () =>
     new RegistryClient({ url: server.url, auth: { username: 'app', password: 'secret' } })
@@ -129,6 +132,12 @@ describe("Confluent's Go client (confluent-kafka-go/v2 2.11.1 schemaregistry + a
     // Our side first: register the schema and frame the value with encodeAvro; Go decodes it.
     readingId = (await registry().register(`${prefix}readings-value`, { schema: readingSchema })).id
     ours = encodeAvro(reading.type, readingId, value)
+    // The same schema with metadata, as Go registers it: Go reads our GUID-framed bytes (magic 1).
+    guidRegistered = await registry().register(`${prefix}guid-readings-value`, {
+      schema: readingSchema,
+      metadata: { properties: { owner: 'go-team' } },
+    })
+    const oursGuid = encodeAvroWithGuid(reading.type, guidRegistered.guid as string, value)
 
     const child = run(bin, ['-registry', server.url, '-prefix', prefix, '-userinfo', 'app:secret'], {
       timeout: 120_000,
@@ -139,6 +148,7 @@ describe("Confluent's Go client (confluent-kafka-go/v2 2.11.1 schemaregistry + a
         readingSchema: JSON.stringify(readingSchema),
         reading: valueJson,
         ours: ours.toString('base64'),
+        oursGuid: oursGuid.toString('base64'),
       }),
     )
     try {
@@ -165,7 +175,9 @@ describe("Confluent's Go client (confluent-kafka-go/v2 2.11.1 schemaregistry + a
     expect(JSON.parse(r.bySubjectAndId.schema)).toEqual(userV1)
     expect(JSON.parse(r.byId.schema)).toEqual(userV1)
     expect(r.getId).toBe(r.id)
-    expect(r.getIdFull).toMatchObject({ id: r.id, subject: other, version: 1 })
+    // Confluent 8 register answers carry the version, so the 2.15 client answers this from its cache
+    // (filled by Register, whose answer has no subject, as Confluent's RegisterSchemaResponse).
+    expect(r.getIdFull).toMatchObject({ id: r.id, version: 1 })
     expect(r.latestV1).toMatchObject({ id: r.id, subject, version: 1 })
     expect(JSON.parse(r.latestV1.schema)).toEqual(userV1)
 
@@ -191,6 +203,83 @@ describe("Confluent's Go client (confluent-kafka-go/v2 2.11.1 schemaregistry + a
       versionMissing: code(40402),
       idMissing: code(40403),
       versionsMissing: code(40401),
+    })
+  })
+
+  it('Confluent 8 API: GUIDs, metadata and rule sets, data-contract config, associations, GUID header serde', async () => {
+    const g = results.confluent8
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+    const md = {
+      properties: { 'app.major': '1', owner: 'go-team' },
+      tags: { 'User.name': ['PII'] },
+      sensitive: ['name'],
+    }
+    const rs = {
+      domainRules: [
+        {
+          name: 'positiveId',
+          kind: 'CONDITION',
+          mode: 'WRITE',
+          type: 'CEL',
+          expr: 'message.id > 0',
+          params: { a: '1', b: '2' },
+        },
+      ],
+    }
+    expect(g.registered).toMatchObject({ version: 1, metadata: md, ruleSet: rs })
+    expect(g.registered.guid).toMatch(uuid)
+    // Same text, no metadata, another subject: another GUID (the contract is part of the identity).
+    expect(g.plain.guid).toMatch(uuid)
+    expect(g.plain.guid).not.toBe(g.registered.guid)
+    expect(g.plain.id).not.toBe(g.registered.id)
+    expect(g.byGuid).toMatchObject({ metadata: md, ruleSet: rs })
+    expect(JSON.parse(g.byGuid.schema)).toEqual(userV1)
+    expect(g.byGuidMissing).toEqual(code(40403))
+    expect(g.lookup).toMatchObject({ id: g.registered.id, guid: g.registered.guid, version: 1 })
+    expect(g.latest).toMatchObject({
+      id: g.registered.id,
+      guid: g.registered.guid,
+      metadata: md,
+      ruleSet: rs,
+    })
+    expect(g.withMetadata).toMatchObject({ id: g.registered.id, version: 1 })
+    expect(g.withMetadataMissing).toEqual(code(40403))
+
+    expect(g.configLevel).toBe('BACKWARD')
+    expect(g.config).toMatchObject({
+      normalize: true,
+      compatibilityGroup: 'app.major',
+      defaultMetadata: { properties: { owner: 'platform' } },
+      overrideRuleSet: rs,
+    })
+    expect(g.configRegistered).toMatchObject({
+      version: 1,
+      metadata: { properties: { owner: 'platform' } },
+      ruleSet: rs,
+    })
+
+    expect(g.association).toMatchObject({ resourceName: `${prefix}bound`, resourceId: `id-${prefix}bound` })
+    expect(g.associations).toEqual([
+      expect.objectContaining({
+        subject: `${prefix}contract-value`,
+        resourceName: `${prefix}bound`,
+        associationType: 'value',
+      }),
+    ])
+    expect(g.associationsNone).toEqual([])
+    expect(g.deleteAgain).toEqual(code(40410))
+
+    // GUID header form: magic 1 + the GUID in __value_schema_id, the bare Avro as payload.
+    const header = Buffer.from(g.serde.headers.__value_schema_id, 'base64')
+    expect(header[0]).toBe(1)
+    expect(header.subarray(1).toString('hex')).toBe((g.serde.guid as string).replaceAll('-', ''))
+    expect(g.serde.guid).toBe(guidRegistered.guid)
+    expect(g.serde.roundTrip).toEqual(valueJson)
+    expect(g.serde.fromOursGuid).toEqual(valueJson)
+    const decoder = new AvroDecoder(reading, new SchemaCache(registry()))
+    expect(await decoder.decode(Buffer.from(g.serde.payload, 'base64'), header)).toEqual({
+      value,
+      guid: g.serde.guid,
     })
   })
 
