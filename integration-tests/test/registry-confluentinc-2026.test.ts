@@ -9,6 +9,7 @@ import {
   HeaderSchemaIdSerializer,
   type Metadata,
   RestError,
+  RuleMode,
   type RuleSet,
   type SchemaInfo,
   SchemaRegistryClient,
@@ -64,7 +65,7 @@ const ruleSet: RuleSet = {
     {
       name: 'plausibleCelsius',
       kind: 'CONDITION',
-      mode: 'WRITE',
+      mode: RuleMode.WRITE,
       type: 'CEL',
       expr: 'message.celsius > -100.0 && message.celsius < 100.0',
       params: { note: 'drops sensor glitches' },
