@@ -1,7 +1,4 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createConsumer, createProducer, encodeAvro, partitionForKey } from '@kafkit/client'
@@ -15,44 +12,10 @@ import {
   suffix,
   type TestRegistry,
 } from '../../packages/client/test/fixtures/integration'
+import { confluentPython } from '../fixtures/python'
 
 const run = promisify(execFile)
 const script = fileURLToPath(new URL('../python/confluent_interop.py', import.meta.url))
-const requirements = fileURLToPath(new URL('../python/requirements.txt', import.meta.url))
-const venv = join(homedir(), '.cache', 'kafkit', 'python-interop')
-const venvPython = join(venv, 'bin', 'python')
-
-/**
- * Confluent's Python client in a cached virtualenv (pip install from PyPI on first use; `.ci/run` installs
- * it up front). Resolves to the interpreter, or to the reason it cannot exist here: then the tests skip,
- * saying why, except under CI=true, where nothing may skip and they fail with that reason.
- */
-async function confluentPython(): Promise<{ python: string } | { reason: string }> {
-  const importCheck = ['-c', 'import confluent_kafka.schema_registry.avro, fastavro']
-  try {
-    if (!existsSync(venvPython)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 })
-  } catch (error) {
-    return { reason: `cannot create a Python virtualenv with python3 -m venv: ${(error as Error).message}` }
-  }
-  try {
-    await run(venvPython, importCheck)
-    return { python: venvPython }
-  } catch {
-    // Not installed yet.
-  }
-  try {
-    await run(venvPython, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', requirements], {
-      timeout: 300_000,
-    })
-    await run(venvPython, importCheck)
-    return { python: venvPython }
-  } catch (error) {
-    const e = error as { stderr?: string; message: string }
-    return {
-      reason: `pip could not install confluent-kafka/fastavro: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`,
-    }
-  }
-}
 
 const schema = {
   type: 'record',
