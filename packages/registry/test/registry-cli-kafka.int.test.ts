@@ -13,9 +13,13 @@ describe('kafkit registry serve --store kafka (real binary, real broker)', { tim
     try {
       const subject = uniq('cli-kafka')
       const schema = { type: 'record', name: 'K', fields: [{ name: 'x', type: 'int' }] }
-      const { id } = await new RegistryClient({ url: a.url }).register(subject, { schema })
-      // The same schema registered through the other process gets the same id.
-      expect(await new RegistryClient({ url: b.url }).register(subject, { schema })).toEqual({ id })
+      const { id, guid } = await new RegistryClient({ url: a.url }).register(subject, { schema })
+      // The same schema registered through the other process gets the same id (and GUID).
+      expect(await new RegistryClient({ url: b.url }).register(subject, { schema })).toEqual({
+        id,
+        guid,
+        version: 1,
+      })
       expect(await a.stop()).toBe(0)
       const again = await serve(args)
       try {
