@@ -9,6 +9,8 @@ export interface WriterSchema {
   readonly subject: string
   readonly schemaId: number
   readonly version: number | undefined
+  /** The schema's GUID, when the registry answers one (Confluent 8 API). */
+  readonly guid: string | undefined
   /**
    * With `useLatest` and a latest version that differs from the descriptor's schema, values are
    * written with the latest schema: encoded with ours, then resolved into the latest.
@@ -56,7 +58,13 @@ export class PublishGuard {
     const schema = { schema: text, schemaType: 'AVRO' as const }
     const registered = await this.#call(subject, () => this.#registry.lookup(subject, schema), true)
     if (registered !== undefined) {
-      return { subject, schemaId: registered.id, version: registered.version, convert: undefined }
+      return {
+        subject,
+        schemaId: registered.id,
+        version: registered.version,
+        guid: registered.guid,
+        convert: undefined,
+      }
     }
     const { autoRegister, useLatest } = this.#options
     if (!autoRegister && useLatest) return this.#latest(subject, serde)
@@ -76,18 +84,19 @@ export class PublishGuard {
       throw await this.#refuse(subject, 'incompatible', compat.messages ?? [], text)
     }
     let id: number
+    let guid: string | undefined
     try {
-      ;({ id } = await this.#registry.register(subject, schema))
+      ;({ id, guid } = await this.#registry.register(subject, schema))
     } catch (error) {
       // 409: another version became latest since the compatibility test and this one does not fit it.
       const status =
         (error as { httpStatus?: unknown; status?: unknown }).httpStatus ??
         (error as { status?: unknown }).status
       if (status === 409) throw await this.#refuse(subject, 'incompatible', [(error as Error).message], text)
-      ;({ id } = await this.#call(subject, () => Promise.reject(error), false))
+      ;({ id, guid } = await this.#call(subject, () => Promise.reject(error), false))
     }
     // register() does not return the version; a lookup gets it for the record metadata.
-    return { subject, schemaId: id, version: undefined, convert: undefined }
+    return { subject, schemaId: id, version: undefined, guid, convert: undefined }
   }
 
   async #latest(subject: string, serde: AvroSerdeDescriptor<unknown, unknown>): Promise<WriterSchema> {
@@ -119,7 +128,13 @@ export class PublishGuard {
     try {
       latestType = serde.createType(JSON.parse(latest.schema))
       if (latestType.equals(ours)) {
-        return { subject, schemaId: latest.id, version: latest.version, convert: undefined }
+        return {
+          subject,
+          schemaId: latest.id,
+          version: latest.version,
+          guid: latest.guid,
+          convert: undefined,
+        }
       }
       resolver = latestType.createResolver(ours)
     } catch (error) {
@@ -138,6 +153,7 @@ export class PublishGuard {
       subject,
       schemaId: latest.id,
       version: latest.version,
+      guid: latest.guid,
       convert: (encoded) => lt.toBuffer(lt.fromBuffer(encoded, r)),
     }
   }

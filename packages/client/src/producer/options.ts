@@ -34,6 +34,12 @@ export const producerOptionsSchema = z
     autoRegister: z.boolean().default(true),
     useLatest: z.boolean().default(false),
     subjectNameStrategy: z.enum(['topic', 'record', 'topic-record']).optional(),
+    /**
+     * How records name their Avro schema: `id` (magic byte 0 + 4-byte id, the classic format every
+     * Confluent client reads), `guid-prefix` (magic byte 1 + 16-byte GUID) or `guid-header` (the GUID in a
+     * `__key_schema_id` / `__value_schema_id` header, bare Avro value). GUID formats need a Confluent 8 API.
+     */
+    schemaIdFormat: z.enum(['id', 'guid-prefix', 'guid-header']).default('id'),
     partitioners: z.record(z.string(), functionOption('a partitioner')).default({}),
     idempotent: z.boolean().default(true),
     acks: z

@@ -12,10 +12,17 @@ import {
   RoundRobin,
   readPath,
 } from '../partitioners'
-import { encodeAvro } from '../serdes/avro'
+import { encodeAvro, encodeAvroPayload } from '../serdes/avro'
 import type { SchemaRegistry } from '../serdes/registry'
 import { subjectFor } from '../serdes/subjects'
 import { validateSide } from '../serdes/validate'
+import {
+  frame,
+  frameGuid,
+  KEY_SCHEMA_ID_HEADER,
+  schemaIdHeader,
+  VALUE_SCHEMA_ID_HEADER,
+} from '../serdes/wire-format'
 import { VerifiedProducer } from './delivery'
 import { PublishGuard, type WriterSchema } from './guard'
 import { PartitionCounts } from './metadata'
@@ -188,7 +195,16 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       )
     }
     const subject = subjectFor(d, side, this.options.subjectNameStrategy)!
-    return this.#guard.check(subject, serde as AvroSerdeDescriptor<unknown, unknown>)
+    const writer = await this.#guard.check(subject, serde as AvroSerdeDescriptor<unknown, unknown>)
+    const format = this.options.schemaIdFormat
+    if (format !== 'id' && writer.guid === undefined) {
+      throw new ClientError(
+        'KAFKIT_CLIENT_INVALID_OPTIONS',
+        `schemaIdFormat '${format}' needs the schema's GUID, but the registry answered none for subject '${subject}': use a registry with Confluent 8's API (Kafkit's, Confluent Platform 8) or schemaIdFormat 'id'`,
+        { details: { topic: d.name, side, subject } },
+      )
+    }
+    return writer
   }
 
   async #sendMany(
@@ -217,9 +233,18 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       const partitionCount = await this.#partitionCounts.get(d.name)
       const partitioner = (this.options.partitioners as Record<string, Partitioner>)[d.name]
       // 3. Encode and partition.
+      const format = this.options.schemaIdFormat
+      // The header form names the schema in a header and sends the bare Avro as key/value.
+      const schemaHeaders: Record<string, Buffer> = {}
+      if (format === 'guid-header') {
+        if (keyWriter?.guid) schemaHeaders[KEY_SCHEMA_ID_HEADER] = schemaIdHeader({ guid: keyWriter.guid })
+        if (valueWriter?.guid)
+          schemaHeaders[VALUE_SCHEMA_ID_HEADER] = schemaIdHeader({ guid: valueWriter.guid })
+      }
+      const withSchemaHeaders = Object.keys(schemaHeaders).length > 0
       encoded = checked.map((c) => {
-        const keyBytes = encodeSide(d.key, c.key, keyWriter)
-        const valueBytes = encodeSide(d.value, c.value, valueWriter)
+        const keyBytes = encodeSide(d.key, c.key, keyWriter, format)
+        const valueBytes = encodeSide(d.value, c.value, valueWriter, format)
         const partition = this.#partition(d, c.record, c.key, c.value, keyBytes, partitionCount, partitioner)
         return {
           keySchemaId: keyWriter?.schemaId,
@@ -228,7 +253,11 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
             key: keyBytes,
             value: valueBytes,
             partition,
-            headers: c.record.headers ? toHeaders(c.record.headers) : undefined,
+            headers: withSchemaHeaders
+              ? { ...(c.record.headers ? toHeaders(c.record.headers) : {}), ...schemaHeaders }
+              : c.record.headers
+                ? toHeaders(c.record.headers)
+                : undefined,
             timestamp: timestampOf(c.record.timestamp),
           },
         }
@@ -299,17 +328,24 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
   }
 }
 
-function encodeSide(serde: SerdeDescriptor, value: unknown, writer: WriterSchema | undefined): Buffer | null {
+function encodeSide(
+  serde: SerdeDescriptor,
+  value: unknown,
+  writer: WriterSchema | undefined,
+  format: ResolvedProducerOptions['schemaIdFormat'],
+): Buffer | null {
   switch (serde.kind) {
     case 'avro': {
-      const framed = encodeAvro(serde.type, writer!.schemaId, value)
-      if (!writer!.convert) return framed
-      // Written with the subject's latest schema (useLatest): re-frame the converted payload.
-      const converted = writer!.convert(framed.subarray(5))
-      const out = Buffer.allocUnsafe(5 + converted.length)
-      framed.copy(out, 0, 0, 5)
-      converted.copy(out, 5)
-      return out
+      const w = writer as WriterSchema
+      if (format === 'id' && !w.convert) return encodeAvro(serde.type, w.schemaId, value)
+      // Written with the subject's latest schema (useLatest): the payload converted into it.
+      const payload = w.convert
+        ? w.convert(encodeAvroPayload(serde.type, value))
+        : encodeAvroPayload(serde.type, value)
+      if (format === 'id') return frame(w.schemaId, payload)
+      // #writer made sure a GUID format has its GUID.
+      if (format === 'guid-prefix') return frameGuid(w.guid as string, payload)
+      return payload
     }
     case 'string':
       return value === null || value === undefined ? null : Buffer.from(String(value), 'utf8')

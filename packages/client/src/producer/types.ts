@@ -60,6 +60,13 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly useLatest?: boolean | undefined
   /** Overrides every descriptor's subject name strategy. */
   readonly subjectNameStrategy?: 'topic' | 'record' | 'topic-record' | undefined
+  /**
+   * How records name their Avro schema. `id` (default): magic byte 0 + the 4-byte schema id, read by every
+   * Confluent-compatible client. `guid-prefix`: magic byte 1 + the schema's 16-byte GUID. `guid-header`: the
+   * GUID in a `__key_schema_id` / `__value_schema_id` header and the bare Avro as key/value. The GUID formats
+   * are Confluent 8's: readers need a 2026 Confluent client (or Kafkit) and the registry a Confluent 8 API.
+   */
+  readonly schemaIdFormat?: 'id' | 'guid-prefix' | 'guid-header' | undefined
   /** Per topic name; typed with that topic's value (inferred from `topics`). */
   readonly partitioners?: NoInfer<TopicPartitioners<Topics>> | undefined
   /** Idempotent producer (default true): retries cannot duplicate or reorder records. */

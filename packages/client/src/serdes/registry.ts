@@ -6,9 +6,12 @@ import { RegistryClient } from '@kafkit/registry'
  */
 export interface SchemaRegistry {
   /** Registers (or finds) `schema` under `subject`; returns its global id. */
-  register(subject: string, schema: RegistrySchema): Promise<{ id: number }>
+  register(subject: string, schema: RegistrySchema): Promise<{ id: number; guid?: string | undefined }>
   /** The id/version of `schema` under `subject`; rejects with a 404-type error when it is not registered. */
-  lookup(subject: string, schema: RegistrySchema): Promise<{ id: number; version: number }>
+  lookup(
+    subject: string,
+    schema: RegistrySchema,
+  ): Promise<{ id: number; version: number; guid?: string | undefined }>
   /** The schema text for a global id (what consumers resolve the writer schema from). */
   getSchemaById(id: number): Promise<{ schema: string; schemaType?: string | undefined }>
   /** The schema text for a Confluent 8 schema GUID; needed only to read GUID-framed records. */
@@ -17,7 +20,7 @@ export interface SchemaRegistry {
   getVersion(
     subject: string,
     version: number | 'latest',
-  ): Promise<{ id: number; version: number; schema: string; subject?: string }>
+  ): Promise<{ id: number; version: number; schema: string; subject?: string; guid?: string | undefined }>
   /** Compatibility of `schema` with the subject (against the latest version unless `version` says otherwise). */
   testCompatibility(
     subject: string,
