@@ -51,6 +51,8 @@ interface IdSpace {
   maxId: number
 }
 
+const newIdSpace = (): IdSpace => ({ schemas: new Map(), idByGuid: new Map(), idUses: new Map(), maxId: 0 })
+
 export const DEFAULT_CONTEXT = '.'
 
 /** The context of a subject: `.ctx` for `:.ctx:name`, `.` otherwise. */
@@ -182,7 +184,7 @@ export class RegistryState {
   #space(context: string): IdSpace {
     let space = this.#spaces.get(context)
     if (space === undefined) {
-      space = { schemas: new Map(), idByGuid: new Map(), idUses: new Map(), maxId: 0 }
+      space = newIdSpace()
       this.#spaces.set(context, space)
     }
     return space
@@ -388,7 +390,8 @@ export class RegistryState {
     })
     const text = normalize ? parsed.normalized : parsed.canonical
     const versions = this.#subjects.get(subject) ?? []
-    const space = this.#space(contextOf(subject))
+    // Read without creating: a refused (or dry-run) register must leave no trace, not even an empty context.
+    const space = this.#spaces.get(contextOf(subject)) ?? newIdSpace()
 
     // As Confluent: metadata and rule set not sent are inherited from the latest live version, then
     // merged between the config's defaults and overrides. All of it is part of the schema's identity.
@@ -515,6 +518,7 @@ export class RegistryState {
     // Every check passed: mutate.
     if (id === undefined) id = space.maxId + 1
     if (this.#dry) return { id, guid, version, schema: text }
+    if (!this.#spaces.has(contextOf(subject))) this.#spaces.set(contextOf(subject), space)
     if (!space.schemas.has(id)) {
       this.#canonicalKeys.add(
         textKey(contextOf(subject), command.schemaType, parsed.canonical, command.references),
