@@ -153,6 +153,10 @@ function platformaticTransactionalProducer(
   const producer = new Producer({
     ...base,
     transactionalId: o.transactionalId,
+    // InitProducerId would otherwise claim producer id 0, epoch 0: a restart with the same transactional
+    // id is then fenced (PRODUCER_FENCED) instead of bumping the epoch. -1/-1 is "a new producer".
+    producerId: -1n,
+    producerEpoch: -1,
     idempotent: true,
     acks: -1,
     // The transaction timeout the coordinator applies is this client's request timeout.
