@@ -2,11 +2,13 @@ import {
   Admin,
   ConfigResourceTypes,
   ConfigSources,
+  ConnectionPool,
   Consumer,
   FetchIsolationLevels,
   IncrementalAlterConfigOperationTypes,
   type Message,
   type MessagesStream,
+  offsetCommitV9,
   type ProduceResult,
   Producer,
 } from '@platformatic/kafka'
@@ -242,13 +244,19 @@ class PlatformaticConsumer implements EngineConsumer {
   /** Next offset to read per partition (last delivered + 1), to drop a refetch of records already queued. */
   readonly #next = new Map<string, bigint>()
   /** Offsets resolved by handlers and not yet committed (next offset to read). */
-  readonly #resolved = new Map<string, { topic: string; partition: number; offset: bigint }>()
+  readonly #resolved = new Map<
+    string,
+    { topic: string; partition: number; offset: bigint; generation: number }
+  >()
   #commitChain: Promise<void> = Promise.resolve()
   #lastCommit = Date.now()
   /** Bumped on every rebalance and restart: batches of an older epoch are no longer active. */
   #epoch = 0
   #state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   #restartTimer: NodeJS.Timeout | undefined
+  readonly #groupProtocol: 'classic' | 'consumer'
+  /** Connections for our own OffsetCommit requests (classic groups). */
+  readonly #pool: ConnectionPool
 
   constructor(
     base: BaseOptions,
@@ -258,6 +266,8 @@ class PlatformaticConsumer implements EngineConsumer {
   ) {
     this.#o = o
     this.#live = live
+    this.#groupProtocol = groupProtocol
+    this.#pool = new ConnectionPool(base.clientId, { connectTimeout: base.connectTimeout })
     const common = {
       ...base,
       groupId: o.groupId,
@@ -390,6 +400,7 @@ class PlatformaticConsumer implements EngineConsumer {
 
   async #runBatch(topic: string, partition: number, records: EngineRecord[]): Promise<void> {
     const epoch = this.#epoch
+    const generation = this.#consumer.generationId
     const key = tpKey(topic, partition)
     const isActive = () =>
       this.#state === 'running' &&
@@ -401,7 +412,7 @@ class PlatformaticConsumer implements EngineConsumer {
       records,
       resolveOffset: (offset) => {
         if (epoch !== this.#epoch) return
-        this.#resolved.set(key, { topic, partition, offset: BigInt(offset) + 1n })
+        this.#resolved.set(key, { topic, partition, offset: BigInt(offset) + 1n, generation })
       },
       heartbeat: async () => {
         // The library heartbeats on its own timer; a revoked partition is what callers need to hear about.
@@ -435,11 +446,9 @@ class PlatformaticConsumer implements EngineConsumer {
   #rebalanced(): void {
     this.#epoch++
     this.#dropQueued()
-    const assigned = new Set(
-      (this.#consumer.assignments ?? []).flatMap((a) => a.partitions.map((p) => tpKey(a.topic, p))),
-    )
-    // Progress on partitions that moved to another member must not be committed over theirs.
-    for (const key of this.#resolved.keys()) if (!assigned.has(key)) this.#resolved.delete(key)
+    // The library reads the committed offsets again after a rejoin: progress made in the old
+    // generation is redone (at least once), never committed over another member's.
+    this.#resolved.clear()
   }
 
   #dropQueued(): void {
@@ -455,15 +464,67 @@ class PlatformaticConsumer implements EngineConsumer {
       const offsets = [...this.#resolved.values()]
       this.#resolved.clear()
       this.#lastCommit = Date.now()
-      await this.#commit(
-        offsets.map((x) => ({ topic: x.topic, partition: x.partition, offset: x.offset.toString() })),
-      )
+      const generations = new Set(offsets.map((x) => x.generation))
+      for (const generation of generations) {
+        await this.#commit(
+          offsets
+            .filter((x) => x.generation === generation)
+            .map((x) => ({ topic: x.topic, partition: x.partition, offset: x.offset.toString() })),
+          generation,
+        )
+      }
     })
     return this.#commitChain
   }
 
-  async #commit(offsets: readonly Offset[]): Promise<void> {
+  /**
+   * Classic groups: one OffsetCommit with the generation the offsets were made in. The library's own
+   * commit() rejoins and retries a commit that hit a rebalance under the new generation, which can
+   * land progress of a partition that moved to another member after that member read its start
+   * offset (records handled twice). Here a commit that misses its generation fails, like kafkajs.
+   */
+  async #commit(offsets: readonly Offset[], generation = this.#consumer.generationId): Promise<void> {
     if (offsets.length === 0) return
+    if (this.#groupProtocol === 'classic') {
+      const memberId = this.#consumer.memberId
+      if (memberId === null || generation !== this.#consumer.generationId) {
+        throw new Error(`not committed: the group rebalanced (generation ${generation} is over)`)
+      }
+      const coordinator = this.#consumer.coordinatorId ?? (await this.#consumer.findGroupCoordinator())
+      const broker = (await this.#consumer.metadata({ topics: [] })).brokers.get(coordinator)
+      if (!broker) throw new Error(`group coordinator ${coordinator} is not in the cluster metadata`)
+      const connection = await this.#pool.get({ host: broker.host, port: broker.port })
+      const byTopic = new Map<
+        string,
+        {
+          partitionIndex: number
+          committedOffset: bigint
+          committedLeaderEpoch: number
+          committedMetadata: null
+        }[]
+      >()
+      for (const x of offsets) {
+        const list = byTopic.get(x.topic) ?? []
+        list.push({
+          partitionIndex: x.partition,
+          committedOffset: BigInt(x.offset),
+          committedLeaderEpoch: -1,
+          committedMetadata: null,
+        })
+        byTopic.set(x.topic, list)
+      }
+      // Throws on any partition error (ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, ...).
+      await offsetCommitV9.api.async(
+        connection,
+        this.#o.groupId,
+        generation,
+        memberId,
+        null,
+        [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+      )
+      this.#o.onCommit?.(offsets.map((x) => ({ ...x })))
+      return
+    }
     await this.#consumer.commit({
       offsets: offsets.map((x) => ({
         topic: x.topic,
@@ -518,6 +579,7 @@ class PlatformaticConsumer implements EngineConsumer {
     await this.stop()
     this.#state = 'stopped'
     await this.#consumer.close(true).catch(() => {})
+    await this.#pool.close().catch(() => {})
   }
 }
 
