@@ -255,6 +255,9 @@ class PlatformaticConsumer implements EngineConsumer {
   #state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   #restartTimer: NodeJS.Timeout | undefined
   readonly #groupProtocol: 'classic' | 'consumer'
+  readonly #endOffsets = new Map<string, bigint>()
+  #endOffsetsAt = 0
+  #endOffsetsRefresh: Promise<void> | undefined
   /** Connections for our own OffsetCommit requests (classic groups). */
   readonly #pool: ConnectionPool
 
@@ -406,10 +409,15 @@ class PlatformaticConsumer implements EngineConsumer {
       this.#state === 'running' &&
       epoch === this.#epoch &&
       (this.#consumer.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition))
+    const last = BigInt((records[records.length - 1] as EngineRecord).offset) + 1n
+    if (!this.#endOffsets.has(key)) await this.#refreshEndOffsets().catch(() => {})
+    else void this.#refreshEndOffsets().catch(() => {})
+    const end = this.#endOffsets.get(key) ?? last
     const batch: EngineBatch = {
       topic,
       partition,
       records,
+      highWatermark: (end > last ? end : last).toString(),
       resolveOffset: (offset) => {
         if (epoch !== this.#epoch) return
         this.#resolved.set(key, { topic, partition, offset: BigInt(offset) + 1n, generation })
@@ -431,6 +439,23 @@ class PlatformaticConsumer implements EngineConsumer {
       return
     }
     await this.#commitResolved().catch(() => {})
+  }
+
+  /**
+   * The library's message stream does not pass on the fetch's high watermark: end offsets for lag
+   * come from ListOffsets, at most once a second, and never below the batch's own last offset + 1.
+   */
+  #refreshEndOffsets(): Promise<void> {
+    if (this.#endOffsetsRefresh && Date.now() - this.#endOffsetsAt < 1000) return this.#endOffsetsRefresh
+    this.#endOffsetsAt = Date.now()
+    this.#endOffsetsRefresh = this.#consumer.listOffsets({ topics: this.#topics }).then((offsets) => {
+      for (const [topic, ends] of offsets) {
+        ends.forEach((end, partition) => {
+          this.#endOffsets.set(tpKey(topic, partition), end)
+        })
+      }
+    })
+    return this.#endOffsetsRefresh
   }
 
   #handlerFailed(error: Error): void {
