@@ -140,7 +140,17 @@ function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): Engi
       await p?.close()
     },
     async send(batches) {
-      const result = await open().send({ messages: toMessages(batches) })
+      let result: ProduceResult
+      try {
+        result = await open().send({ messages: toMessages(batches) })
+      } catch (error) {
+        // The library reports what the brokers that did answer acknowledged (`produced`).
+        const produced = (error as { produced?: ProduceResult }).produced
+        if (produced && o.acks !== 0 && error instanceof Error) {
+          Object.assign(error, { acked: acknowledged(batches, produced) })
+        }
+        throw error
+      }
       // acks=0: the broker answers nothing, so nothing is reported as acknowledged.
       return o.acks === 0 ? [] : acknowledged(batches, result)
     },
@@ -256,6 +266,8 @@ class PlatformaticConsumer implements EngineConsumer {
   #restartTimer: NodeJS.Timeout | undefined
   readonly #groupProtocol: 'classic' | 'consumer'
   readonly #endOffsets = new Map<string, bigint>()
+  /** Epoch of the last batch handed out per partition. */
+  readonly #batchEpochs = new Map<string, number>()
   #endOffsetsAt = 0
   #endOffsetsRefresh: Promise<void> | undefined
   /** Connections for our own OffsetCommit requests (classic groups). */
@@ -405,6 +417,7 @@ class PlatformaticConsumer implements EngineConsumer {
     const epoch = this.#epoch
     const generation = this.#consumer.generationId
     const key = tpKey(topic, partition)
+    this.#batchEpochs.set(key, epoch)
     const isActive = () =>
       this.#state === 'running' &&
       epoch === this.#epoch &&
@@ -484,7 +497,8 @@ class PlatformaticConsumer implements EngineConsumer {
   }
 
   #commitResolved(): Promise<void> {
-    this.#commitChain = this.#commitChain.then(async () => {
+    // A failed commit fails its caller only; the chain goes on for the next one.
+    const chain = this.#commitChain.then(async () => {
       if (this.#resolved.size === 0) return
       const offsets = [...this.#resolved.values()]
       this.#resolved.clear()
@@ -499,7 +513,8 @@ class PlatformaticConsumer implements EngineConsumer {
         )
       }
     })
-    return this.#commitChain
+    this.#commitChain = chain.catch(() => {})
+    return chain
   }
 
   /**
@@ -580,9 +595,26 @@ class PlatformaticConsumer implements EngineConsumer {
     this.#pump()
   }
 
+  /**
+   * Explicit commits. After a rebalance the library re-reads the committed offsets, so progress from a
+   * batch fetched before it is not committed (it would skip past records the re-read hands out again,
+   * or land on a partition another member now owns): those partitions are refused until a batch of
+   * the new generation was handed out.
+   */
   commitOffsets(offsets: readonly Offset[]): Promise<void> {
-    this.#commitChain = this.#commitChain.then(() => this.#commit(offsets))
-    return this.#commitChain
+    const stale = offsets.filter((x) => {
+      const epoch = this.#batchEpochs.get(tpKey(x.topic, x.partition))
+      return epoch !== undefined && epoch !== this.#epoch
+    })
+    const fresh = offsets.filter((x) => !stale.includes(x))
+    const chain = this.#commitChain.then(() => this.#commit(fresh))
+    this.#commitChain = chain.catch(() => {})
+    if (stale.length === 0) return chain
+    return chain.then(() => {
+      throw new Error(
+        `not committed: ${stale.map((x) => `${x.topic}[${x.partition}]@${x.offset}`).join(', ')} (fetched before a rebalance)`,
+      )
+    })
   }
 
   async stop(): Promise<void> {
