@@ -302,6 +302,7 @@ class PlatformaticConsumer implements EngineConsumer {
           heartbeatInterval: o.heartbeatIntervalMs,
         })) as unknown as Consumer
     this.#consumer.on('consumer:group:join', () => this.#rebalanced())
+    this.#consumer.on('error', (error: Error) => this.#failed(error))
   }
 
   async connect(): Promise<void> {
@@ -341,21 +342,41 @@ class PlatformaticConsumer implements EngineConsumer {
   }
 
   #streamFailed(stream: MessagesStream<Buffer, Buffer, string, Buffer>, error: Error): void {
-    if (this.#stream !== stream || this.#state !== 'running') return
+    if (this.#stream !== stream) return
+    this.#failed(error)
+  }
+
+  /**
+   * The stream or the group membership failed (the library emits 'error' on the consumer when a
+   * rejoin fails, which would crash the process without a listener). Restart from the committed
+   * offsets while `restartOnFailure` says so, else report the crash; never stop silently.
+   */
+  #failed(error: Error): void {
+    if (this.#state !== 'running' || this.#restartTimer) return
+    const stream = this.#stream
     this.#stream = undefined
+    void stream?.close().catch(() => {})
+    this.#epoch++
     this.#dropQueued()
     if (!this.#o.restartOnFailure(error)) {
       this.#o.onCrash(error)
       return
     }
-    // Start over from the committed offsets once the in-flight batches have seen they are stale.
     this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = undefined
-      if (this.#state !== 'running') return
-      this.#startStream().catch((e: Error) => this.#streamFailed(stream, e))
-      // A failed restart reports through #streamFailed with `stream` no longer current: crash instead.
+      if (this.#state !== 'running') {
+        this.#restartTimer = undefined
+        return
+      }
+      this.#startStream().then(
+        () => {
+          this.#restartTimer = undefined
+        },
+        (e: Error) => {
+          this.#restartTimer = undefined
+          this.#failed(e)
+        },
+      )
     }, 1000)
-    this.#restartTimer.unref?.()
   }
 
   #enqueue(m: Message<Buffer, Buffer, string, Buffer>): void {
@@ -472,13 +493,9 @@ class PlatformaticConsumer implements EngineConsumer {
   }
 
   #handlerFailed(error: Error): void {
-    if (this.#state !== 'running') return
-    this.#dropQueued()
-    if (this.#o.restartOnFailure(error)) {
-      this.#epoch++
-      return
-    }
-    this.#o.onCrash(error)
+    // Like kafkajs: the records queued after the failed batch are dropped, so reading must restart
+    // from the committed offsets (never carry on past them).
+    this.#failed(error)
   }
 
   #rebalanced(): void {
