@@ -115,6 +115,58 @@ function acknowledged(
   return [...out.values()]
 }
 
+/**
+ * Partitions a failed send did get acknowledged: the library's `produced` (brokers that answered
+ * without error) plus, inside each broker's error response, the partitions whose own error code is 0
+ * (Kafka appends partitions independently: one refused partition fails the whole response).
+ */
+function acknowledgedInError(error: unknown): NonNullable<ProduceResult['offsets']> {
+  const out: NonNullable<ProduceResult['offsets']> = []
+  const seen = new Set<unknown>()
+  const walk = (e: unknown, depth: number) => {
+    if (typeof e !== 'object' || e === null || seen.has(e) || depth > 5) return
+    seen.add(e)
+    const x = e as {
+      produced?: ProduceResult
+      response?: {
+        responses?: {
+          name: string
+          partitionResponses?: { index: number; errorCode: number; baseOffset: bigint }[]
+        }[]
+      }
+      errors?: unknown[]
+      cause?: unknown
+    }
+    out.push(...(x.produced?.offsets ?? []))
+    for (const t of x.response?.responses ?? []) {
+      for (const p of t.partitionResponses ?? []) {
+        if (p.errorCode === 0) out.push({ topic: t.name, partition: p.index, offset: p.baseOffset })
+      }
+    }
+    for (const inner of x.errors ?? []) walk(inner, depth + 1)
+    walk(x.cause, depth + 1)
+  }
+  walk(error, 0)
+  return out
+}
+
+/** The innermost errors' codes and messages, e.g. "(MESSAGE_TOO_LARGE: The request included ...)". */
+function reasonsOf(error: Error): string {
+  const leaves: string[] = []
+  const walk = (e: unknown, depth: number) => {
+    if (typeof e !== 'object' || e === null || depth > 5) return
+    const x = e as { errors?: unknown[]; apiId?: string; message?: string }
+    if (x.errors && x.errors.length > 0) {
+      for (const inner of x.errors) walk(inner, depth + 1)
+      return
+    }
+    if (depth > 0) leaves.push(x.apiId ? `${x.apiId}: ${x.message ?? ''}` : (x.message ?? ''))
+  }
+  walk(error, 0)
+  const unique = [...new Set(leaves.filter(Boolean))]
+  return unique.length > 0 ? `(${unique.join('; ')})` : ''
+}
+
 function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): EngineProducer {
   let producer: Producer | undefined
   const open = () => {
@@ -144,12 +196,11 @@ function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): Engi
       try {
         result = await open().send({ messages: toMessages(batches) })
       } catch (error) {
-        // The library reports what the brokers that did answer acknowledged (`produced`).
-        const produced = (error as { produced?: ProduceResult }).produced
-        if (produced && o.acks !== 0 && error instanceof Error) {
-          Object.assign(error, { acked: acknowledged(batches, produced) })
-        }
-        throw error
+        if (!(error instanceof Error)) throw error
+        // "Producing messages failed." says nothing: name the brokers' reasons (MESSAGE_TOO_LARGE, ...).
+        const failure = new Error(`${error.message} ${reasonsOf(error)}`.trim(), { cause: error })
+        const offsets = o.acks === 0 ? [] : acknowledgedInError(error)
+        throw Object.assign(failure, { acked: acknowledged(batches, { offsets }) })
       }
       // acks=0: the broker answers nothing, so nothing is reported as acknowledged.
       return o.acks === 0 ? [] : acknowledged(batches, result)
