@@ -10,6 +10,19 @@ const alias = [
   { find: /^kafkit$/, replacement: `${root}packages/cli/src/index.ts` },
 ]
 
+// Integration projects share one broker (global setup starts it once) and the same limits.
+const integration = {
+  globalSetup: ['integration-tests/global-setup.ts'],
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  // 2 cores and a shared broker: keep integration files from starving each other.
+  maxWorkers: 2,
+}
+
+// `integration` runs on the engine KAFKIT_ENGINE names (kafkajs when unset); the second project on the other.
+const mainEngine = process.env.KAFKIT_ENGINE === 'platformatic' ? 'platformatic' : 'kafkajs'
+const otherEngine = mainEngine === 'kafkajs' ? 'platformatic' : 'kafkajs'
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -42,12 +55,28 @@ export default defineConfig({
             'packages/*/test/**/*.int.test.ts',
             'examples/*/test/**/*.test.ts',
           ],
-          globalSetup: ['integration-tests/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          // 2 cores and a shared broker: keep integration files from starving each other.
-          maxWorkers: 2,
+          ...integration,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // The same client, group-helper and example tests again on the other engine (no copies:
+        // factories given `brokers` build the engine KAFKIT_ENGINE names). Tests of the broker, the
+        // registry and the CLI's own broker handling do not go through an engine and run once. The fault
+        // drills are not here yet: on platformatic the producer drills pass but the group-member kill
+        // drill does not (see docs/client.md, Engines); run them with KAFKIT_ENGINE=platformatic.
+        resolve: { alias },
+        test: {
+          name: `integration:${otherEngine}`,
+          include: [
+            'integration-tests/test/client-*.test.ts',
+            'integration-tests/test/helpers-*.test.ts',
+            'integration-tests/test/roundtrip*.test.ts',
+            'examples/*/test/**/*.test.ts',
+          ],
+          env: { KAFKIT_ENGINE: otherEngine },
+          ...integration,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -45,7 +45,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   process.stdout.write(
-    `npm run bench [-- --quick] [-- --only ${SUITES.join(',')}] [-- --peers kafkajs-json,kafkajs-csr,kafkit,platformatic-json]\n` +
+    `npm run bench [-- --quick] [-- --only ${SUITES.join(',')}] [-- --peers kafkajs-json,kafkajs-csr,kafkit,kafkit-platformatic,platformatic-json]\n` +
       '  Runs the Kafkit benchmarks against a local Kafka (or KAFKA_BROKERS) and writes bench-results/latest.json.\n' +
       '  A full run of every suite also updates docs/benchmarks/results.json, docs/benchmarks.md and the chart;\n' +
       '  --merge does so for a full (not --quick) run of some suites, replacing only their sections.\n' +
@@ -303,7 +303,13 @@ async function main(): Promise<void> {
     }
 
     if (needsKafka) {
-      const allFactories: PeerFactory[] = [kafkajsJson, kafkajsCsr, kafkitPeer(types), platformaticJson]
+      const allFactories: PeerFactory[] = [
+        kafkajsJson,
+        kafkajsCsr,
+        kafkitPeer(types),
+        kafkitPeer(types, 'platformatic'),
+        platformaticJson,
+      ]
       // --peers narrows the Kafka suites to some peers (for investigating one); docs need all of them.
       const factories = args.peers
         ? allFactories.filter((f) => args.peers!.split(',').includes(f.id))

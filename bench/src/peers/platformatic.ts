@@ -23,8 +23,8 @@ export const platformaticJson: PeerFactory = {
   id: 'platformatic-json',
   label: '@platformatic/kafka (JSON)',
   note:
-    'pure JS client, JSON values, consumer stream with autocommit after every fetch (the policy the kafkajs peers use); ' +
-    'with 1.35.0 that consumer stalled for seconds at a time here (see p99 latency); a check with autocommit off showed no stall',
+    'pure JS client (2.x), JSON values, consumer stream with autocommit after every fetch (the policy the kafkajs peers use); ' +
+    '1.35.0 stalled for seconds with that setting (a commit per fetch, unbounded in flight), 2.x keeps one commit in flight',
   async create(context): Promise<KafkaPeer> {
     const producer = new Producer<string, BenchEvent, string, string>({
       clientId: 'bench-platformatic',

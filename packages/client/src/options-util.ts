@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type EngineOption, isEngineOption, toEngine } from './engine/resolve'
+import { ENGINE_NAMES, type EngineOption, isEngineOption, toEngine } from './engine/resolve'
 import { ClientError } from './errors'
 import type { Logger } from './logger'
 import { type SchemaRegistry, toSchemaRegistry } from './serdes/registry'
@@ -49,6 +49,11 @@ export const engineOption = z
   .transform(toEngine)
   .optional()
 
+/** Which engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+export const engineNameOption = z
+  .enum(ENGINE_NAMES, { message: `engine must be ${ENGINE_NAMES.map((n) => `'${n}'`).join(' or ')}` })
+  .optional()
+
 export const loggerOption = withMethods<Logger>('logger', ['debug', 'info', 'warn', 'error']).optional()
 
 /** A registry URL, or an object with the given methods (a `RegistryClient` has them all). */
@@ -65,6 +70,12 @@ export const topicDescriptor = z.custom<{ name: string }>(
   (v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
   'a topic descriptor',
 )
+
+/** For `.refine`: `engine` names the engine built on `brokers`; a `kafka` engine is already one. */
+export const engineWithBrokers = [
+  (o: { engine?: unknown; kafka?: unknown }) => o.engine === undefined || o.kafka === undefined,
+  { message: '`engine` picks the engine for `brokers`; with `kafka` (an engine instance) leave it out' },
+] as const
 
 /** For `.refine`: exactly one way to reach Kafka. */
 export const oneConnection = [

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import type { EngineName } from '@kafkit/client'
 import { consumeJsonLines, produceJsonLines } from '@kafkit/client'
 import { type Command, InvalidArgumentError } from 'commander'
+import { engineFlag } from '../engine-flag'
 
 /**
  * `kafkit produce` / `kafkit consume`: console producer and consumer for Confluent-framed Avro, like
  * kafka-avro-console-producer/-consumer. Thin layers over produceJsonLines / consumeJsonLines.
  */
 export function registerConsoleCommands(program: Command): void {
-  program
-    .command('produce')
+  const produce = program.command('produce')
+  engineFlag(produce)
+  produce
     .description(
       'Read JSON lines {"key": ..., "value": ...} from stdin and send them (Avro in the Confluent wire format when a schema is given)',
     )
@@ -45,6 +48,7 @@ export function registerConsoleCommands(program: Command): void {
       const progress = progressPrinter(opts.progress)
       const result = await produceJsonLines(lines, {
         brokers: brokerList(opts.brokers),
+        engine: opts.engine,
         registry,
         topic,
         valueSchema: opts.valueSchema ? readSchema(opts.valueSchema, '--value-schema') : undefined,
@@ -70,8 +74,9 @@ export function registerConsoleCommands(program: Command): void {
       if (result.bad.length > 0 || result.notDelivered > 0) process.exitCode = 1
     })
 
-  program
-    .command('consume')
+  const consume = program.command('consume')
+  engineFlag(consume)
+  consume
     .description(
       'Print records as JSON lines {"topic","partition","offset","timestamp","key","value","schemaId"}, decoding Confluent-framed Avro with the writer schema from the registry',
     )
@@ -95,6 +100,7 @@ export function registerConsoleCommands(program: Command): void {
           (record) => process.stdout.write(`${JSON.stringify(record)}\n`),
           {
             brokers: brokerList(opts.brokers),
+            engine: opts.engine,
             registry: registryUrl(opts.registry),
             topic,
             fromBeginning: opts.fromBeginning,
@@ -120,6 +126,7 @@ interface ProduceFlags {
   subjectStrategy: string
   autoRegister: boolean
   progress?: number
+  engine?: EngineName
 }
 
 interface ConsumeFlags {
@@ -129,6 +136,7 @@ interface ConsumeFlags {
   timeoutMs?: number
   brokers?: string
   registry?: string
+  engine?: EngineName
 }
 
 function brokerList(flag: string | undefined): string[] {

@@ -1,16 +1,20 @@
+import type { EngineName } from '@kafkit/client'
 import { KafkitError } from '@kafkit/common'
 import type { Command } from 'commander'
+import { engineFlag } from '../engine-flag'
 
 interface DemoFlags {
   brokers?: string
   registry?: string
   events: string
+  engine?: EngineName
 }
 
 /** Registers `kafkit demo`: the guided tour behind `npm run demo`. */
 export function registerDemoCommands(program: Command): void {
-  program
-    .command('demo')
+  const demo = program.command('demo')
+  engineFlag(demo)
+  demo
     .description(
       'Guided tour: local Kafka + registry (started when not configured), codegen, typed produce/consume, ' +
         'an incompatible schema refused, a poison message dead-lettered, lag to zero',
@@ -59,7 +63,14 @@ export function registerDemoCommands(program: Command): void {
       process.once('SIGTERM', onSignal)
       let s: Awaited<ReturnType<typeof runDemo>>
       try {
-        s = await runDemo({ brokers, registryUrl, events, print, signal: interrupt.signal })
+        s = await runDemo({
+          brokers,
+          registryUrl,
+          events,
+          engine: flags.engine,
+          print,
+          signal: interrupt.signal,
+        })
       } finally {
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)

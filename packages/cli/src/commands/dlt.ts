@@ -1,18 +1,21 @@
-import { parseReplayFilter, type ReplayFilter, replayDeadLetters } from '@kafkit/client'
+import { type EngineName, parseReplayFilter, type ReplayFilter, replayDeadLetters } from '@kafkit/client'
 import type { Command } from 'commander'
+import { engineFlag } from '../engine-flag'
 
 interface ReplayFlags {
   to?: string
   filter: ReplayFilter[]
   brokers?: string
   dryRun?: boolean
+  engine?: EngineName
 }
 
 /** `kafkit dlt replay`: re-drives dead letters; a thin layer over replayDeadLetters. */
 export function registerDltCommands(program: Command): void {
   const dlt = program.command('dlt').description('Dead-letter topics written by the Kafkit group consumer')
-  dlt
-    .command('replay')
+  const replay = dlt.command('replay')
+  engineFlag(replay)
+  replay
     .description(
       'Send the records of a dead-letter topic (original key/value bytes) back to their original topic, or --to another',
     )
@@ -36,6 +39,7 @@ export function registerDltCommands(program: Command): void {
         .filter(Boolean)
       const result = await replayDeadLetters({
         brokers,
+        engine: opts.engine,
         deadLetterTopic: topic,
         to: opts.to,
         filters: opts.filter,

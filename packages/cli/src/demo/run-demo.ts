@@ -6,12 +6,13 @@ import {
   ClientError,
   type ConsumerMessage,
   createConsumer,
+  createEngine,
   createGroupConsumer,
-  createKafkajsEngine,
   createProducer,
   createTopicAdmin,
   DLT_HEADERS,
   deadLetterTopicName,
+  type EngineName,
   type Producer,
 } from '@kafkit/client'
 import { type BytesSerdeDescriptor, createAvroSerde, subjectName, type TopicDescriptor } from '@kafkit/common'
@@ -26,6 +27,8 @@ export interface DemoOptions {
   readonly brokers?: readonly string[] | undefined
   /** An existing registry; when unset the demo serves one on a file store in a scratch folder. */
   readonly registryUrl?: string | undefined
+  /** Kafka client engine (default: $KAFKIT_ENGINE, else kafkajs). */
+  readonly engine?: EngineName | undefined
   /** Typed events to produce in the first step. */
   readonly events?: number | undefined
   /** Where progress lines go. */
@@ -167,8 +170,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const orders = renamed(demoOrdersTopic, `demo-orders-${id}`)
     const dlt = bytesTopic(deadLetterTopicName(orders.name))
     const groupId = `kafkit-demo-${id}`
+    const engine = options.engine
     const admin = createTopicAdmin({
       brokers,
+      engine,
       topics: [
         { topic: orders, partitions: 3 },
         // Sized like its source, as the group consumer would create it (a record keeps its partition).
@@ -188,6 +193,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     step(4, `Typed events: ${events} OrderPlaced records -> ${orders.name} -> consumer group ${groupId}`)
     const producer: Producer<readonly [typeof orders]> = createProducer({
       brokers,
+      engine,
       registry,
       topics: [orders] as const,
     })
@@ -219,6 +225,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // headers instead of stopping (handler errors would be retried with backoff first).
     const consumer = createGroupConsumer({
       brokers,
+      engine,
       registry,
       groupId,
       topics: [orders],
@@ -297,7 +304,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     // 6. Poison message
     step(6, 'Poison message: bytes that are not Confluent Avro land on the topic')
-    const raw = createKafkajsEngine({ brokers }).producer({
+    const raw = createEngine(engine, { brokers }).producer({
       idempotent: false,
       acks: -1,
       retries: 3,
@@ -339,6 +346,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     info(`the group moved past it and consumed the 2 records behind it (${consumed} in all)`)
     const reader = createConsumer({
       brokers,
+      engine,
       groupId: `${groupId}-dlt-reader`,
       topics: [dlt],
       fromBeginning: true,

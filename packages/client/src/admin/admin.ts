@@ -1,4 +1,4 @@
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine } from '../engine/resolve'
 import type {
   EngineAdmin,
   EngineTopicConfigEntry,
@@ -28,7 +28,7 @@ export class TopicAdmin {
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createKafkajsEngine({ brokers: o.brokers, clientId: o.clientId, logger: o.logger })
+      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
   }
 
   get declarations(): readonly TopicDeclaration[] {

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import {
   brokersOption,
+  engineNameOption,
   engineOption,
+  engineWithBrokers,
   loggerOption,
   oneConnection,
   parseOptions,
@@ -27,12 +29,14 @@ export const topicAdminOptionsSchema = z
   .object({
     brokers: brokersOption,
     kafka: engineOption,
+    engine: engineNameOption,
     clientId: z.string().min(1).default('kafkit-admin'),
     topics: z.array(declaration),
     logger: loggerOption,
   })
   .strict()
   .refine(...oneConnection)
+  .refine(...engineWithBrokers)
 
 export type ResolvedTopicAdminOptions = z.output<typeof topicAdminOptionsSchema>
 

@@ -1,5 +1,5 @@
 import type { TopicDescriptor } from '@kafkit/common'
-import type { EngineOption } from '../engine/resolve'
+import type { EngineName, EngineOption } from '../engine/resolve'
 import type { Logger } from '../logger'
 
 /** A topic declared in code. Only what is declared is checked; other settings are left alone. */
@@ -80,6 +80,8 @@ export interface TopicAdminOptions {
   readonly brokers?: readonly string[] | undefined
   /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
   readonly kafka?: EngineOption | undefined
+  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   readonly clientId?: string | undefined
   readonly topics: readonly TopicDeclaration[]
   readonly logger?: Logger | undefined

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine, type EngineName } from '../engine/resolve'
 import type { EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
@@ -11,6 +11,8 @@ import { unframe } from '../serdes/wire-format'
 export interface ConsumeJsonLinesOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   /** Needed to decode Confluent-framed Avro; without it framed payloads print as base64. */
   readonly registry?: SchemaRegistry | string | undefined
   readonly topic: string
@@ -49,8 +51,8 @@ export async function consumeJsonLines(
 ): Promise<{ count: number }> {
   const engine =
     options.kafka ??
-    createKafkajsEngine({
-      brokers: options.brokers,
+    createEngine(options.engine, {
+      brokers: options.brokers ?? [],
       clientId: 'kafkit-console-consumer',
       logger: options.logger,
     })

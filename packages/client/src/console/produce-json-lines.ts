@@ -5,7 +5,7 @@ import {
   subjectName,
   type TopicDescriptor,
 } from '@kafkit/common'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine, type EngineName } from '../engine/resolve'
 import type { KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
@@ -18,6 +18,8 @@ import { genericAvroSerde } from './generic-serde'
 export interface ProduceJsonLinesOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   readonly registry?: SchemaRegistry | string | undefined
   readonly topic: string
   /** Avro schema (JSON) of values; without one the value is sent as UTF-8 text (strings as is, else JSON). */
@@ -139,7 +141,7 @@ export async function produceJsonLines(
   const engine =
     options.kafka ??
     (options.brokers
-      ? createKafkajsEngine({
+      ? createEngine(options.engine, {
           brokers: options.brokers,
           clientId: 'kafkit-console-producer',
           logger: options.logger,

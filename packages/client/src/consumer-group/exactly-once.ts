@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { TopicDescriptor } from '@kafkit/common'
 import { createDecodeStep } from '../consumer/decode-step'
 import type { ConsumerMessage } from '../consumer/types'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine, type EngineName } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, EngineTransaction, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { assertAcknowledged } from '../producer/delivery'
@@ -22,6 +22,8 @@ export interface ExactlyOnceOptions<
 > {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   readonly registry?: SchemaRegistry | string | undefined
   readonly groupId: string
   /** Stable per instance (a restarted instance must reuse it, so the broker fences its zombie). */
@@ -70,7 +72,7 @@ export class ExactlyOnceTransformer<
     }
     if (!options.groupId) throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', 'groupId is required')
     this.#o = options
-    this.#engine = options.kafka ?? createKafkajsEngine({ brokers: options.brokers })
+    this.#engine = options.kafka ?? createEngine(options.engine, { brokers: options.brokers ?? [] })
     this.#stopped = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject }
     })

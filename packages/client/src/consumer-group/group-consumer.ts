@@ -1,7 +1,7 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { createDecodeStep, type DecodeOutcome } from '../consumer/decode-step'
 import type { ConsumerMessage } from '../consumer/types'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { markClosed, markOpen, openHandles, warnIfStillOpen } from '../handles'
@@ -125,7 +125,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createKafkajsEngine({ brokers: o.brokers, clientId: o.clientId, logger: o.logger })
+      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
     this.#decode = createDecodeStep(o.topics as unknown as readonly Topics[number][], {
       registry: o.registry,
       validate: o.validate,

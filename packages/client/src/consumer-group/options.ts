@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import {
   brokersOption,
+  engineNameOption,
   engineOption,
+  engineWithBrokers,
   functionOption,
   loggerOption,
   oneConnection,
@@ -17,6 +19,7 @@ export const groupConsumerOptionsSchema = z
   .object({
     brokers: brokersOption,
     kafka: engineOption,
+    engine: engineNameOption,
     clientId: z.string().min(1).default('kafkit-group-consumer'),
     groupId: z.string().min(1, 'groupId is required'),
     topics: z.array(topicDescriptor).min(1, 'give at least one topic descriptor'),
@@ -73,6 +76,7 @@ export const groupConsumerOptionsSchema = z
   })
   .strict()
   .refine(...oneConnection)
+  .refine(...engineWithBrokers)
   .refine((o) => new Set(o.topics.map((t) => t.name)).size === o.topics.length, {
     message: 'each topic may appear once',
     path: ['topics'],

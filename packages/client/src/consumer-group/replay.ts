@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine, type EngineName } from '../engine/resolve'
 import type { EngineHeaders, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { partitionForKey } from '../partitioners'
@@ -18,6 +18,8 @@ export interface ReplayFilter {
 export interface ReplayOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   /** The dead-letter topic to read (from the beginning up to its end when the replay starts). */
   readonly deadLetterTopic: string
   /** Target topic; default: each record's `kafkit-dlt-original-topic` header. */
@@ -84,7 +86,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       )
     }
   }
-  const engine = options.kafka ?? createKafkajsEngine({ brokers: options.brokers })
+  const engine = options.kafka ?? createEngine(options.engine, { brokers: options.brokers ?? [] })
   const admin = engine.admin()
   await admin.connect()
   let ends: Map<number, bigint>

@@ -1,5 +1,6 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import type { ConsumerMessage } from '../consumer/types'
+import type { EngineName } from '../engine/resolve'
 import type { KafkaEngine } from '../engine/types'
 import type { Logger } from '../logger'
 import type { SchemaRegistry } from '../serdes/registry'
@@ -54,6 +55,8 @@ export interface GroupConsumerOptions<
 > {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
+  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   readonly clientId?: string | undefined
   readonly groupId: string
   readonly topics: Topics

@@ -1,5 +1,5 @@
 import type { TopicDescriptor } from '@kafkit/common'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { markClosed, markOpen } from '../handles'
@@ -42,7 +42,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createKafkajsEngine({ brokers: o.brokers, clientId: o.clientId, logger: o.logger })
+      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
     this.#decode = createDecodeStep(o.topics as unknown as readonly Topics[number][], {
       registry: o.registry,
       validate: o.validate,

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import {
   brokersOption,
+  engineNameOption,
   engineOption,
+  engineWithBrokers,
   loggerOption,
   oneConnection,
   parseOptions,
@@ -14,6 +16,7 @@ export const consumerOptionsSchema = z
   .object({
     brokers: brokersOption,
     kafka: engineOption,
+    engine: engineNameOption,
     clientId: z.string().min(1).default('kafkit-consumer'),
     groupId: z.string().min(1, 'groupId is required'),
     topics: z.array(topicDescriptor).min(1, 'give at least one topic descriptor'),
@@ -32,6 +35,7 @@ export const consumerOptionsSchema = z
   })
   .strict()
   .refine(...oneConnection)
+  .refine(...engineWithBrokers)
   .refine((o) => o.onInvalid !== 'dead-letter' || o.deadLetter !== undefined, {
     message: "onInvalid 'dead-letter' needs a `deadLetter` handler",
     path: ['deadLetter'],

@@ -1,5 +1,5 @@
 import type { KeyOf, TopicDescriptor, ValueOf } from '@kafkit/common'
-import type { EngineOption } from '../engine/resolve'
+import type { EngineName, EngineOption } from '../engine/resolve'
 import type { ClientError } from '../errors'
 import type { Logger } from '../logger'
 import type { SchemaRegistry } from '../serdes/registry'
@@ -80,6 +80,8 @@ export interface ConsumerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly brokers?: readonly string[] | undefined
   /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
   readonly kafka?: EngineOption | undefined
+  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   readonly clientId?: string | undefined
   readonly groupId: string
   readonly topics: Topics

@@ -1,3 +1,13 @@
 export { createKafkajsEngine, type KafkajsClient, type KafkajsEngineOptions } from './kafkajs'
-export { type EngineOption, toEngine } from './resolve'
+export { createPlatformaticEngine, type PlatformaticEngineOptions } from './platformatic'
+export {
+  type CreateEngineOptions,
+  createEngine,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  type EngineName,
+  type EngineOption,
+  engineFromEnv,
+  toEngine,
+} from './resolve'
 export type * from './types'

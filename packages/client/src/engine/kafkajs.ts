@@ -1,3 +1,4 @@
+import { zstdCompressSync, zstdDecompressSync } from 'node:zlib'
 import kafkajs, {
   type Consumer,
   type Kafka,
@@ -6,10 +7,12 @@ import kafkajs, {
   type RecordMetadata,
   type TopicMessages,
 } from 'kafkajs'
+import { ClientError } from '../errors'
 import type { Logger } from '../logger'
 import { fixKafkajsRequestQueue } from './kafkajs-request-queue'
 import type {
   EngineAdmin,
+  EngineCompression,
   EngineConsumer,
   EngineConsumerOptions,
   EngineProducer,
@@ -29,7 +32,27 @@ import type {
 export type KafkajsClient = Kafka
 
 // kafkajs is CommonJS: Node's ESM loader only sees its default export, so values come from there.
-const { ConfigResourceTypes, ConfigSource, CompressionTypes, Kafka: KafkaClass, logLevel } = kafkajs
+const {
+  ConfigResourceTypes,
+  ConfigSource,
+  CompressionCodecs,
+  CompressionTypes,
+  Kafka: KafkaClass,
+  logLevel,
+} = kafkajs
+
+// kafkajs ships only gzip; zstd comes from Node's zlib (Node 22.15+), so kafkajs producers can write it
+// and kafkajs consumers can read zstd batches written by other clients. Snappy and lz4 stay unsupported.
+CompressionCodecs[CompressionTypes.ZSTD] ??= () => ({
+  compress: async (encoder: { buffer: Buffer }) => zstdCompressSync(encoder.buffer),
+  decompress: async (buffer: Buffer) => zstdDecompressSync(buffer),
+})
+
+const KAFKAJS_CODECS: Partial<Record<EngineCompression, number>> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  zstd: CompressionTypes.ZSTD,
+}
 
 export interface KafkajsEngineOptions {
   readonly brokers?: readonly string[] | undefined
@@ -183,6 +206,14 @@ function kafkaConfig(options: KafkajsEngineOptions): KafkaConfig {
 }
 
 function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer {
+  const compression = KAFKAJS_CODECS[o.compression]
+  if (compression === undefined) {
+    throw new ClientError(
+      'KAFKIT_CLIENT_INVALID_OPTIONS',
+      `the kafkajs engine cannot compress with ${o.compression} (it has none, gzip and zstd): choose one of those, or engine: 'platformatic'`,
+      { details: { compression: o.compression, engine: 'kafkajs' } },
+    )
+  }
   const producer = kafka.producer({
     idempotent: o.idempotent,
     // kafkajs keeps ordering with idempotence only with one request in flight per broker.
@@ -198,7 +229,7 @@ function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer
         producer.sendBatch({
           acks: o.acks,
           timeout: o.timeoutMs,
-          compression: o.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          compression,
           topicMessages,
         }),
       ),

@@ -34,8 +34,14 @@ export interface EngineProducerOptions {
   readonly acks: -1 | 0 | 1
   readonly retries: number
   readonly timeoutMs: number
-  readonly compression: 'none' | 'gzip'
+  readonly compression: EngineCompression
 }
+
+/**
+ * Batch compression codecs. The kafkajs engine speaks none, gzip and zstd (Node's zlib); snappy and
+ * lz4 need the platformatic engine. Either engine's consumers read every codec it can write.
+ */
+export type EngineCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
 
 export interface EngineProducer {
   connect(): Promise<void>

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import {
   brokersOption,
+  engineNameOption,
   engineOption,
+  engineWithBrokers,
   functionOption,
   loggerOption,
   oneConnection,
@@ -13,6 +15,7 @@ export const producerOptionsSchema = z
   .object({
     brokers: brokersOption,
     kafka: engineOption,
+    engine: engineNameOption,
     clientId: z.string().min(1).default('kafkit-producer'),
     registry: registryOption([
       'register',
@@ -48,12 +51,13 @@ export const producerOptionsSchema = z
       .transform((a) => (a === 'all' ? -1 : a)),
     retries: z.number().int().min(0).max(1000).default(15),
     requestTimeoutMs: z.number().int().positive().default(30_000),
-    compression: z.enum(['none', 'gzip']).default('none'),
+    compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none'),
     metadataMaxAgeMs: z.number().int().min(0).default(300_000),
     logger: loggerOption,
   })
   .strict()
   .refine(...oneConnection)
+  .refine(...engineWithBrokers)
   .refine((o) => !(o.idempotent && o.acks !== -1), {
     message: 'an idempotent producer needs acks "all" (-1): drop `acks` or set idempotent: false',
     path: ['acks'],

@@ -1,5 +1,5 @@
 import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kafkit/common'
-import { createKafkajsEngine } from '../engine/kafkajs'
+import { createEngine } from '../engine/resolve'
 import type { EngineAdmin, EngineMessage, EngineProducer, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { markClosed, markOpen } from '../handles'
@@ -65,7 +65,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createKafkajsEngine({ brokers: o.brokers, clientId: o.clientId, logger: o.logger })
+      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
     for (const t of o.topics as unknown as readonly TopicDescriptor[]) this.#byName.set(t.name, t)
     this.#registry = o.registry
     this.#guard = o.registry

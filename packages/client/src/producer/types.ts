@@ -1,5 +1,6 @@
 import type { KeyInputOf, TopicDescriptor, ValueInputOf } from '@kafkit/common'
-import type { EngineOption } from '../engine/resolve'
+import type { EngineName, EngineOption } from '../engine/resolve'
+import type { EngineCompression } from '../engine/types'
 import type { Logger } from '../logger'
 import type { Partitioner } from '../partitioners'
 import type { SchemaRegistry } from '../serdes/registry'
@@ -47,6 +48,8 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   /** An engine (the seam to the protocol client); defaults to kafkajs on `brokers`. */
   /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
   readonly kafka?: EngineOption | undefined
+  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
+  readonly engine?: EngineName | undefined
   readonly clientId?: string | undefined
   /** Needed when a topic has an Avro key or value. */
   readonly registry?: SchemaRegistry | string | undefined
@@ -77,7 +80,7 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly retries?: number | undefined
   /** Broker-side ack timeout per request (default 30000). */
   readonly requestTimeoutMs?: number | undefined
-  readonly compression?: 'none' | 'gzip' | undefined
+  readonly compression?: EngineCompression | undefined
   /** How long partition counts are cached (default 300000, like Java's metadata.max.age.ms). */
   readonly metadataMaxAgeMs?: number | undefined
   readonly logger?: Logger | undefined
