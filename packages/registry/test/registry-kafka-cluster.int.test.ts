@@ -51,7 +51,8 @@ describe('Kafka store shared by several registry instances', () => {
     for (const [i, schema] of schemas.entries()) {
       for (const k of [0, 1]) {
         const subject = subjects[(i + k) % subjects.length] as string
-        const app = instances[(i + k) % instances.length] as RegistryApp
+        // Each subject gets writes through two different instances (subject s from s+1 and s-1).
+        const app = instances[(i + 2 * k + 1) % instances.length] as RegistryApp
         writes.push(
           call(app, 'POST', `/subjects/${subject}/versions`, { schema }).then((r) => ({
             subject,

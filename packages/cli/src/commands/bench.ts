@@ -24,7 +24,10 @@ export function registerBenchCommands(program: Command): void {
       'run the benchmark suite (Kafkit vs kafkajs, csr, @platformatic/kafka) from the Kafkit repository; same as `npm run bench`',
     )
     .option('--quick', 'a fast smoke run of the harness (does not update docs/benchmarks.md)')
-    .option('--only <suites>', 'comma-separated: serde,codegen,registry,produce,consume,latency')
+    .option(
+      '--only <suites>',
+      'comma-separated: serde,codegen,registry,produce,consume,latency,registry-kafka',
+    )
     .action(async (flags: { quick?: boolean; only?: string }) => {
       const runner = findBenchRunner()
       if (!runner) {

@@ -223,7 +223,7 @@ export class KafkaRegistryLog implements RegistryLog {
         if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error
       }
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
+    const metadata = await this.#topicMetadata(admin)
     const partitions = metadata.topics[0]?.partitions.length ?? 0
     if (partitions !== 1) {
       throw new RegistryStoreError(
@@ -231,6 +231,20 @@ export class KafkaRegistryLog implements RegistryLog {
         `Topic '${topic}' has ${partitions} partitions; the registry log needs exactly 1 for a total order. Use another --topic.`,
         { details: { topic, partitions } },
       )
+    }
+  }
+
+  /** A broker that just started (or a just-created topic) can answer UNKNOWN_TOPIC_OR_PARTITION for a few seconds. */
+  async #topicMetadata(admin: Admin): ReturnType<Admin['fetchTopicMetadata']> {
+    const until = Date.now() + 15_000
+    for (;;) {
+      try {
+        return await admin.fetchTopicMetadata({ topics: [this.#options.topic] })
+      } catch (error) {
+        if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || Date.now() > until)
+          throw error
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
     }
   }
 
