@@ -61,6 +61,29 @@ describe('kafkit registry (real binary)', { timeout: 60_000 }, () => {
     expect(res.stdout).toMatch(new RegExp(`NEW\\s+${fresh}-value`))
     expect(res.stdout).toMatch(new RegExp(`INCOMPATIBLE\\s+${bad}-value`))
     expect(res.stdout).toContain("'age'")
+    // Each reason as type, JSON pointer, message and a fix, never the old schema.
+    expect(res.stdout).toContain('(BACKWARD against version 1)')
+    expect(res.stdout).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE at \/fields\/1: .*'age'/)
+    expect(res.stdout).toContain("fix: give the new field 'age' a default")
+    expect(res.stdout).not.toContain('oldSchema')
+
+    const json = await run(['registry', 'check', dir, '--registry', served.url, '--json'])
+    expect(json.code).toBe(1)
+    const results = JSON.parse(json.stdout) as Record<string, unknown>[]
+    expect(results.find((r) => r.subject === `${bad}-value`)).toMatchObject({
+      status: 'INCOMPATIBLE',
+      version: 1,
+      level: 'BACKWARD',
+      reasons: [
+        {
+          type: 'READER_FIELD_MISSING_DEFAULT_VALUE',
+          path: '/fields/1',
+          message: expect.stringContaining("'age'"),
+          hint: expect.stringContaining('default'),
+        },
+      ],
+    })
+    expect(json.stdout).not.toContain('oldSchema')
     expect({ subjects: await client.listSubjects(), config: await client.getConfig() }).toEqual(before)
     expect(await client.listVersions(`${ok}-value`)).toEqual([1])
   })

@@ -182,9 +182,10 @@ async function check(path: string, flags: CheckFlags): Promise<void> {
   })
   const results = await checkSchemas(client, entries)
   if (flags.json) {
+    // The schema texts and the registry's raw messages (which repeat the whole old schema) stay out.
     process.stdout.write(
       `${JSON.stringify(
-        results.map(({ schema: _s, ...r }) => r),
+        results.map(({ schema: _s, messages: _m, ...r }) => r),
         null,
         2,
       )}\n`,
@@ -192,12 +193,14 @@ async function check(path: string, flags: CheckFlags): Promise<void> {
   } else {
     const width = Math.max(...results.map((r) => r.subject.length))
     for (const r of results) {
-      process.stdout.write(`${r.status.padEnd(12)} ${r.subject.padEnd(width)}  ${r.source}\n`)
-      // The full old schema in Confluent's trailer drowns the reasons; --json keeps everything.
-      for (const m of r.messages.filter(
-        (m) => !m.startsWith('{oldSchema:') && !m.startsWith('{validateFields'),
-      )) {
-        process.stdout.write(`    - ${m}\n`)
+      const against =
+        r.status === 'INCOMPATIBLE' && r.level
+          ? `  (${r.level}${r.version === undefined ? '' : ` against version ${r.version}`})`
+          : ''
+      process.stdout.write(`${r.status.padEnd(12)} ${r.subject.padEnd(width)}  ${r.source}${against}\n`)
+      for (const x of r.reasons) {
+        const where = x.type === 'OTHER' ? '' : `${x.type}${x.path ? ` at ${x.path}` : ''}: `
+        process.stdout.write(`    - ${where}${x.message}\n      fix: ${x.hint}\n`)
       }
     }
     const count = (s: string) => results.filter((r) => r.status === s).length
