@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -121,6 +122,58 @@ describe('kafkit registry (real binary)', { timeout: 60_000 }, () => {
     const res = await run(['registry', 'check', dir, '--registry', served.url])
     expect(res.stdout).toMatch(new RegExp(`INCOMPATIBLE\\s+${topic}-value`))
     expect(res.code).toBe(1)
+  })
+
+  it('serve --detach returns once listening with a pid file; stop ends exactly that process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-registry-detach-'))
+    dirs.push(dir)
+    const pidFile = join(dir, 'registry.pid')
+    const started = await run([
+      'registry',
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--detach',
+      '--pid-file',
+      pidFile,
+    ])
+    expect(started.code, started.stderr).toBe(0)
+    const { pid, url } = JSON.parse(await readFile(pidFile, 'utf8')) as { pid: number; url: string }
+    try {
+      expect(started.stdout).toContain(`listening on ${url} (pid ${pid}`)
+      // It serves after the command returned, detached from it.
+      expect(await new RegistryClient({ url }).listSubjects()).toEqual([])
+      const again = await run([
+        'registry',
+        'serve',
+        '--port',
+        '0',
+        '--store',
+        'memory',
+        '--detach',
+        '--pid-file',
+        pidFile,
+      ])
+      expect(again.code).toBe(1)
+      expect(again.stderr).toContain(`already runs from ${pidFile} (pid ${pid}`)
+
+      const stopped = await run(['registry', 'stop', '--pid-file', pidFile])
+      expect(stopped.code, stopped.stderr).toBe(0)
+      expect(stopped.stdout).toContain(`(pid ${pid}, ${url}) stopped`)
+      expect(() => process.kill(pid, 0)).toThrow()
+      expect(existsSync(pidFile)).toBe(false)
+      const nothing = await run(['registry', 'stop', '--pid-file', pidFile])
+      expect(nothing.code).toBe(1)
+      expect(nothing.stderr).toContain('nothing to stop')
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // already stopped
+      }
+    }
   })
 
   it('check fails clearly on an unreachable registry or a missing path', async () => {
