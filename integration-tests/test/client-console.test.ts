@@ -218,6 +218,36 @@ describe('kafkit produce / kafkit consume (the real binary)', () => {
     }
   })
 
+  it("--headers prints each record's headers (text, or base64 when not UTF-8)", async () => {
+    const withHeaders = `console-headers-${s}`
+    const drop = await createTopics(brokers, [{ topic: withHeaders, partitions: 1 }])
+    try {
+      await produceRaw(brokers, withHeaders, [
+        {
+          key: Buffer.from('k'),
+          value: Buffer.from('v'),
+          headers: { 'kafkit-dlt-error': Buffer.from('customer is blocked'), raw: Buffer.from([0xff, 0xfe]) },
+        },
+      ])
+      const args = ['consume', withHeaders, '--from-beginning', '--max', '1', '--brokers', brokers.join(',')]
+      const plain = await kafkit(args)
+      expect(plain.code).toBe(0)
+      expect(JSON.parse(plain.stdout.trim())).not.toHaveProperty('headers')
+      const shown = await kafkit([...args, '--headers'])
+      expect(shown.code, shown.stderr).toBe(0)
+      expect(JSON.parse(shown.stdout.trim())).toMatchObject({
+        key: 'k',
+        value: 'v',
+        headers: {
+          'kafkit-dlt-error': 'customer is blocked',
+          raw: Buffer.from([0xff, 0xfe]).toString('base64'),
+        },
+      })
+    } finally {
+      await drop()
+    }
+  })
+
   it('fails clearly without a registry for a schema', async () => {
     const r = await kafkit(
       ['produce', topic, '--value-schema', schemaFile, '--brokers', brokers.join(',')],

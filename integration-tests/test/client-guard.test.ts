@@ -1,4 +1,4 @@
-import { type ClientError, createConsumer, createProducer } from '@kafkit/client'
+import { createConsumer, createProducer, SchemaRefusedError } from '@kafkit/client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   makeTopics,
@@ -53,12 +53,24 @@ describe('publish guard and subject name strategies (real registry, real broker)
         code: 'KAFKIT_CLIENT_SCHEMA_REFUSED',
         details: { subject: `orders-${s}-value`, compatibilityLevel: 'BACKWARD', reason: 'incompatible' },
       })
-      const error = (await refused.catch((e: unknown) => e)) as ClientError
-      const reasons = error.details.reasons as string[]
-      expect(reasons.length).toBeGreaterThan(0)
-      expect(reasons.join(' ')).toMatch(/mandatory/)
+      const error = (await refused.catch((e: unknown) => e)) as SchemaRefusedError
+      expect(error).toBeInstanceOf(SchemaRefusedError)
+      expect(error).toMatchObject({ subject: `orders-${s}-value`, version: 1, level: 'BACKWARD' })
+      // Refusals as data: each broken rule with its JSON pointer and how to fix the schema.
+      expect(error.reasons).toEqual([
+        {
+          type: 'READER_FIELD_MISSING_DEFAULT_VALUE',
+          path: expect.stringMatching(/^\/fields\/\d+$/),
+          message: expect.stringContaining("'mandatory'"),
+          hint: expect.stringContaining("give the new field 'mandatory' a default"),
+        },
+      ])
+      // The message stays short: no schema text, no registry settings, but the fix.
       expect(error.message).toContain(`orders-${s}-value`)
-      expect(error.message).toContain('BACKWARD')
+      expect(error.message).toContain('BACKWARD against version 1')
+      expect(error.message).toContain('fix: ')
+      expect(error.message).not.toMatch(/oldSchema|validateFields|"fields"/)
+      expect(error.message.length).toBeLessThan(500)
     } finally {
       await producer.disconnect()
     }

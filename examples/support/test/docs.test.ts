@@ -49,11 +49,19 @@ describe('README and docs index', () => {
       'order-service',
       'quickstart',
       'schema-evolution',
+      'your-service',
     ])
     const readme = read('README.md')
     for (const name of examples) {
       const dir = join(repo, 'examples', name)
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      if (name === 'your-service') {
+        // Built and started as a user's service is (its test installs it from npm pack tarballs).
+        expect(pkg.scripts?.start).toBe('node dist/main.js')
+        expect(pkg.scripts?.prebuild).toBe('kafkit codegen .')
+        expect(readme).toContain(`(examples/${name})`)
+        continue
+      }
       expect(pkg.scripts?.start, name).toBe('tsx --conditions=source src/start.ts')
       expect(pkg.scripts?.typecheck, name).toMatch(
         /kafkit codegen .*--check.* && tsc -p tsconfig.json --noEmit$/,
@@ -65,5 +73,19 @@ describe('README and docs index', () => {
       ).toBe(true)
       expect(readme, name).toContain(`(examples/${name})`)
     }
+  })
+
+  it('"Use Kafkit in your service" shows examples/your-service exactly as it runs in CI', () => {
+    const readme = read('README.md')
+    const section = readme.slice(
+      readme.indexOf('## Use Kafkit in your service'),
+      readme.indexOf('## Examples'),
+    )
+    const blocks = [...section.matchAll(/```(?:ts|json)\n([\s\S]*?)```/g)].map((m) => m[1])
+    for (const file of ['kafkit.config.ts', 'tsconfig.json', 'src/config.ts', 'src/main.ts']) {
+      expect(blocks, file).toContain(read(`examples/your-service/${file}`))
+    }
+    expect(section).toContain('npm install @kafkit/client')
+    expect(section).toContain('kafkit codegen . --check')
   })
 })

@@ -1,1 +1,4 @@
-export const version = '0.1.0'
+// Bundled into the build at build time, read from the package in source mode: never out of step.
+import packageJson from '../package.json' with { type: 'json' }
+
+export const version: string = packageJson.version

@@ -17,7 +17,7 @@ export const ERROR_DEFINITIONS = defineErrors({
   },
   KAFKIT_CLIENT_SCHEMA_REFUSED: {
     message:
-      'The publish guard refused the schema: incompatible with the subject, or not registered in strict mode',
+      'The publish guard refused the schema: incompatible with the subject, or not registered in strict mode (a SchemaRefusedError: reasons lists each broken rule with a fix)',
   },
   KAFKIT_CLIENT_REGISTRY_UNAVAILABLE: {
     message: 'The schema registry could not be reached or answered with an unexpected error',
@@ -59,4 +59,62 @@ export class ClientError extends KafkitError {
     const definition: ErrorDefinition = ERROR_DEFINITIONS[code]
     super(code, message, { canRetry: definition.canRetry ?? false, ...options })
   }
+}
+
+/** One rule a refused schema broke: where (`path`, a JSON pointer), what, and how to fix the schema. */
+export interface RefusalReason {
+  readonly type: string
+  readonly path: string | undefined
+  readonly message: string
+  readonly hint: string
+}
+
+export interface SchemaRefusedDetails {
+  readonly subject: string
+  /** The registered version the schema was checked against, when the registry said. */
+  readonly version: number | undefined
+  /** The subject's compatibility level (`BACKWARD`, ...), or 'unknown'. */
+  readonly level: string
+  /** 'incompatible', 'incompatible-with-latest' or 'not-registered'. */
+  readonly reason: string
+  /** The publish guard's mode: 'autoRegister', 'useLatest' or 'strict'. */
+  readonly mode: string
+  readonly reasons: readonly RefusalReason[]
+}
+
+/**
+ * The publish guard refused a schema (code KAFKIT_CLIENT_SCHEMA_REFUSED). `reasons` lists each
+ * broken rule as data with a hint; the message stays short: the subject, the level and the first
+ * reasons with their fixes.
+ */
+export class SchemaRefusedError extends ClientError {
+  readonly subject: string
+  readonly version: number | undefined
+  readonly level: string
+  readonly reasons: readonly RefusalReason[]
+  constructor(refusal: SchemaRefusedDetails) {
+    super('KAFKIT_CLIENT_SCHEMA_REFUSED', refusalMessage(refusal), {
+      details: { ...refusal, compatibilityLevel: refusal.level },
+    })
+    this.subject = refusal.subject
+    this.version = refusal.version
+    this.level = refusal.level
+    this.reasons = refusal.reasons
+  }
+}
+
+const SHOWN = 2
+
+function refusalMessage(r: SchemaRefusedDetails): string {
+  const against = r.version === undefined ? '' : ` against version ${r.version}`
+  const head = `schema refused for subject '${r.subject}' (${r.level}${against}, ${r.reason}, mode ${r.mode})`
+  if (r.reasons.length === 0) return `${head}: the registry gave no reasons`
+  const shown = r.reasons
+    .slice(0, SHOWN)
+    .map(
+      (x) =>
+        `${x.type === 'OTHER' ? '' : `${x.type}${x.path ? ` at ${x.path}` : ''}: `}${x.message}; fix: ${x.hint}`,
+    )
+  const more = r.reasons.length > SHOWN ? ` (+${r.reasons.length - SHOWN} more in error.reasons)` : ''
+  return `${head}: ${shown.join(' | ')}${more}`
 }

@@ -15,7 +15,14 @@ export * from './console/index'
 export * from './consumer/index'
 export * from './consumer-group/index'
 export * from './engine/index'
-export { ClientError, type ClientErrorCode, ERROR_DEFINITIONS } from './errors'
+export {
+  ClientError,
+  type ClientErrorCode,
+  ERROR_DEFINITIONS,
+  type RefusalReason,
+  type SchemaRefusedDetails,
+  SchemaRefusedError,
+} from './errors'
 export { openHandles } from './handles'
 export { type Logger, silentLogger } from './logger'
 export {

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -61,6 +62,29 @@ describe('kafkit registry (real binary)', { timeout: 60_000 }, () => {
     expect(res.stdout).toMatch(new RegExp(`NEW\\s+${fresh}-value`))
     expect(res.stdout).toMatch(new RegExp(`INCOMPATIBLE\\s+${bad}-value`))
     expect(res.stdout).toContain("'age'")
+    // Each reason as type, JSON pointer, message and a fix, never the old schema.
+    expect(res.stdout).toContain('(BACKWARD against version 1)')
+    expect(res.stdout).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE at \/fields\/1: .*'age'/)
+    expect(res.stdout).toContain("fix: give the new field 'age' a default")
+    expect(res.stdout).not.toContain('oldSchema')
+
+    const json = await run(['registry', 'check', dir, '--registry', served.url, '--json'])
+    expect(json.code).toBe(1)
+    const results = JSON.parse(json.stdout) as Record<string, unknown>[]
+    expect(results.find((r) => r.subject === `${bad}-value`)).toMatchObject({
+      status: 'INCOMPATIBLE',
+      version: 1,
+      level: 'BACKWARD',
+      reasons: [
+        {
+          type: 'READER_FIELD_MISSING_DEFAULT_VALUE',
+          path: '/fields/1',
+          message: expect.stringContaining("'age'"),
+          hint: expect.stringContaining('default'),
+        },
+      ],
+    })
+    expect(json.stdout).not.toContain('oldSchema')
     expect({ subjects: await client.listSubjects(), config: await client.getConfig() }).toEqual(before)
     expect(await client.listVersions(`${ok}-value`)).toEqual([1])
   })
@@ -98,6 +122,58 @@ describe('kafkit registry (real binary)', { timeout: 60_000 }, () => {
     const res = await run(['registry', 'check', dir, '--registry', served.url])
     expect(res.stdout).toMatch(new RegExp(`INCOMPATIBLE\\s+${topic}-value`))
     expect(res.code).toBe(1)
+  })
+
+  it('serve --detach returns once listening with a pid file; stop ends exactly that process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-registry-detach-'))
+    dirs.push(dir)
+    const pidFile = join(dir, 'registry.pid')
+    const started = await run([
+      'registry',
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--detach',
+      '--pid-file',
+      pidFile,
+    ])
+    expect(started.code, started.stderr).toBe(0)
+    const { pid, url } = JSON.parse(await readFile(pidFile, 'utf8')) as { pid: number; url: string }
+    try {
+      expect(started.stdout).toContain(`listening on ${url} (pid ${pid}`)
+      // It serves after the command returned, detached from it.
+      expect(await new RegistryClient({ url }).listSubjects()).toEqual([])
+      const again = await run([
+        'registry',
+        'serve',
+        '--port',
+        '0',
+        '--store',
+        'memory',
+        '--detach',
+        '--pid-file',
+        pidFile,
+      ])
+      expect(again.code).toBe(1)
+      expect(again.stderr).toContain(`already runs from ${pidFile} (pid ${pid}`)
+
+      const stopped = await run(['registry', 'stop', '--pid-file', pidFile])
+      expect(stopped.code, stopped.stderr).toBe(0)
+      expect(stopped.stdout).toContain(`(pid ${pid}, ${url}) stopped`)
+      expect(() => process.kill(pid, 0)).toThrow()
+      expect(existsSync(pidFile)).toBe(false)
+      const nothing = await run(['registry', 'stop', '--pid-file', pidFile])
+      expect(nothing.code).toBe(1)
+      expect(nothing.stderr).toContain('nothing to stop')
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // already stopped
+      }
+    }
   })
 
   it('check fails clearly on an unreachable registry or a missing path', async () => {

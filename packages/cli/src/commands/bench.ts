@@ -16,8 +16,9 @@ function findBenchRunner(): string | undefined {
   return undefined
 }
 
-/** Registers the `bench` command(s) on the program. */
+/** Registers the `bench` command(s) on the program, only inside the Kafkit repository (a dev-only command). */
 export function registerBenchCommands(program: Command): void {
+  if (findBenchRunner() === undefined) return
   program
     .command('bench')
     .description(

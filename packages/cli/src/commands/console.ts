@@ -90,6 +90,11 @@ export function registerConsoleCommands(program: Command): void {
       'bootstrap servers, comma-separated (default: $KAFKA_BROKERS or 127.0.0.1:9092)',
     )
     .option('--registry <url>', 'schema registry URL (default: $KAFKIT_REGISTRY_URL)')
+    .option(
+      '--headers',
+      'add each record\'s headers as "headers": {name: text} (e.g. a dead letter\'s error)',
+      false,
+    )
     .action(async (topic: string, opts: ConsumeFlags) => {
       const abort = new AbortController()
       const stop = () => abort.abort()
@@ -108,6 +113,7 @@ export function registerConsoleCommands(program: Command): void {
             groupId: opts.group,
             timeoutMs: opts.timeoutMs,
             signal: abort.signal,
+            headers: opts.headers,
           },
         )
         process.stderr.write(`consumed ${count} record(s) from ${topic}\n`)
@@ -131,6 +137,7 @@ interface ProduceFlags {
 
 interface ConsumeFlags {
   fromBeginning: boolean
+  headers: boolean
   max?: number
   group?: string
   timeoutMs?: number

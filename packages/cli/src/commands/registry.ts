@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { existsSync, openSync, readFileSync } from 'node:fs'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import { KafkitError } from '@kafkit/common'
 import type { Command } from 'commander'
@@ -30,6 +32,135 @@ interface ServeFlags {
   quiet?: boolean
   kafkaSsl?: boolean
   kafkaSasl?: string
+  detach?: boolean
+  pidFile?: string
+  logFile?: string
+}
+
+const DEFAULT_PID_FILE = 'kafkit-registry.pid'
+
+/** What `serve --pid-file` writes once it listens, and `registry stop` reads. */
+interface PidFile {
+  pid: number
+  url: string
+}
+
+function readPidFile(file: string): PidFile | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PidFile>
+    return typeof parsed.pid === 'number' && typeof parsed.url === 'string'
+      ? { pid: parsed.pid, url: parsed.url }
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * `serve --detach`: runs the same command again as a detached child (its output to a log file),
+ * waits until it listens and has written its pid file, prints where it is, and returns. Unlike
+ * `npx kafkit registry serve &`, whose `$!` is npm's pid, the pid file names the server itself.
+ */
+async function serveDetached(flags: ServeFlags): Promise<void> {
+  const pidFile = resolve(flags.pidFile ?? DEFAULT_PID_FILE)
+  const logFile = resolve(flags.logFile ?? pidFile.replace(/\.pid$/, '') + '.log')
+  const running = readPidFile(pidFile)
+  if (running && alive(running.pid)) {
+    fail(
+      `a registry already runs from ${pidFile} (pid ${running.pid}, ${running.url}): stop it with \`kafkit registry stop\``,
+    )
+  }
+  await rm(pidFile, { force: true })
+  // The same command line minus --detach and any --pid-file (the child gets the resolved one).
+  const args: string[] = []
+  const given = process.argv.slice(2)
+  for (let i = 0; i < given.length; i++) {
+    const a = given[i] as string
+    if (a === '--detach' || a.startsWith('--pid-file=')) continue
+    if (a === '--pid-file') {
+      i++
+      continue
+    }
+    args.push(a)
+  }
+  const log = openSync(logFile, 'a')
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, process.argv[1] as string, ...args, '--pid-file', pidFile],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  )
+  let exited: number | null | undefined
+  child.on('exit', (code) => {
+    exited = code
+  })
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const written = readPidFile(pidFile)
+    if (written && written.pid === child.pid) {
+      child.unref()
+      process.stdout.write(
+        `kafkit registry listening on ${written.url} (pid ${written.pid}, pid file ${pidFile}, log ${logFile})\n` +
+          `Stop it with \`kafkit registry stop${flags.pidFile ? ` --pid-file ${flags.pidFile}` : ''}\`.\n`,
+      )
+      return
+    }
+    if (exited !== undefined || Date.now() > deadline) {
+      if (exited === undefined) child.kill('SIGTERM')
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : ''
+      fail(
+        `the detached registry did not start (${exited === undefined ? 'no answer in 60 s' : `exit code ${exited}`}); its log ${logFile} ends with:\n${tail}`,
+      )
+    }
+    await sleep(100)
+  }
+}
+
+interface StopFlags {
+  pidFile?: string
+}
+
+/** `registry stop`: SIGTERM to the pid in the pid file (only a live kafkit process), then waits for it. */
+async function stopRegistry(flags: StopFlags): Promise<void> {
+  const pidFile = resolve(flags.pidFile ?? DEFAULT_PID_FILE)
+  const running = readPidFile(pidFile)
+  if (!running)
+    fail(
+      `no registry pid file at ${pidFile}: nothing to stop (start one with \`kafkit registry serve --detach\`)`,
+    )
+  if (!alive(running.pid)) {
+    await rm(pidFile, { force: true })
+    process.stdout.write(`kafkit registry (pid ${running.pid}) was not running; removed ${pidFile}\n`)
+    return
+  }
+  // A reused pid must not be killed: on Linux, check it is still a kafkit process.
+  const cmdline = `/proc/${running.pid}/cmdline`
+  if (existsSync(cmdline) && !readFileSync(cmdline, 'utf8').includes('kafkit')) {
+    await rm(pidFile, { force: true })
+    fail(`pid ${running.pid} from ${pidFile} is no longer a kafkit registry; removed the stale pid file`)
+  }
+  process.kill(running.pid, 'SIGTERM')
+  const deadline = Date.now() + 30_000
+  while (alive(running.pid)) {
+    if (Date.now() > deadline)
+      fail(`kafkit registry (pid ${running.pid}) did not stop within 30 s after SIGTERM`)
+    await sleep(100)
+  }
+  await rm(pidFile, { force: true })
+  process.stdout.write(`kafkit registry (pid ${running.pid}, ${running.url}) stopped\n`)
 }
 
 interface CheckFlags {
@@ -41,6 +172,7 @@ interface CheckFlags {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  if (flags.detach) return serveDetached(flags)
   const { parseStoreSpec, startRegistry } = await import('@kafkit/registry')
   const port = Number(flags.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${flags.port}: expected 0..65535`)
@@ -90,6 +222,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     ...(users.length > 0 ? { auth: { users } } : {}),
   })
   process.stdout.write(`kafkit registry listening on ${running.url} (store: ${flags.store})\n`)
+  const pidFile = flags.pidFile ? resolve(flags.pidFile) : undefined
+  if (pidFile) await writeFile(pidFile, `${JSON.stringify({ pid: process.pid, url: running.url })}\n`)
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       process.off('SIGINT', stop)
@@ -101,6 +235,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   })
   process.stderr.write('kafkit registry: shutting down\n')
   await running.close()
+  if (pidFile && readPidFile(pidFile)?.pid === process.pid) await rm(pidFile, { force: true })
 }
 
 async function findConfig(path: string): Promise<string | undefined> {
@@ -182,9 +317,10 @@ async function check(path: string, flags: CheckFlags): Promise<void> {
   })
   const results = await checkSchemas(client, entries)
   if (flags.json) {
+    // The schema texts and the registry's raw messages (which repeat the whole old schema) stay out.
     process.stdout.write(
       `${JSON.stringify(
-        results.map(({ schema: _s, ...r }) => r),
+        results.map(({ schema: _s, messages: _m, ...r }) => r),
         null,
         2,
       )}\n`,
@@ -192,12 +328,14 @@ async function check(path: string, flags: CheckFlags): Promise<void> {
   } else {
     const width = Math.max(...results.map((r) => r.subject.length))
     for (const r of results) {
-      process.stdout.write(`${r.status.padEnd(12)} ${r.subject.padEnd(width)}  ${r.source}\n`)
-      // The full old schema in Confluent's trailer drowns the reasons; --json keeps everything.
-      for (const m of r.messages.filter(
-        (m) => !m.startsWith('{oldSchema:') && !m.startsWith('{validateFields'),
-      )) {
-        process.stdout.write(`    - ${m}\n`)
+      const against =
+        r.status === 'INCOMPATIBLE' && r.level
+          ? `  (${r.level}${r.version === undefined ? '' : ` against version ${r.version}`})`
+          : ''
+      process.stdout.write(`${r.status.padEnd(12)} ${r.subject.padEnd(width)}  ${r.source}${against}\n`)
+      for (const x of r.reasons) {
+        const where = x.type === 'OTHER' ? '' : `${x.type}${x.path ? ` at ${x.path}` : ''}: `
+        process.stdout.write(`    - ${where}${x.message}\n      fix: ${x.hint}\n`)
       }
     }
     const count = (s: string) => results.filter((r) => r.status === s).length
@@ -237,7 +375,25 @@ export function registerRegistryCommands(program: Command): void {
     .option('--tls-key <file>', 'PEM private key: serve HTTPS')
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
     .option('--quiet', 'no per-request log lines')
+    .option(
+      '--detach',
+      'run in the background: print the URL and pid, then return (stop with `kafkit registry stop`)',
+    )
+    .option(
+      '--pid-file <file>',
+      `write {pid, url} here once listening (default with --detach: ./${DEFAULT_PID_FILE})`,
+    )
+    .option(
+      '--log-file <file>',
+      'with --detach: where the server logs go (default: the pid file name with .log)',
+    )
     .action(serve)
+
+  registry
+    .command('stop')
+    .description('stop the registry `serve --detach` started (SIGTERM to the pid in its pid file, then wait)')
+    .option('--pid-file <file>', `the pid file serve wrote (default ./${DEFAULT_PID_FILE})`)
+    .action(stopRegistry)
 
   registry
     .command('check')

@@ -25,6 +25,8 @@ export interface ConsumeJsonLinesOptions {
   readonly timeoutMs?: number | undefined
   readonly signal?: AbortSignal | undefined
   readonly logger?: Logger | undefined
+  /** Add each record's headers (`headers: { name: text }`), e.g. to see why a record was dead-lettered. */
+  readonly headers?: boolean | undefined
 }
 
 /** One printed record: the documented console consumer output. */
@@ -39,6 +41,8 @@ export interface JsonLineRecord {
   readonly schemaId: number | null
   /** Present when the record could not be decoded (its value is then shown raw). */
   readonly error?: string
+  /** With the `headers` option: each header as UTF-8 text (base64 when it is not text), null when empty. */
+  readonly headers?: Record<string, string | null>
 }
 
 /**
@@ -89,7 +93,7 @@ export async function consumeJsonLines(
       eachBatch: async (batch) => {
         for (const record of batch.records) {
           if (count >= max || !batch.isActive()) return
-          onRecord(await decoder.decode(record))
+          onRecord(await decoder.decode(record, { headers: options.headers ?? false }))
           count++
           batch.resolveOffset(record.offset)
           armIdle()
@@ -127,7 +131,7 @@ export class GenericDecoder {
     this.#cache = registry ? new SchemaCache(registry) : undefined
   }
 
-  async decode(record: EngineRecord): Promise<JsonLineRecord> {
+  async decode(record: EngineRecord, options: { headers?: boolean } = {}): Promise<JsonLineRecord> {
     const base = {
       topic: record.topic,
       partition: record.partition,
@@ -143,6 +147,7 @@ export class GenericDecoder {
       value: value.json,
       schemaId: value.schemaId,
       ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+      ...(options.headers ? { headers: headersAsText(record.headers) } : {}),
     }
   }
 
@@ -171,4 +176,16 @@ export class GenericDecoder {
     }
     return p
   }
+}
+
+function headersAsText(headers: Readonly<Record<string, Buffer | undefined>>): Record<string, string | null> {
+  const out: Record<string, string | null> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) out[name] = null
+    else {
+      const text = value.toString('utf8')
+      out[name] = Buffer.from(text, 'utf8').equals(value) ? text : value.toString('base64')
+    }
+  }
+  return out
 }

@@ -1,6 +1,7 @@
 import type { AvroSerdeDescriptor } from '@kafkit/common'
+import { parseCompatibilityMessages } from '@kafkit/registry'
 import type { Resolver, Type } from 'avsc'
-import { ClientError } from '../errors'
+import { ClientError, SchemaRefusedError } from '../errors'
 import { schemaText } from '../serdes/json-schema-text'
 import { isNotFound, type SchemaRegistry } from '../serdes/registry'
 
@@ -161,17 +162,20 @@ export class PublishGuard {
   async #refuse(
     subject: string,
     reason: string,
-    reasons: readonly string[],
-    schema: string,
-  ): Promise<ClientError> {
-    let level = 'unknown'
-    try {
-      level = (await this.#registry.getConfig(subject, { defaultToGlobal: true })).compatibilityLevel
-    } catch {
+    messages: readonly string[],
+    _schema: string,
+  ): Promise<SchemaRefusedError> {
+    const parsed = parseCompatibilityMessages(messages)
+    let level = parsed.level ?? 'unknown'
+    if (parsed.level === undefined) {
       try {
-        level = (await this.#registry.getConfig()).compatibilityLevel
+        level = (await this.#registry.getConfig(subject, { defaultToGlobal: true })).compatibilityLevel
       } catch {
-        // The level only makes the message better; the refusal stands without it.
+        try {
+          level = (await this.#registry.getConfig()).compatibilityLevel
+        } catch {
+          // The level only makes the message better; the refusal stands without it.
+        }
       }
     }
     const mode = this.#options.autoRegister
@@ -179,12 +183,16 @@ export class PublishGuard {
       : this.#options.useLatest
         ? 'useLatest'
         : 'strict'
-    const list = reasons.length > 0 ? reasons.join('; ') : 'the registry gave no reasons'
-    return new ClientError(
-      'KAFKIT_CLIENT_SCHEMA_REFUSED',
-      `publish guard refused subject '${subject}' (compatibility ${level}, mode ${mode}, ${reason}): ${list}`,
-      { details: { subject, compatibilityLevel: level, reason, reasons: [...reasons], mode, schema } },
-    )
+    const reasons =
+      reason === 'not-registered'
+        ? messages.map((message) => ({
+            type: 'NOT_REGISTERED',
+            path: undefined,
+            message,
+            hint: 'register the schema first (e.g. in CI), set autoRegister: true, or useLatest: true',
+          }))
+        : parsed.reasons
+    return new SchemaRefusedError({ subject, version: parsed.version, level, reason, mode, reasons })
   }
 
   async #call<T>(subject: string, fn: () => Promise<T>, notFoundIsUndefined: true): Promise<T | undefined>

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import { KafkitError } from '@kafkit/common'
 import type { RegistryClient } from '../client/registry-client'
+import { type CompatibilityReason, parseCompatibilityMessages } from '../compatibility/reasons'
 import { RegistryHttpError } from '../errors'
 
 /** One local schema to check: the subject it belongs to and its text. */
@@ -16,9 +17,17 @@ export type SchemaCheckStatus = 'OK' | 'NEW' | 'INCOMPATIBLE' | 'INVALID'
 
 export interface SchemaCheckResult extends SchemaCheckEntry {
   status: SchemaCheckStatus
-  /** Reasons for INCOMPATIBLE / INVALID. */
+  /** The registered version the schema was checked against (INCOMPATIBLE), when the registry said. */
+  version: number | undefined
+  /** The compatibility level the registry applied (INCOMPATIBLE), when it said. */
+  level: string | undefined
+  /** Why it is INCOMPATIBLE / INVALID: each broken rule with its JSON pointer and a hint how to fix it. */
+  reasons: CompatibilityReason[]
+  /** The registry's own messages, verbatim (Confluent's verbose strings, including the old schema). */
   messages: string[]
 }
+
+const noReasons = { version: undefined, level: undefined, reasons: [], messages: [] }
 
 /**
  * Asks the registry whether each local schema may become the subject's next version. Only
@@ -35,7 +44,7 @@ export async function checkSchemas(
       await client.listVersions(entry.subject)
     } catch (error) {
       if (error instanceof RegistryHttpError && (error.errorCode === 40401 || error.errorCode === 40402)) {
-        results.push({ ...entry, status: 'NEW', messages: [] })
+        results.push({ ...entry, status: 'NEW', ...noReasons })
         continue
       }
       throw error
@@ -45,14 +54,29 @@ export async function checkSchemas(
         version: 'latest',
         verbose: true,
       })
-      results.push({
-        ...entry,
-        status: answer.isCompatible ? 'OK' : 'INCOMPATIBLE',
-        messages: answer.isCompatible ? [] : answer.messages,
-      })
+      if (answer.isCompatible) {
+        results.push({ ...entry, status: 'OK', ...noReasons })
+      } else {
+        const parsed = parseCompatibilityMessages(answer.messages)
+        results.push({ ...entry, status: 'INCOMPATIBLE', ...parsed, messages: answer.messages })
+      }
     } catch (error) {
       if (error instanceof RegistryHttpError && error.errorCode === 42201) {
-        results.push({ ...entry, status: 'INVALID', messages: [error.message] })
+        results.push({
+          ...entry,
+          status: 'INVALID',
+          version: undefined,
+          level: undefined,
+          reasons: [
+            {
+              type: 'INVALID_SCHEMA',
+              path: undefined,
+              message: error.message,
+              hint: 'fix the schema so it parses as Avro (the message names the problem)',
+            },
+          ],
+          messages: [error.message],
+        })
         continue
       }
       throw error

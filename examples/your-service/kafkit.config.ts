@@ -1,0 +1,12 @@
+import { defineConfig } from '@kafkit/codegen'
+
+export default defineConfig({
+  schemas: 'schemas',
+  out: 'src/generated',
+  // Node ESM (module: NodeNext) needs extensions on relative imports; bundlers take 'none'.
+  importExtension: '.js',
+  topics: {
+    orders: { key: 'string', value: 'com.example.orders.OrderPlaced' },
+    invoices: { key: 'string', value: 'com.example.billing.InvoiceIssued' },
+  },
+})

@@ -1,0 +1,218 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startRegistry } from '@kafkit/registry'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { deleteTopics, endOffsets, suffix, waitFor } from '../../../integration-tests/fault/kafka-tools'
+
+/**
+ * The proof of "Use Kafkit in your service": this example is installed the way a user installs
+ * Kafkit, from `npm pack` tarballs into a folder outside the workspace that already depends on
+ * zod 3, once with npm's hoisted layout and once isolated (`--install-strategy=linked`, where only
+ * direct dependencies are reachable, as with pnpm). It must generate, compile under NodeNext strict,
+ * process its records against the test broker, and exit 0 by itself after SIGTERM.
+ */
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url))
+const example = fileURLToPath(new URL('..', import.meta.url))
+// Publish order does not matter to npm; every @kafkit package the CLI pulls in is packed.
+const PACKAGES = ['common', 'registry', 'codegen', 'client', 'kafka-local', 'cli'] as const
+const ORDERS = 1000
+const BLOCKED = ORDERS / 100
+
+// npm run from `npm test` exports npm_* settings (workspace, prefix) that must not leak into the app.
+const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v
+  return { ...env, ...extra }
+}
+
+function run(cmd: string, args: string[], cwd: string, timeoutMs = 600_000): Promise<string> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      args,
+      { cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(
+            new Error(`${cmd} ${args.join(' ')} in ${cwd} failed: ${error.message}\n${stdout}\n${stderr}`),
+          )
+        else {
+          // The setup is slow by nature (build, pack, install): show where the time goes.
+          console.log(
+            `[your-service] ${cmd.split('/').pop()} ${args.slice(0, 2).join(' ')}: ${Date.now() - started} ms`,
+          )
+          resolve(stdout)
+        }
+      },
+    )
+  })
+}
+
+/** Builds each package with its own tsup config into a staging copy (never into the repo) and packs them. */
+async function packAll(work: string): Promise<Record<(typeof PACKAGES)[number], string>> {
+  const tarballs = join(work, 'tarballs')
+  mkdirSync(tarballs, { recursive: true })
+  const stages = PACKAGES.map((name) => join(work, 'stage', name))
+  for (const [i, name] of PACKAGES.entries()) {
+    const src = join(repo, 'packages', name)
+    const stage = stages[i] as string
+    await run(join(repo, 'node_modules', '.bin', 'tsup'), ['--out-dir', join(stage, 'dist'), '--silent'], src)
+    for (const entry of ['package.json', 'src', 'bin', 'README.md', 'LICENSE']) {
+      if (existsSync(join(src, entry))) cpSync(join(src, entry), join(stage, entry), { recursive: true })
+    }
+  }
+  // One npm run for all six: npm's own start-up is seconds.
+  const packed = JSON.parse(
+    await run('npm', ['pack', '--json', '--pack-destination', tarballs, ...stages], work),
+  )
+  const out = {} as Record<(typeof PACKAGES)[number], string>
+  for (const [i, name] of PACKAGES.entries()) out[name] = join(tarballs, packed[i].filename)
+  return out
+}
+
+/** A fresh app folder: the example's sources without its generated code, depending on the tarballs. */
+function createApp(work: string, layout: string, tgz: Record<(typeof PACKAGES)[number], string>): string {
+  const app = join(work, `app-${layout}`)
+  mkdirSync(app, { recursive: true })
+  for (const entry of ['kafkit.config.ts', 'tsconfig.json', 'schemas', 'src']) {
+    cpSync(join(example, entry), join(app, entry), { recursive: true })
+  }
+  rmSync(join(app, 'src', 'generated'), { recursive: true, force: true })
+  const pkg = JSON.parse(readFileSync(join(example, 'package.json'), 'utf8'))
+  const rootPkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'))
+  pkg.name = 'billing-service'
+  pkg.dependencies = { '@kafkit/client': `file:${tgz.client}`, zod: pkg.dependencies.zod }
+  pkg.devDependencies = {
+    '@kafkit/codegen': `file:${tgz.codegen}`,
+    kafkit: `file:${tgz.cli}`,
+    typescript: rootPkg.devDependencies.typescript,
+    '@types/node': rootPkg.devDependencies['@types/node'],
+  }
+  // Not published: the transitive @kafkit packages come from the tarballs too.
+  pkg.overrides = {
+    '@kafkit/common': `file:${tgz.common}`,
+    '@kafkit/registry': `file:${tgz.registry}`,
+    '@kafkit/kafka-local': `file:${tgz['kafka-local']}`,
+  }
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`)
+  return app
+}
+
+interface Service {
+  proc: ChildProcess
+  out: () => string
+  err: () => string
+  exit: (ms: number) => Promise<number | NodeJS.Signals>
+}
+
+function startService(app: string, env: Record<string, string>): Service {
+  const proc = spawn(process.execPath, ['dist/main.js'], {
+    cwd: app,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  proc.stdout?.on('data', (d) => {
+    out += String(d)
+  })
+  proc.stderr?.on('data', (d) => {
+    err += String(d)
+  })
+  const ended = new Promise<number | NodeJS.Signals>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(code ?? (signal as NodeJS.Signals))),
+  )
+  return {
+    proc,
+    out: () => out,
+    err: () => err,
+    exit: (ms) =>
+      Promise.race([
+        ended,
+        new Promise<never>((_, reject) => {
+          const t = setTimeout(
+            () => reject(new Error(`still running ${ms} ms after SIGTERM:\n${out}\n${err}`)),
+            ms,
+          )
+          ended.finally(() => clearTimeout(t))
+        }),
+      ]),
+  }
+}
+
+const sum = (m: Map<number, string>) => [...m.values()].reduce((a, b) => a + Number(b), 0)
+const total = async (brokers: string[], topic: string) =>
+  sum(await endOffsets(brokers, topic).catch(() => new Map()))
+
+describe('examples/your-service installed from npm pack tarballs (outside the workspace, app on zod 3)', () => {
+  const brokers = inject('kafkaBrokers')
+  const work = mkdtempSync(join(tmpdir(), 'kafkit-your-service-'))
+  const topics: string[] = []
+  const services: Service[] = []
+  let tgz: Record<(typeof PACKAGES)[number], string>
+  let registry: Awaited<ReturnType<typeof startRegistry>>
+
+  beforeAll(async () => {
+    registry = await startRegistry({ port: 0 })
+    tgz = await packAll(work)
+  }, 900_000)
+
+  afterAll(async () => {
+    for (const s of services)
+      if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL')
+    await deleteTopics(brokers, topics)
+    await registry?.close()
+    rmSync(work, { recursive: true, force: true })
+  })
+
+  for (const layout of ['hoisted', 'linked'] as const) {
+    it(`${layout} install: codegen, NodeNext strict build, ${ORDERS} orders processed, exit 0 after SIGTERM`, async () => {
+      const app = createApp(work, layout, tgz)
+      await run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', `--install-strategy=${layout}`],
+        app,
+      )
+      // The app keeps its own zod 3; with the isolated layout it cannot even see @kafkit/common.
+      expect(
+        JSON.parse(readFileSync(join(app, 'node_modules', 'zod', 'package.json'), 'utf8')).version,
+      ).toMatch(/^3\./)
+      expect(existsSync(join(app, 'node_modules', '@kafkit', 'common'))).toBe(layout === 'hoisted')
+
+      // prebuild runs `kafkit codegen .`, then tsc (module/moduleResolution NodeNext, strict).
+      await run('npm', ['run', 'build'], app)
+      expect(existsSync(join(app, 'src', 'generated', 'topics.ts'))).toBe(true)
+      // What CI runs: the committed (here: just generated) code matches the schemas.
+      await run(join(app, 'node_modules', '.bin', 'kafkit'), ['codegen', '.', '--check'], app)
+
+      const id = `-${layout}-${suffix()}`
+      const orders = `orders${id}`
+      const invoices = `invoices${id}`
+      topics.push(orders, invoices, `${orders}-dlt`)
+      const service = startService(app, {
+        KAFKA_BROKERS: brokers.join(','),
+        REGISTRY_URL: registry.url,
+        SEED_ORDERS: String(ORDERS),
+        TOPIC_SUFFIX: id,
+      })
+      services.push(service)
+      await waitFor(
+        async () =>
+          (await total(brokers, invoices)) === ORDERS - BLOCKED &&
+          (await total(brokers, `${orders}-dlt`)) === BLOCKED,
+        180_000,
+        () => `service output:\n${service.out()}\n${service.err()}`,
+      )
+      service.proc.kill('SIGTERM')
+      expect(await service.exit(15_000)).toBe(0)
+      expect(service.out()).toContain(`stopped: invoiced ${ORDERS - BLOCKED}, drain clean: true`)
+      // No run-time warnings (kafkajs' negative timers, deprecations) and no handle left open.
+      expect(service.err()).not.toMatch(/Warning|still open/)
+    }, 900_000)
+  }
+})
