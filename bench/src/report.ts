@@ -127,8 +127,10 @@ const NOTES = [
     '0.27-1.3 s against kafkajs 0.75-2.2 s in the same run. The peer keeps autocommit after every fetch, the ' +
     'policy the kafkajs peers use.',
   'The serde tables need no Kafka: they compare the cost of turning the event into bytes and back. Kafkit ' +
-    'validates with zod before encoding by default (`validate: false` skips it); both Avro encoders are checked to ' +
-    'produce identical bytes before timing.',
+    "validates before encoding by default: avsc's compiled check on every value, zod only to explain a value " +
+    'that fails it (`validate: false` skips both); every Avro encoder is checked to produce identical bytes ' +
+    'before timing. Bytes per operation are the heap growth over a 200-operation burst after a full GC, so ' +
+    'garbage counts too; the async peers (csr, Confluent) also pay for a promise per call.',
   'Peers that cannot be installed on this machine are listed with the reason and not measured.',
 ]
 

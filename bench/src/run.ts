@@ -184,7 +184,12 @@ async function main(): Promise<void> {
           registry: new RegistryClient({ url: registry.url }),
           schemaId,
           serde: types.serde,
-          settings: { runs: config.runs, ops: config.serdeOps },
+          settings: {
+            runs: config.runs,
+            ops: config.serdeOps,
+            registryUrl: registry.url,
+            topic: 'bench-serde',
+          },
         },
         progress,
       )
@@ -208,6 +213,24 @@ async function main(): Promise<void> {
           baselines,
           description: `Decode bytes to one event: ${desc}`,
           measured: m.decode,
+        }),
+        buildSection({
+          id: 'serde-encode-alloc',
+          title: 'Serde encode: bytes allocated per operation',
+          unit: 'B/op',
+          higherIsBetter: false,
+          baselines,
+          description: `Heap growth per encode over a 200-operation burst after a full GC (node --expose-gc), garbage included: ${desc}`,
+          measured: m.encodeAlloc,
+        }),
+        buildSection({
+          id: 'serde-decode-alloc',
+          title: 'Serde decode: bytes allocated per operation',
+          unit: 'B/op',
+          higherIsBetter: false,
+          baselines,
+          description: `Heap growth per decode over a 200-operation burst after a full GC (node --expose-gc), garbage included: ${desc}`,
+          measured: m.decodeAlloc,
         }),
       )
     }

@@ -5,4 +5,7 @@
  * or isolated node_modules): the app depends on `@kafkit/client` anyway, and this zod is Kafkit's own.
  */
 export * from '@kafkit/common'
+// Generated validators are built to accept exactly what avsc's `isValid` accepts (a property test over
+// the project's fixtures holds them to it), so generated descriptors get the producer's fast check.
+export { createGeneratedAvroSerde as createAvroSerde } from '@kafkit/common'
 export { z } from 'zod'

@@ -1,10 +1,11 @@
 import kafkajsDecode from '@kafkajs/confluent-schema-registry/dist/wireDecoder'
 import { encode as kafkajsEncode } from '@kafkajs/confluent-schema-registry/dist/wireEncoder'
+import { createGeneratedAvroSerde } from '@kafkit/common'
 import { describe, expect, it } from 'vitest'
 import { ClientError } from '../src/errors'
 import { AvroDecoder, encodeAvro, SchemaCache } from '../src/serdes/avro'
 import { subjectFor } from '../src/serdes/subjects'
-import { validateSide } from '../src/serdes/validate'
+import { parseSide, validateSide } from '../src/serdes/validate'
 import { frame, unframe } from '../src/serdes/wire-format'
 import { makeTopics, orderV1, orderV2, payment } from './fixtures/descriptors'
 import { MemoryRegistry } from './fixtures/memory-registry'
@@ -122,5 +123,46 @@ describe('subjects and validation', () => {
       expect(e.details).toMatchObject({ topic: 'orders-x', side: 'value', issues: [{ path: 'amount' }] })
     }
     expect(() => validateSide('t', 'key', { kind: 'string' }, 42)).toThrow(/expected a string, got number/)
+  })
+
+  it('takes the fast check first, and on a no gives exactly the zod error', () => {
+    const checked: unknown[] = []
+    const fast = createGeneratedAvroSerde({
+      fullName: orderV1.fullName,
+      schema: orderV1.schema,
+      validator: orderV1.validator,
+    })
+    const spied = {
+      ...fast,
+      fastCheck: (v: unknown) => {
+        checked.push(v)
+        return fast.fastCheck!(v)
+      },
+    }
+    // Happy path: the caller's own value comes back (no zod copy), an omitted default included.
+    const good = { id: 'o', amount: 1, customerId: 'c' }
+    expect(validateSide('t', 'value', spied, good)).toBe(good)
+    expect(
+      encodeAvro(fast.type, 1, good).equals(encodeAvro(fast.type, 1, parseSide('t', 'value', fast, good))),
+    ).toBe(true)
+    // Failure: the same code, message and issues as zod alone.
+    const bad = { id: 'o', amount: 'x', customerId: 'c' }
+    const err = (f: () => unknown) => {
+      try {
+        f()
+      } catch (e) {
+        return e as ClientError
+      }
+      throw new Error('expected a throw')
+    }
+    const viaFast = err(() => validateSide('t', 'value', spied, bad))
+    const viaZod = err(() => parseSide('t', 'value', fast, bad))
+    expect(checked).toEqual([good, bad])
+    expect(viaFast.code).toBe('KAFKIT_CLIENT_VALIDATION_FAILED')
+    expect(viaFast.message).toBe(viaZod.message)
+    expect(viaFast.details).toEqual(viaZod.details)
+    // Hand-written descriptors have no fast check: zod decides (it may be stricter than the schema).
+    expect(orderV1.fastCheck).toBeUndefined()
+    expect(fast.fastCheck).toBeTypeOf('function')
   })
 })

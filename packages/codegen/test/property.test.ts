@@ -14,6 +14,8 @@ import { corpusInputs, fixtures, generateInto, tempProject } from './helpers'
  * For every named type of every fixture: random values from avsc (`type.random()`) pass the generated
  * zod schema and round-trip through avsc; mutated values (a field replaced by an alien value) are
  * accepted by zod exactly when avsc's `isValid` accepts them, so invalid ones are rejected by both.
+ * The descriptors' `fastCheck` (the producer's happy path) answers as zod does on values changed
+ * anywhere inside, and what it accepts encodes to the same bytes as zod's output.
  */
 
 type AnySerde = AvroSerdeDescriptor<unknown, unknown>
@@ -144,6 +146,65 @@ function propertySuite(inputs: readonly Input[]): void {
     expect(rejected).toBeGreaterThan(inputs.length * 20)
     expect(accepted).toBeGreaterThan(0)
   })
+
+  it('fast check (the producer happy path) and zod accept the same values, which encode to the same bytes', () => {
+    let accepted = 0
+    let rejected = 0
+    for (const { name, serdes } of loaded) {
+      for (const [serdeName, serde] of serdes) {
+        const fastCheck = serde.fastCheck
+        expect(fastCheck, `${name} ${serdeName} has no fastCheck`).toBeTypeOf('function')
+        fc.assert(
+          fc.property(
+            fc.nat(),
+            fc.constantFrom('keep', 'replace', 'omit', 'extra'),
+            fc.constantFrom(...ALIENS),
+            (pick, how, alien) => {
+              const value = mutateDeep(randomValue(serde.type).value, pick, how, alien)
+              const fast = fastCheck!(value)
+              const parsed = serde.validator.safeParse(value)
+              const where = `${name} ${serdeName} ${how} ${String(alien)}`
+              expect(fast, where).toBe(parsed.success)
+              if (!parsed.success) {
+                rejected++
+                return
+              }
+              accepted++
+              // The fast path encodes the caller's value, the slow path zod's output: same bytes.
+              expect(serde.type.toBuffer(value).equals(serde.type.toBuffer(parsed.data)), where).toBe(true)
+            },
+          ),
+          { numRuns: 40 },
+        )
+      }
+    }
+    expect(accepted).toBeGreaterThan(inputs.length * 10)
+    expect(rejected).toBeGreaterThan(inputs.length * 10)
+  })
+}
+
+/**
+ * A random place anywhere inside `value` (records, maps, arrays, wrapped unions, at any depth) gets
+ * `alien` (replace), loses its last key (omit: a field with a default may be left out) or gains an
+ * undeclared key (extra); keep leaves the value valid.
+ */
+function mutateDeep(value: unknown, pick: number, how: string, alien: unknown): unknown {
+  if (how === 'keep') return value
+  const containers: (Record<string, unknown> | unknown[])[] = []
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || Buffer.isBuffer(v) || v instanceof Date) return
+    containers.push(v as Record<string, unknown>)
+    for (const child of Object.values(v)) walk(child)
+  }
+  walk(value)
+  if (containers.length === 0) return how === 'replace' ? alien : value
+  const target = containers[pick % containers.length]!
+  const keys = Object.keys(target)
+  if (how === 'extra') (target as Record<string, unknown>).__extra = alien
+  else if (keys.length === 0) return value
+  else if (how === 'omit') delete (target as Record<string, unknown>)[keys[keys.length - 1]!]
+  else (target as Record<string, unknown>)[keys[pick % keys.length]!] = alien
+  return value
 }
 
 describe(

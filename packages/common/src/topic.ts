@@ -19,6 +19,12 @@ export interface AvroSerdeDescriptor<Out, In = Out> {
   readonly createType: (schema: unknown) => Type
   /** Accepts exactly the values `type.isValid` accepts (input side: fields with defaults may be omitted). */
   readonly validator: ZodType<Out, In>
+  /**
+   * Answers, without explaining, whether `validator` would accept a value: a compiled check for the
+   * producer's happy path (zod runs only when it says no, to explain why). Only set when the validator
+   * is known to accept exactly what `type.isValid` accepts (generated code); absent, zod checks every value.
+   */
+  readonly fastCheck?: (value: unknown) => boolean
   /** Phantom members: types only, never set at run time. */
   readonly __out?: Out
   readonly __in?: In

@@ -12,13 +12,14 @@ import {
   RoundRobin,
   readPath,
 } from '../partitioners'
-import { encodeAvro, encodeAvroPayload } from '../serdes/avro'
+import { encodeAvroFramable, writeHeader } from '../serdes/avro'
 import type { SchemaRegistry } from '../serdes/registry'
 import { subjectFor } from '../serdes/subjects'
-import { validateSide } from '../serdes/validate'
+import { parseSide, validateSide } from '../serdes/validate'
 import {
   frame,
   frameGuid,
+  HEADER_SIZE,
   KEY_SCHEMA_ID_HEADER,
   schemaIdHeader,
   VALUE_SCHEMA_ID_HEADER,
@@ -213,13 +214,22 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
   ): Promise<RecordMetadata[]> {
     if (records.length === 0) return []
     const validate = this.options.validate
-    // 1. Validate everything before any network call: a bad payload sends nothing.
+    const partitioner = (this.options.partitioners as Record<string, Partitioner>)[d.name]
+    // A custom partitioner reads the value as its full output type: give it zod's output (defaults
+    // filled in), as before the fast check existed.
+    const check = partitioner ? parseSide : validateSide
+    // 1. Validate and encode everything before any network call: a bad payload sends nothing. Avro
+    // payloads are written now, so a value the caller changes after `send` returns is sent as it was.
     const checked = records.map((r) => {
       const rr = r as { key?: unknown; value: unknown }
+      const key = validate ? check(d.name, 'key', d.key, rr.key) : (rr.key ?? null)
+      const value = validate ? check(d.name, 'value', d.value, rr.value) : rr.value
       return {
         record: r,
-        key: validate ? validateSide(d.name, 'key', d.key, rr.key) : (rr.key ?? null),
-        value: validate ? validateSide(d.name, 'value', d.value, rr.value) : rr.value,
+        key,
+        value,
+        keyAvro: avroPayload(d.key, key),
+        valueAvro: avroPayload(d.value, value),
       }
     })
     // The place in the send order is taken now: sends leave in call order, whichever finishes its
@@ -231,8 +241,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       const [keyWriter, valueWriter] = await Promise.all([this.#writer(d, 'key'), this.#writer(d, 'value')])
       await this.connect()
       const partitionCount = await this.#partitionCounts.get(d.name)
-      const partitioner = (this.options.partitioners as Record<string, Partitioner>)[d.name]
-      // 3. Encode and partition.
+      // 3. Frame and partition.
       const format = this.options.schemaIdFormat
       // The header form names the schema in a header and sends the bare Avro as key/value.
       const schemaHeaders: Record<string, Buffer> = {}
@@ -243,8 +252,8 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       }
       const withSchemaHeaders = Object.keys(schemaHeaders).length > 0
       encoded = checked.map((c) => {
-        const keyBytes = encodeSide(d.key, c.key, keyWriter, format)
-        const valueBytes = encodeSide(d.value, c.value, valueWriter, format)
+        const keyBytes = encodeSide(d.key, c.key, c.keyAvro, keyWriter, format)
+        const valueBytes = encodeSide(d.value, c.value, c.valueAvro, valueWriter, format)
         const partition = this.#partition(d, c.record, c.key, c.value, keyBytes, partitionCount, partitioner)
         return {
           keySchemaId: keyWriter?.schemaId,
@@ -314,7 +323,13 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       )
     }
     if (d.partitionKey !== undefined) {
-      const bytes = partitionKeyBytes(readPath(value, d.partitionKey))
+      let field = readPath(value, d.partitionKey)
+      if (field === undefined && this.options.validate && d.value.kind === 'avro') {
+        // The fast check lets an omitted field with a default through as is: its value is the default.
+        const parsed = d.value.validator.safeParse(value)
+        if (parsed.success) field = readPath(parsed.data, d.partitionKey)
+      }
+      const bytes = partitionKeyBytes(field)
       if (bytes !== null) return partitionForKey(bytes, partitionCount)
       this.#logger.debug('partitionKey field is empty; record goes round-robin', { topic: d.name })
       return this.#roundRobin.next(d.name, partitionCount)
@@ -328,20 +343,26 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
   }
 }
 
+/** The Avro payload of one side, with room for the wire-format header; undefined for other serdes. */
+function avroPayload(serde: SerdeDescriptor, value: unknown): Buffer | undefined {
+  return serde.kind === 'avro' ? encodeAvroFramable(serde.type, value) : undefined
+}
+
 function encodeSide(
   serde: SerdeDescriptor,
   value: unknown,
+  framable: Buffer | undefined,
   writer: WriterSchema | undefined,
   format: ResolvedProducerOptions['schemaIdFormat'],
 ): Buffer | null {
   switch (serde.kind) {
     case 'avro': {
       const w = writer as WriterSchema
-      if (format === 'id' && !w.convert) return encodeAvro(serde.type, w.schemaId, value)
+      // The common case: the header goes into the room left in front of the payload, no copy.
+      if (format === 'id' && !w.convert) return writeHeader(framable as Buffer, w.schemaId)
+      const bare = (framable as Buffer).subarray(HEADER_SIZE)
       // Written with the subject's latest schema (useLatest): the payload converted into it.
-      const payload = w.convert
-        ? w.convert(encodeAvroPayload(serde.type, value))
-        : encodeAvroPayload(serde.type, value)
+      const payload = w.convert ? w.convert(bare) : bare
       if (format === 'id') return frame(w.schemaId, payload)
       // #writer made sure a GUID format has its GUID.
       if (format === 'guid-prefix') return frameGuid(w.guid as string, payload)

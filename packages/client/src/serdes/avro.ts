@@ -2,7 +2,7 @@ import type { AvroSerdeDescriptor } from '@kafkit/common'
 import type { Resolver, Type } from 'avsc'
 import { ClientError } from '../errors'
 import type { SchemaRegistry } from './registry'
-import { frame, frameGuid, type SchemaRef, unframe, unframeAny } from './wire-format'
+import { frameGuid, HEADER_SIZE, MAGIC_BYTE, type SchemaRef, unframe, unframeAny } from './wire-format'
 
 /**
  * Caches schema text by id per registry, so each writer schema is fetched once per process. The
@@ -88,10 +88,34 @@ export class SchemaCache {
   }
 }
 
-/** The bare Avro binary of a value already known valid for `type` (the header form's record value). */
-export function encodeAvroPayload(type: Type, value: unknown): Buffer {
+/** Encodes a value already known valid for `type` and frames it with the schema id. */
+export function encodeAvro(type: Type, schemaId: number, value: unknown): Buffer {
+  return writeHeader(encodeAvroFramable(type, value), schemaId)
+}
+
+// avsc writes into this, then the exact bytes are copied out once: avsc's own `toBuffer` would copy
+// from its pool, and framing would copy again. Grown on demand; a record larger than the cap is
+// written into a one-off buffer so one huge record does not pin memory for the process's life.
+const SCRATCH_KEEP = 1 << 20
+let scratch = Buffer.allocUnsafe(64 * 1024)
+
+/**
+ * Encodes `value` into a fresh buffer with room for the 5-byte wire-format header in front (filled in
+ * by `writeHeader` once the schema id is known). One allocation per record.
+ */
+export function encodeAvroFramable(type: Type, value: unknown): Buffer {
   try {
-    return type.toBuffer(value)
+    let buf = scratch
+    let end = type.encode(value, buf, HEADER_SIZE)
+    if (end < 0) {
+      // Too small: avsc answers how many bytes were missing.
+      buf = Buffer.allocUnsafe(buf.length - end)
+      end = type.encode(value, buf, HEADER_SIZE)
+      if (buf.length <= SCRATCH_KEEP) scratch = buf
+    }
+    const out = Buffer.allocUnsafe(end)
+    buf.copy(out, HEADER_SIZE, HEADER_SIZE, end)
+    return out
   } catch (error) {
     throw new ClientError(
       'KAFKIT_CLIENT_ENCODE_FAILED',
@@ -101,9 +125,16 @@ export function encodeAvroPayload(type: Type, value: unknown): Buffer {
   }
 }
 
-/** Encodes a value already known valid for `type` and frames it with the schema id. */
-export function encodeAvro(type: Type, schemaId: number, value: unknown): Buffer {
-  return frame(schemaId, encodeAvroPayload(type, value))
+/** Writes the wire-format header into the room `encodeAvroFramable` left; returns the same buffer. */
+export function writeHeader(framable: Buffer, schemaId: number): Buffer {
+  framable[0] = MAGIC_BYTE
+  framable.writeInt32BE(schemaId, 1)
+  return framable
+}
+
+/** The bare Avro binary of a value already known valid for `type` (the header form's record value). */
+export function encodeAvroPayload(type: Type, value: unknown): Buffer {
+  return encodeAvroFramable(type, value).subarray(HEADER_SIZE)
 }
 
 /** Encodes a value and frames it with Confluent 8's GUID prefix (magic byte 1 and the 16-byte GUID). */

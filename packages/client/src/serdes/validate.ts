@@ -8,11 +8,29 @@ export interface ValidationIssue {
 }
 
 /**
- * Checks a key or value against its serde before anything is encoded or sent. Avro sides go
- * through the descriptor's zod validator (so the error names the field path); the parsed output is
- * what gets encoded (zod fills in defaults).
+ * Checks a key or value against its serde before anything is encoded or sent. An Avro side with a
+ * `fastCheck` (generated descriptors: avsc's compiled `isValid`, which accepts exactly what their zod
+ * validator accepts) takes it first, and a value it accepts is returned as is: encoding it gives the
+ * same bytes as zod's output, since avsc writes an omitted field's default exactly as zod's
+ * `.default()` fills it in. Zod runs only when the fast check says no (or there is none), so the
+ * error names the field path with the same messages.
  */
 export function validateSide(
+  topic: string,
+  side: 'key' | 'value',
+  serde: SerdeDescriptor,
+  input: unknown,
+): unknown {
+  if (serde.kind === 'avro' && serde.fastCheck?.(input)) return input
+  return parseSide(topic, side, serde, input)
+}
+
+/**
+ * Like `validateSide`, but an Avro side always goes through zod, and what comes back is zod's
+ * output (defaults filled in, fresh objects): for code that reads the value as its full output type,
+ * such as a custom partitioner.
+ */
+export function parseSide(
   topic: string,
   side: 'key' | 'value',
   serde: SerdeDescriptor,

@@ -1,7 +1,12 @@
 export { decimalParams, kafkitLogicalTypes } from './logical-types'
 export { bigintLongType, type LongMode } from './long'
 export { type AvroDefinitions, avroSchemaOf } from './schema-assembly'
-export { avroFieldDefault, type CreateAvroSerdeOptions, createAvroSerde } from './serde'
+export {
+  avroFieldDefault,
+  type CreateAvroSerdeOptions,
+  createAvroSerde,
+  createGeneratedAvroSerde,
+} from './serde'
 export { type AvroTypeOptions, avroTypeOptions, createAvroType } from './type-options'
 export {
   type DecimalParams,

@@ -8,6 +8,12 @@ export interface CreateAvroSerdeOptions<Out, In> extends AvroTypeOptions {
   /** Self-contained Avro schema JSON, or a function building it on first use. */
   readonly schema: unknown | (() => unknown)
   readonly validator: ZodType<Out, In>
+  /**
+   * The validator accepts exactly what avsc's `type.isValid` accepts, and its output encodes to the
+   * same bytes as its input (true for generated validators): the descriptor then gets a `fastCheck`.
+   * Leave unset for a hand-written validator that is stricter than the schema (refinements).
+   */
+  readonly validatorMatchesType?: boolean
 }
 
 /**
@@ -33,8 +39,30 @@ export function createAvroSerde<Out, In = Out>(
     },
     createType: (schema: unknown) => createAvroType(schema, typeOptions),
     validator: options.validator,
+    ...(options.validatorMatchesType
+      ? {
+          fastCheck: (value: unknown): boolean => {
+            // avsc throws on some alien values (a bigint for an int) instead of answering: a no.
+            try {
+              return descriptor.type.isValid(value)
+            } catch {
+              return false
+            }
+          },
+        }
+      : {}),
   }
   return Object.freeze(descriptor)
+}
+
+/**
+ * `createAvroSerde` for generated code, whose validators accept exactly what avsc's `isValid` accepts:
+ * `@kafkit/client/codegen-runtime` exports it under the name `createAvroSerde`.
+ */
+export function createGeneratedAvroSerde<Out, In = Out>(
+  options: CreateAvroSerdeOptions<Out, In>,
+): AvroSerdeDescriptor<Out, In> {
+  return createAvroSerde({ validatorMatchesType: true, ...options })
 }
 
 /** The default value avsc fills in for a record field (a fresh copy), for zod `.default()`. */
