@@ -51,21 +51,43 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
   })
 
   const ctx: ParseContext = { names, defined: [], external: false, where: '' }
-  const { json, root } = parseDocument(text, ctx, registry, backstop)
+  const { root } = parseDocument(text, ctx, registry, backstop)
   const canonical = writeCanonical(root, false)
   const refKey = references.map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')
-  // The forms most callers never read are computed on first use: a registry replaying a long log
-  // parses every schema in it and needs only the canonical form and the tree.
+  return lazyForms(text, canonical, root, ctx.defined, references, refKey)
+}
+
+/**
+ * The forms most callers never read are computed on first use: a registry replaying a long log
+ * parses every schema in it and needs only the canonical form and the tree. A function of its own,
+ * so the getters' closures hold only these values, not the parser's working state (its avsc types
+ * and name table), for as long as a stored schema lives; the JSON is re-read from the text.
+ */
+function lazyForms(
+  text: string,
+  canonical: string,
+  root: AvroNode,
+  namedTypes: string[],
+  references: ParsedAvroSchema['references'],
+  refKey: string,
+): ParsedAvroSchema {
   let plain: ParsedAvroSchema['json'] | undefined
   let normalized: string | undefined
   let fingerprint: string | undefined
-  const parsed = { type: 'AVRO', canonical, namedTypes: ctx.defined, root, references } as Omit<
+  const parsed = { type: 'AVRO', canonical, namedTypes, root, references } as Omit<
     ParsedAvroSchema,
     'json' | 'normalized' | 'fingerprint'
   >
   Object.defineProperties(parsed, {
-    json: { enumerable: true, get: () => (plain ??= toPlain(json) as ParsedAvroSchema['json']) },
-    normalized: { enumerable: true, get: () => (normalized ??= writeCanonical(root, true)) },
+    json: {
+      enumerable: true,
+      get: () => (plain ??= toPlain(parseJsonText(text)) as ParsedAvroSchema['json']),
+    },
+    normalized: {
+      enumerable: true,
+      // Usually the same text as the canonical form: keep one string, not two equal copies.
+      get: () => (normalized ??= sameOr(writeCanonical(root, true), canonical)),
+    },
     fingerprint: {
       enumerable: true,
       get: () =>
@@ -77,6 +99,10 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
     },
   })
   return parsed as ParsedAvroSchema
+}
+
+function sameOr(text: string, other: string): string {
+  return text === other ? other : text
 }
 
 function parseDocument(

@@ -141,8 +141,9 @@ export class RegistryService {
     // A retry of a request already applied here answers as the first copy did, without a new append.
     let known = this.state.resultOf(proposalId)
     if (known !== undefined) return unwrap(known)
+    let registered: unknown
     try {
-      await this.#precheck(command)
+      registered = await this.#precheck(command)
     } catch (error) {
       // The first copy may have been applied meanwhile: its answer, not the pre-check's view of after.
       known = this.state.resultOf(proposalId)
@@ -151,6 +152,8 @@ export class RegistryService {
     }
     known = this.state.resultOf(proposalId)
     if (known !== undefined) return unwrap(known)
+    // The subject already holds the schema: apply would answer with its id and change nothing.
+    if (registered !== undefined) return registered
     const outcome = this.#outcome(proposalId, deadline)
     let settled = false
     void outcome.promise.then(
@@ -205,8 +208,10 @@ export class RegistryService {
    * Refuses a doomed write before it reaches the log: catch up with the log first (other instances
    * may have changed config or versions), then run the state machine's checks without applying.
    * `apply` stays the authority: a write that passes here can still be refused in log order.
+   * A register of a schema the subject already holds is answered here, as apply would answer it,
+   * without a log record (as Confluent does): the call every producer makes at start-up.
    */
-  async #precheck(command: RegistryCommand): Promise<void> {
+  async #precheck(command: RegistryCommand): Promise<unknown> {
     // Only an optimisation: if catching up is slow or fails (broker failover), skip it and let
     // apply decide in log order rather than failing or delaying the write.
     let timer: NodeJS.Timeout | undefined
@@ -226,13 +231,22 @@ export class RegistryService {
     )
     const caughtUp = await Promise.race([syncing, gaveUp])
     clearTimeout(timer)
-    if (!caughtUp) return
+    if (!caughtUp) return undefined
+    if (command.op === 'register') {
+      try {
+        const answer = this.state.registeredAnswer(command)
+        if (answer !== undefined) return answer
+      } catch {
+        // An invalid schema is reported by the check below.
+      }
+    }
     try {
       this.state.check(command)
     } catch (error) {
       if (error instanceof RegistryApiError) throw error
       // Anything else is left for apply to report in log order.
     }
+    return undefined
   }
 
   /** Waits until every change appended anywhere before the call is applied here (for reads after writes elsewhere). */

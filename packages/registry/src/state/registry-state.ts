@@ -3,6 +3,7 @@ import { type CompatibilityLevel, checkCompatibility, confluentTrailer } from '.
 import { RegistryApiError } from '../errors'
 import { type AvroNode, type ParsedAvroSchema, parseAvroSchema } from '../schema'
 import { writeCanonical } from '../schema/canonical'
+import { parseAvroSchemaCached } from '../schema/parse-cache'
 import {
   type DataContractConfig,
   type Metadata,
@@ -174,6 +175,8 @@ export class RegistryState {
   #results = new Map<string, ApplyResult>()
   #resultRing: Array<string | undefined> = []
   #resultCursor = 0
+  /** Set by a dry register that found the schema already in the subject (see registeredAnswer). */
+  #existingHit = false
   /** Set while `check` runs: every write stops right before its first mutation. */
   #dry = false
   /** Data-contract config (metadata, rule sets, normalize, group); the key '' is the global one. */
@@ -263,6 +266,24 @@ export class RegistryState {
       this.#run(command)
     } finally {
       this.#dry = false
+    }
+  }
+
+  /**
+   * What a register would answer without changing anything (the subject already holds the schema,
+   * with the same contract, and no version is asked for), or undefined. Runs the register's own
+   * checks dry, so the answer is exactly apply's. Lets a server answer a repeated register without
+   * writing to the log.
+   */
+  registeredAnswer(command: Extract<RegistryCommand, { op: 'register' }>): unknown {
+    this.#dry = true
+    this.#existingHit = false
+    try {
+      const answer = this.#register(command)
+      return this.#existingHit ? answer : undefined
+    } finally {
+      this.#dry = false
+      this.#existingHit = false
     }
   }
 
@@ -442,6 +463,7 @@ export class RegistryState {
       command.version === undefined &&
       (command.id ?? existing.id) === existing.id
     ) {
+      this.#existingHit = true
       return this.#registerAnswer(subject, existing)
     }
 
@@ -730,7 +752,11 @@ export class RegistryState {
       }
     }
     visit(references, 0, options.subject ?? '')
-    return parseAvroSchema(schema, { references: resolved, avscBackstop: options.avscBackstop ?? true })
+    // A replay without the backstop parses each record once: nothing to cache, and a cached parse
+    // must always be one that passed the backstop.
+    if (options.avscBackstop === false)
+      return parseAvroSchema(schema, { references: resolved, avscBackstop: false })
+    return parseAvroSchemaCached(schema, { references: resolved })
   }
 
   #findInSubject(
