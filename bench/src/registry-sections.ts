@@ -149,7 +149,7 @@ export function registrySections(
   rssSection(
     'registry-rss-10k',
     `Registry RSS with ${count(s.memorySchemas)} schemas`,
-    `A fresh server process; ${count(s.memorySchemas)} new schemas (the bench event under distinct names, one subject each) registered over HTTP with autocannon, ${s.connections} connections; RSS read 1 s later.`,
+    `A fresh server process; ${count(s.memorySchemas)} new schemas (the bench event under distinct names, one subject each) registered over HTTP with autocannon, ${s.connections} connections, for at most ${s.fillSeconds} s (a row below the count says where it stopped); RSS read 1 s later.`,
     (f) => f.atMemory,
   )
   rssSection(
