@@ -1,20 +1,21 @@
 import type { BenchResults, Section } from './results'
 
+/** The registry-kafka suite's sections (the registry suite owns every other `registry-...` id). */
+const REGISTRY_KAFKA_IDS = new Set(['registry-failover', 'registry-startup'])
+
 /** Which section ids a suite writes. */
-const SUITE_PREFIX: Readonly<Record<string, string>> = {
-  serde: 'serde-',
-  codegen: 'codegen',
-  registry: 'registry',
-  produce: 'produce',
-  consume: 'consume',
-  latency: 'latency-',
+const OWNS: Readonly<Record<string, (id: string) => boolean>> = {
+  serde: (id) => id.startsWith('serde-'),
+  codegen: (id) => id === 'codegen',
+  registry: (id) => (id === 'registry' || id.startsWith('registry-')) && !REGISTRY_KAFKA_IDS.has(id),
+  'registry-kafka': (id) => REGISTRY_KAFKA_IDS.has(id),
+  produce: (id) => id === 'produce',
+  consume: (id) => id === 'consume',
+  latency: (id) => id.startsWith('latency-'),
 }
 
 function ownedBy(section: Section, suites: readonly string[]): boolean {
-  return suites.some((s) => {
-    const prefix = SUITE_PREFIX[s]
-    return prefix !== undefined && (section.id === prefix || section.id.startsWith(prefix))
-  })
+  return suites.some((s) => OWNS[s]?.(section.id) ?? false)
 }
 
 /**

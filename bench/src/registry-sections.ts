@@ -202,8 +202,8 @@ export function registrySections(
   }
   sections.push(
     buildSection({
-      id: 'registry-startup',
-      title: 'Registry start-up',
+      id: 'registry-process-startup',
+      title: 'Registry start-up (process)',
       unit: 'ms',
       higherIsBetter: false,
       baselines: [],

@@ -22,6 +22,8 @@ const settings: RegistrySettings = {
   apicurio: true,
 }
 
+type RssEntry = NonNullable<ReturnType<RegistrySuiteResult['rss']['get']>>
+
 function suiteResult(): RegistrySuiteResult {
   const throughput = new Map<string, Map<string, number[]>>()
   const per = (memory: number, file: number, apicurio: number) =>
@@ -35,14 +37,14 @@ function suiteResult(): RegistrySuiteResult {
   throughput.set(REGISTRY_ENDPOINTS.registerRepeat, per(9_000, 9_000, 1_000))
   throughput.set(REGISTRY_ENDPOINTS.compatibility, per(5_000, 5_000, 1_000))
   throughput.set(REGISTRY_ENDPOINTS.subjects, per(20_000, 20_000, 5_000))
-  const rss = (fresh: number, at10k: number) => ({
+  const rss = (fresh: number, at10k: number): RssEntry => ({
     fresh: { mib: fresh, schemas: 0 },
     atMemory: { mib: at10k, schemas: 10_000 },
   })
   return {
     throughput,
     warmup: new Map([[REGISTRY_PEERS.apicurio, new Map([[REGISTRY_ENDPOINTS.getById, 2_000]])]]),
-    rss: new Map([
+    rss: new Map<string, RssEntry>([
       [REGISTRY_PEERS.memory, rss(100, 140)], // 40 MiB per 10k
       [REGISTRY_PEERS.file, rss(100, 160)], // 60
       [REGISTRY_PEERS.apicurio, { ...rss(250, 350), atBulk: { mib: 600, schemas: 40_000, note: 'stopped' } }], // 100
