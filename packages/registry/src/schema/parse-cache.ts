@@ -15,11 +15,7 @@ let chars = 0
  * never modified, so a cached one can be shared. Failures are not cached.
  */
 export function parseAvroSchemaCached(text: string, options: ParseAvroSchemaOptions = {}): ParsedAvroSchema {
-  const refs = options.references ?? []
-  const key =
-    refs.length === 0
-      ? text
-      : `${text}\u0000${refs.map((r) => `${r.name}\u0001${r.subject}\u0001${r.version}\u0001${r.schema}`).join('\u0002')}`
+  const key = cacheKey(text, options)
   const hit = cache.get(key)
   if (hit !== undefined) {
     cache.delete(key)
@@ -37,4 +33,19 @@ export function parseAvroSchemaCached(text: string, options: ParseAvroSchemaOpti
     }
   }
   return parsed
+}
+
+function cacheKey(text: string, options: ParseAvroSchemaOptions): string {
+  const refs = options.references ?? []
+  return refs.length === 0
+    ? text
+    : `${text}\u0000${refs.map((r) => `${r.name}\u0001${r.subject}\u0001${r.version}\u0001${r.schema}`).join('\u0002')}`
+}
+
+/** A cached parse (one that passed every check, the avsc backstop included), or undefined; never parses. */
+export function cachedParse(
+  text: string,
+  options: ParseAvroSchemaOptions = {},
+): ParsedAvroSchema | undefined {
+  return cache.get(cacheKey(text, options))
 }

@@ -3,7 +3,7 @@ import { type CompatibilityLevel, checkCompatibility, confluentTrailer } from '.
 import { RegistryApiError } from '../errors'
 import { type AvroNode, type ParsedAvroSchema, parseAvroSchema } from '../schema'
 import { writeCanonical } from '../schema/canonical'
-import { parseAvroSchemaCached } from '../schema/parse-cache'
+import { cachedParse, parseAvroSchemaCached } from '../schema/parse-cache'
 import {
   type DataContractConfig,
   type Metadata,
@@ -752,10 +752,13 @@ export class RegistryState {
       }
     }
     visit(references, 0, options.subject ?? '')
-    // A replay without the backstop parses each record once: nothing to cache, and a cached parse
-    // must always be one that passed the backstop.
+    // Without the backstop (apply, replay): a cached parse passed more checks and will do; a miss is
+    // not cached, since a cached parse must always be one that passed the backstop.
     if (options.avscBackstop === false)
-      return parseAvroSchema(schema, { references: resolved, avscBackstop: false })
+      return (
+        cachedParse(schema, { references: resolved }) ??
+        parseAvroSchema(schema, { references: resolved, avscBackstop: false })
+      )
     return parseAvroSchemaCached(schema, { references: resolved })
   }
 
