@@ -42,10 +42,10 @@ describe('examples/order-service', () => {
       ['o-4', 'DHL'],
     ])
     for (const s of result.shipments) expect(['shipping-a', 'shipping-b']).toContain(s.handledBy)
-    // The carrier API was down for its first two calls: those orders were retried, not dropped.
-    expect(result.shipments.reduce((n, s) => n + s.attempts, 0)).toBeGreaterThanOrEqual(6)
-    expect(result.shipments.some((s) => s.attempts > 1)).toBe(true)
-    expect(lines.some((l) => /attempt 1 failed \(carrier API timed out/.test(l))).toBe(true)
+    // The carrier API was down for its first two calls: those orders were retried, not dropped (all
+    // four shipped above). The retry may run on the other member when the group rebalances meanwhile,
+    // which starts its attempt count again, so the failures are counted in the log.
+    expect(lines.filter((l) => /attempt \d+ failed \(carrier API timed out/.test(l))).toHaveLength(2)
 
     expect(result.deadLetters).toHaveLength(2)
     const [refused, undecodable] = result.deadLetters // sorted by key

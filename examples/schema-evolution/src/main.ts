@@ -1,4 +1,10 @@
-import { ClientError, createConsumer, createProducer, createTopicAdmin } from '@kafkit/client'
+import {
+  ClientError,
+  createConsumer,
+  createProducer,
+  createTopicAdmin,
+  SchemaRefusedError,
+} from '@kafkit/client'
 import { checkSchemas, RegistryClient } from '@kafkit/registry'
 import { type ExampleContext, renameTopic, waitFor } from 'kafkit-example-support'
 import * as v1 from './generated/v1'
@@ -94,8 +100,12 @@ export async function main({
         value: { userId: 4, name: 'Edsger', email: 'edsger@example.com', phone: '+31 20 000 0000' },
       })
     } catch (error) {
-      if (!(error instanceof ClientError)) throw error
-      guardRefusal = { code: error.code, reasons: (error.details.reasons as string[] | undefined) ?? [] }
+      if (!(error instanceof SchemaRefusedError)) throw error
+      // Reasons are data ({ type, path, message, hint }); shown here as one line each.
+      guardRefusal = {
+        code: error.code,
+        reasons: error.reasons.map((r) => `${r.type}${r.path ? ` at ${r.path}` : ''}: ${r.message}`),
+      }
       log?.(`v3 producer refused: ${error.message}`)
     } finally {
       await producerV3.disconnect()

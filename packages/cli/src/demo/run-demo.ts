@@ -14,6 +14,7 @@ import {
   deadLetterTopicName,
   type EngineName,
   type Producer,
+  type SchemaRefusedError,
 } from '@kafkit/client'
 import { type BytesSerdeDescriptor, createAvroSerde, subjectName, type TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
@@ -279,21 +280,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await producer.checkSchemas(incompatible)
     } catch (error) {
       if (!(error instanceof ClientError) || error.code !== 'KAFKIT_CLIENT_SCHEMA_REFUSED') throw error
-      // Confluent's verbose answer: one `{errorType:..., description:...}` entry per incompatibility,
-      // then context entries (the version compared against, its schema, the level).
-      const all = (error.details.reasons as string[] | undefined) ?? []
-      const incompatibilities = all.filter((r) => r.startsWith('{errorType:'))
-      refusedReasons = incompatibilities.length > 0 ? incompatibilities : all
+      // The refusal carries each broken rule as data, with a hint on how to fix the schema.
+      const reasons = (error as SchemaRefusedError).reasons ?? []
+      refusedReasons = reasons.map((r) => `${r.type}${r.path ? ` at ${r.path}` : ''}: ${r.message}`)
       refused = true
-      const against = all.find((r) => r.startsWith('{oldSchemaVersion:'))?.match(/\d+/)?.[0]
+      const against = (error as SchemaRefusedError).version
       info(`publish guard refused it before any record was sent: ${error.code}`)
       info(
         `compatibility ${String(error.details.compatibilityLevel)}, checked against version ${against ?? '?'}; the registry's reasons:`,
       )
-      for (const reason of refusedReasons) {
-        const m = reason.match(/errorType:'([^']+)', description:'(.*)', additionalInfo/)
-        info(`  - ${m ? `${m[1]}: ${m[2]}` : reason}`)
-      }
+      for (const r of reasons) info(`  - ${r.type}: ${r.message} (fix: ${r.hint})`)
     }
     if (!refused) throw new Error('the incompatible schema was not refused')
     const { RegistryClient, checkSchemas } = await import('@kafkit/registry')
