@@ -8,6 +8,14 @@ const built = new URL('../dist/main.js', import.meta.url)
 if (existsSync(built)) {
   await import(built.href)
 } else {
+  // Node 26 deprecates module.register() (DEP0205), which tsx and this loader still use: the warning
+  // is about our dev-time loader, not the user's command, so it is not printed.
+  const emitWarning = process.emitWarning
+  process.emitWarning = (warning, ...rest) => {
+    const code = typeof rest[0] === 'object' && rest[0] !== null ? rest[0].code : rest[1]
+    if (code === 'DEP0205') return
+    return emitWarning.call(process, warning, ...rest)
+  }
   const { register: registerTsx } = await import('tsx/esm/api')
   registerTsx()
   register('./source-condition.js', import.meta.url)

@@ -86,7 +86,9 @@ async function importConfig(file: string): Promise<unknown> {
   try {
     const mod = (
       file.endsWith('ts')
-        ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
+        ? await withoutRegisterDeprecation(async () =>
+            (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url),
+          )
         : await import(pathToFileURL(file).href)
     ) as { default?: unknown }
     // tsx may wrap a CommonJS-style default twice.
@@ -234,5 +236,24 @@ export async function loadKafkitConfig(pathOrDir: string): Promise<LoadedKafkitC
     importExtension: config.importExtension ?? detectImportExtension(out ?? base).extension,
     topics: resolveTopics(config.topics, schemaSet, configPath),
     schemaSet,
+  }
+}
+
+/**
+ * tsx loads kafkit.config.ts through module.register(), which Node 26 deprecates (DEP0205): that
+ * warning is about tsx, not about the user's config, so it is not emitted while the config loads.
+ */
+async function withoutRegisterDeprecation<T>(load: () => Promise<T>): Promise<T> {
+  const emitWarning = process.emitWarning
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const first = rest[0]
+    const code = typeof first === 'object' && first !== null ? (first as { code?: unknown }).code : rest[1]
+    if (code === 'DEP0205') return
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest)
+  }) as typeof process.emitWarning
+  try {
+    return await load()
+  } finally {
+    process.emitWarning = emitWarning
   }
 }
