@@ -1,10 +1,4 @@
-import {
-  ClientError,
-  createConsumer,
-  createProducer,
-  createTopicAdmin,
-  SchemaRefusedError,
-} from '@kafkit/client'
+import { createConsumer, createProducer, createTopicAdmin, SchemaRefusedError } from '@kafkit/client'
 import { checkSchemas, RegistryClient } from '@kafkit/registry'
 import { type ExampleContext, renameTopic, waitFor } from 'kafkit-example-support'
 import * as v1 from './generated/v1'

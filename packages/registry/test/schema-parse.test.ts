@@ -226,7 +226,7 @@ describe('invalid schemas are rejected with the place and the reason', () => {
   })
 
   it('nesting deeper than Jackson allows (1000) is a typed error; 900 levels still work end to end', () => {
-    const nested = (depth: number) => '{"type":"array","items":'.repeat(depth) + '"int"' + '}'.repeat(depth)
+    const nested = (depth: number) => `${'{"type":"array","items":'.repeat(depth)}"int"${'}'.repeat(depth)}`
     expect(parseError(nested(1001)).message).toMatch(/nested deeper than 1000 levels/)
     const p = parseAvroSchema(nested(900))
     expect(parseAvroSchema(p.canonical).canonical).toBe(p.canonical)

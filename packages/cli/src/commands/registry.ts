@@ -74,7 +74,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  */
 async function serveDetached(flags: ServeFlags): Promise<void> {
   const pidFile = resolve(flags.pidFile ?? DEFAULT_PID_FILE)
-  const logFile = resolve(flags.logFile ?? pidFile.replace(/\.pid$/, '') + '.log')
+  const logFile = resolve(flags.logFile ?? `${pidFile.replace(/\.pid$/, '')}.log`)
   const running = readPidFile(pidFile)
   if (running && alive(running.pid)) {
     fail(
