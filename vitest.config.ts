@@ -6,6 +6,11 @@ const root = fileURLToPath(new URL('.', import.meta.url))
 // Inside the repo every @kafkit/* import resolves to the package's TypeScript source: no build step.
 const alias = [
   { find: /^@kafkit\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+  // A subpath is src/<name>.ts or src/<name>/index.ts (the package's exports map says which).
+  {
+    find: /^@kafkit\/client\/(serdes|engine|console)$/,
+    replacement: `${root}packages/client/src/$1/index.ts`,
+  },
   { find: /^@kafkit\/([a-z-]+)\/([a-z-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
   { find: /^kafkit$/, replacement: `${root}packages/cli/src/index.ts` },
 ]

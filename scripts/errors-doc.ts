@@ -3,11 +3,13 @@ import { ERROR_DEFINITIONS as codegen } from '@kafkit/codegen'
 import { ERROR_DEFINITIONS as common, type ErrorTable } from '@kafkit/common'
 import { ERROR_DEFINITIONS as kafkaLocal } from '@kafkit/kafka-local'
 import { ERROR_DEFINITIONS as registry } from '@kafkit/registry'
+import { ERROR_DEFINITIONS as registryClient } from '@kafkit/registry-client'
 
 /** The packages whose error tables make up docs/errors.md, in the order they appear there. */
 export const ERROR_TABLES: ReadonlyArray<readonly [string, ErrorTable]> = [
   ['@kafkit/common', common],
   ['@kafkit/kafka-local', kafkaLocal],
+  ['@kafkit/registry-client', registryClient],
   ['@kafkit/registry', registry],
   ['@kafkit/codegen', codegen],
   ['@kafkit/client', client],

@@ -5,22 +5,33 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-const packages = ['common', 'kafka-local', 'registry', 'codegen', 'client', 'cli']
+const packages = ['common', 'kafka-local', 'registry-client', 'registry', 'codegen', 'client', 'cli']
 let failed = 0
 for (const dir of packages) {
   const pkg = JSON.parse(readFileSync(new URL(`../packages/${dir}/package.json`, import.meta.url), 'utf8'))
-  const problems = []
-  for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
-    if (!existsSync(new URL(`../packages/${dir}/${file}`, import.meta.url))) problems.push(`missing ${file}`)
+  // Every entry point of the exports map (the root and each subpath), as a user's import names it.
+  for (const [subpath, target] of Object.entries(pkg.exports ?? { '.': {} })) {
+    if (typeof target === 'string') continue
+    const name = subpath === '.' ? pkg.name : `${pkg.name}${subpath.slice(1)}`
+    const problems = []
+    for (const cond of ['import', 'require']) {
+      for (const key of ['types', 'default']) {
+        const file = target[cond]?.[key]
+        if (file && !existsSync(new URL(`../packages/${dir}/${file}`, import.meta.url)))
+          problems.push(`missing ${file}`)
+      }
+    }
+    const cjs = Object.keys(require(name))
+    const esm = Object.keys(await import(name))
+    if (cjs.length === 0) problems.push('require() exports nothing')
+    if (esm.length === 0) problems.push('import() exports nothing')
+    if (cjs.length !== esm.length)
+      problems.push(`require() gives ${cjs.length} names, import() ${esm.length}`)
+    console.log(
+      `${problems.length ? 'FAIL' : 'ok  '} ${name}: ${esm.length} exports${problems.length ? ` (${problems.join(', ')})` : ''}`,
+    )
+    failed += problems.length
   }
-  const cjs = Object.keys(require(pkg.name))
-  const esm = Object.keys(await import(pkg.name))
-  if (cjs.length === 0) problems.push('require() exports nothing')
-  if (esm.length === 0) problems.push('import() exports nothing')
-  console.log(
-    `${problems.length ? 'FAIL' : 'ok  '} ${pkg.name}: ${esm.length} exports${problems.length ? ` (${problems.join(', ')})` : ''}`,
-  )
-  failed += problems.length
 }
 const bin = new URL('../packages/cli/bin/kafkit.js', import.meta.url)
 const version = execFileSync(process.execPath, [bin.pathname, '--version'], { encoding: 'utf8' }).trim()

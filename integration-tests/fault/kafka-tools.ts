@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createKafkajsEngine } from '@kafkit/client'
+import { createKafkajsEngine } from '@kafkit/client/engine'
 import kafkajs, { type Kafka } from 'kafkajs'
 
 /** Small raw-Kafka helpers for the fault and helper tests (reading what landed, group offsets). */

@@ -1,4 +1,5 @@
-import { createKafkajsEngine, createTopicAdmin } from '@kafkit/client'
+import { createTopicAdmin } from '@kafkit/client'
+import { createKafkajsEngine } from '@kafkit/client/engine'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { memoryLogger, suffix } from '../../packages/client/test/fixtures/integration'
 

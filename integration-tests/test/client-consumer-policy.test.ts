@@ -1,4 +1,5 @@
-import { createConsumer, createProducer, frame, type InvalidRecord } from '@kafkit/client'
+import { createConsumer, createProducer, type InvalidRecord } from '@kafkit/client'
+import { frame } from '@kafkit/client/serdes'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { makeTopics } from '../../packages/client/test/fixtures/descriptors'
 import {

@@ -1,5 +1,6 @@
 import { AvroDeserializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry'
-import { createConsumer, createProducer, readSchemaRef } from '@kafkit/client'
+import { createConsumer, createProducer } from '@kafkit/client'
+import { readSchemaRef } from '@kafkit/client/serdes'
 import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { makeTopics } from '../../packages/client/test/fixtures/descriptors'

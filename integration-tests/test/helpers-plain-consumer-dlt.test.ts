@@ -1,11 +1,11 @@
 import {
   createConsumer,
   createDeadLetterSender,
-  createKafkajsEngine,
   createProducer,
   DLT_HEADERS,
   deadLetterTopicName,
 } from '@kafkit/client'
+import { createKafkajsEngine } from '@kafkit/client/engine'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { makeTopics } from '../../packages/client/test/fixtures/descriptors'
 import {

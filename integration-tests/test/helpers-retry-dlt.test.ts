@@ -4,9 +4,9 @@ import {
   DLT_HEADERS,
   deadLetterTopicName,
   FatalError,
-  frame,
   retryTopicName,
 } from '@kafkit/client'
+import { frame } from '@kafkit/client/serdes'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { makeTopics } from '../../packages/client/test/fixtures/descriptors'
 import {

@@ -1,4 +1,5 @@
-import { createGroupConsumer, createPlatformaticEngine, createProducer } from '@kafkit/client'
+import { createGroupConsumer, createProducer } from '@kafkit/client'
+import { createPlatformaticEngine } from '@kafkit/client/engine'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
 import {

@@ -24,7 +24,7 @@ import {
   schemaIdHeader,
   unframe,
   unframeAny,
-} from '@kafkit/client'
+} from '@kafkit/client/serdes'
 import {
   RegistryClient,
   type RegistryServerOptions,

@@ -11,7 +11,7 @@ import {
   SchemaRegistryClient,
   SerdeType,
 } from '@confluentinc/schemaregistry'
-import { AvroDecoder, encodeAvro, SchemaCache, unframe } from '@kafkit/client'
+import { AvroDecoder, encodeAvro, SchemaCache, unframe } from '@kafkit/client/serdes'
 import { RegistryClient, type RunningRegistry, startRegistry } from '@kafkit/registry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'

@@ -7,7 +7,8 @@ import {
   SerdeType,
 } from '@confluentinc/schemaregistry'
 import type { SchemaRegistry as CsrRegistry } from '@kafkajs/confluent-schema-registry'
-import { AvroDecoder, encodeAvro, SchemaCache, type SchemaRegistry, validateSide } from '@kafkit/client'
+import type { SchemaRegistry } from '@kafkit/client'
+import { AvroDecoder, encodeAvro, SchemaCache, validateSide } from '@kafkit/client/serdes'
 import type { AvroSerdeDescriptor } from '@kafkit/common'
 import { type BenchEvent, makeEvent } from '../payload'
 import type { Progress } from '../progress'

@@ -1,4 +1,5 @@
-import { createConsumer, createKafkajsEngine, createTopicAdmin, DLT_HEADERS } from '@kafkit/client'
+import { createConsumer, createTopicAdmin, DLT_HEADERS } from '@kafkit/client'
+import { createKafkajsEngine } from '@kafkit/client/engine'
 import type { BytesSerdeDescriptor, TopicDescriptor } from '@kafkit/common'
 import { type ExampleContext, waitFor } from 'kafkit-example-support'
 import { CarrierApi } from './carrier'

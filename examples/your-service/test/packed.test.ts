@@ -18,7 +18,7 @@ import { deleteTopics, endOffsets, suffix, waitFor } from '../../../integration-
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const example = fileURLToPath(new URL('..', import.meta.url))
 // Publish order does not matter to npm; every @kafkit package the CLI pulls in is packed.
-const PACKAGES = ['common', 'registry', 'codegen', 'client', 'kafka-local', 'cli'] as const
+const PACKAGES = ['common', 'registry-client', 'registry', 'codegen', 'client', 'kafka-local', 'cli'] as const
 const ORDERS = 1000
 const BLOCKED = ORDERS / 100
 
@@ -49,6 +49,19 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs = 600_000): Pro
           resolve(stdout)
         }
       },
+    )
+  })
+}
+
+interface NpmTree {
+  dependencies?: Record<string, NpmTree>
+}
+
+/** `npm ls` exits 1 on any tree problem (an override, say) but its JSON is still the tree. */
+function runAllowingFailure(cmd: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 }, (_error, stdout) =>
+      resolve(stdout),
     )
   })
 }
@@ -96,6 +109,7 @@ function createApp(work: string, layout: string, tgz: Record<(typeof PACKAGES)[n
   // Not published: the transitive @kafkit packages come from the tarballs too.
   pkg.overrides = {
     '@kafkit/common': `file:${tgz.common}`,
+    '@kafkit/registry-client': `file:${tgz['registry-client']}`,
     '@kafkit/registry': `file:${tgz.registry}`,
     '@kafkit/kafka-local': `file:${tgz['kafka-local']}`,
   }
@@ -169,6 +183,46 @@ describe('examples/your-service installed from npm pack tarballs (outside the wo
     await registry?.close()
     rmSync(work, { recursive: true, force: true })
   })
+
+  it('a producer-only install (@kafkit/client alone) pulls in no web server and no registry server code', async () => {
+    const app = join(work, 'app-client-only')
+    mkdirSync(app, { recursive: true })
+    const pkg = {
+      name: 'client-only',
+      private: true,
+      type: 'module',
+      dependencies: { '@kafkit/client': `file:${tgz.client}` },
+      overrides: {
+        '@kafkit/common': `file:${tgz.common}`,
+        '@kafkit/registry-client': `file:${tgz['registry-client']}`,
+      },
+    }
+    writeFileSync(join(app, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`)
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app)
+    const tree = JSON.parse(await runAllowingFailure('npm', ['ls', '--all', '--json'], app)) as NpmTree
+    const names = new Set<string>()
+    const walk = (t: NpmTree) => {
+      for (const [name, child] of Object.entries(t.dependencies ?? {})) {
+        names.add(name)
+        walk(child)
+      }
+    }
+    walk(tree)
+    expect(names.has('@kafkit/client')).toBe(true)
+    expect(names.has('@kafkit/registry-client')).toBe(true)
+    expect([...names].filter((n) => /^(fastify|@fastify\/|@kafkit\/registry$)/.test(n))).toEqual([])
+    // And it loads: a producer's import of the client works without them.
+    const loaded = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const c = await import('@kafkit/client'); console.log(typeof c.createProducer)",
+      ],
+      app,
+    )
+    expect(loaded.trim()).toBe('function')
+  }, 900_000)
 
   for (const layout of ['hoisted', 'linked'] as const) {
     it(`${layout} install: codegen, NodeNext strict build, ${ORDERS} orders processed, exit 0 after SIGTERM`, async () => {

@@ -17,4 +17,4 @@ export function createProgram(): Command {
   return program
 }
 
-export type CommandRegistration = (program: Command) => void
+export type { CommandRegistration } from './commands/types'

@@ -24,6 +24,10 @@ export const ERROR_DEFINITIONS = defineErrors({
     canRetry: true,
   },
   KAFKIT_CLIENT_ENCODE_FAILED: { message: 'A key or value could not be serialized' },
+  KAFKIT_CLIENT_JSON_FORM_INVALID: {
+    message:
+      'A JSON value does not fit the Avro schema (kafkit produce / jsonToAvro): fix the value at the path the message names',
+  },
   KAFKIT_CLIENT_DECODE_FAILED: {
     message:
       'A record could not be decoded: not Confluent-framed, unknown schema id, or the writer schema cannot be read with the reader schema',

@@ -1,4 +1,4 @@
-import { RegistryClient } from '@kafkit/registry'
+import { RegistryClient } from '@kafkit/registry-client'
 import { describe, expectTypeOf, it } from 'vitest'
 import {
   type ConsumerMessage,

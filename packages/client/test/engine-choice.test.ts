@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createEngine,
-  createGroupConsumer,
-  createKafkajsEngine,
-  createProducer,
-  createTopicAdmin,
-  DEFAULT_ENGINE,
-  ENGINE_NAMES,
-  engineFromEnv,
-} from '../src/index'
+import { createEngine, createKafkajsEngine, DEFAULT_ENGINE, engineFromEnv } from '../src/engine/index'
+import { createGroupConsumer, createProducer, createTopicAdmin, ENGINE_NAMES } from '../src/index'
 import { makeTopics } from './fixtures/descriptors'
 
 const brokers = ['127.0.0.1:9092']

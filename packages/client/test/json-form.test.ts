@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isKafkitError } from '@kafkit/common'
 import { describe, expect, it } from 'vitest'
 import {
   type AvroCorpus,
@@ -7,9 +8,27 @@ import {
   kafkitFixtures,
 } from '../../common/test/fixtures/avro-corpora'
 import { randomAvroValue } from '../../common/test/fixtures/random-avro-value'
-import { avroToJson, genericAvroSchema, jsonToAvro } from '../src/serdes/json-form'
+import { avroToJson, genericAvroSchema, JsonFormError, jsonToAvro } from '../src/serdes/json-form'
 
 describe('JSON form of Avro values', () => {
+  it('a value that does not fit is a typed KafkitError naming the path', () => {
+    const schema = genericAvroSchema({
+      type: 'record',
+      name: 'Order',
+      fields: [{ name: 'qty', type: 'int' }],
+    })
+    let caught: unknown
+    try {
+      jsonToAvro(schema, { qty: 'three' })
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(JsonFormError)
+    expect(isKafkitError(caught, 'KAFKIT_CLIENT_JSON_FORM_INVALID')).toBe(true)
+    expect((caught as JsonFormError).path).toBe('qty')
+    expect((caught as Error).message).toMatch(/^qty: /)
+  })
+
   it('shows unions unwrapped, bytes as base64, big longs as strings, logical types readable', () => {
     const g = genericAvroSchema({
       type: 'record',

@@ -1,5 +1,6 @@
 import type { Type } from 'avsc'
 import type { ZodType } from 'zod'
+import { KafkitError } from './errors'
 
 /**
  * The contract between generated code (`kafkit codegen`) and the typed client. Generated modules
@@ -89,8 +90,10 @@ export function subjectName(
 ): string {
   if (strategy === 'topic') return `${topic}-${side}`
   if (fullName === undefined) {
-    throw new Error(
-      `subject name strategy '${strategy}' needs a named Avro type, but topic '${topic}' ${side} has none`,
+    throw new KafkitError(
+      'KAFKIT_SUBJECT_NEEDS_NAMED_TYPE',
+      `subject name strategy '${strategy}' needs a named Avro type, but topic '${topic}' ${side} has none: name the type (record, enum or fixed) or use the 'topic' strategy`,
+      { details: { strategy, topic, side } },
     )
   }
   return strategy === 'record' ? fullName : `${topic}-${fullName}`

@@ -25,6 +25,11 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'A port the broker needs is already in use: pick another basePort or stop what listens there',
     canRetry: true,
   },
+  KAFKIT_KAFKA_LOCAL_NO_FREE_PORTS: {
+    message:
+      'No free block of ports was found for the cluster: stop brokers you no longer need, or pass basePort (KAFKA_BASE_PORT) yourself',
+    canRetry: true,
+  },
   KAFKIT_KAFKA_LOCAL_START_FAILED: {
     message: 'A Kafka broker process exited while starting (see the quoted broker log lines)',
   },

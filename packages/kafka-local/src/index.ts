@@ -1,30 +1,17 @@
 export { type AttachKafkaOptions, attachKafka, startKafka } from './cluster'
 export { ERROR_DEFINITIONS, isKafkaLocalError, KafkaLocalError, type KafkaLocalErrorCode } from './errors'
-export { defaultCacheDir, ensureKafkaJars, kafkaLibsDir } from './jar-cache'
+export { defaultCacheDir, ensureKafkaJars } from './jar-cache'
 export {
-  CONTROLLER_PORT_OFFSET,
   DEFAULT_BASE_PORT,
   DEFAULT_KAFKA_VERSION,
-  LAYOUT_KEYS,
-  type ResolvedStartKafkaOptions,
-  resolveStartKafkaOptions,
   type StartKafkaOptions,
   SUPPORTED_KAFKA_VERSIONS,
 } from './options'
 export { findFreeBasePort, isPortFree } from './ports'
 export { type ClusterView, describeCluster } from './readiness'
 export { type RoundTripOptions, type RoundTripResult, roundTrip } from './round-trip'
-export {
-  currentClusterDataDir,
-  currentClusterFile,
-  defaultRunDir,
-  forgetCurrentCluster,
-  readClusterState,
-  rememberCurrentCluster,
-  stateFile,
-} from './state'
 export { type KafkaClusterStatus, type KafkaNodeStatus, kafkaClusterStatus } from './status'
-export { checkJava, checkMaven, javaCommand } from './tools'
+export { checkJava, checkMaven } from './tools'
 export type {
   KafkaClusterState,
   KafkaLocalCluster,

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net'
+import { KafkaLocalError } from './errors'
 import { CONTROLLER_PORT_OFFSET } from './options'
 
 /** True when nothing listens on 127.0.0.1:`port` (we could bind it ourselves). */
@@ -33,5 +34,9 @@ export async function findFreeBasePort(nodes: 1 | 3 = 3, attempts = 50): Promise
     const base = 10_000 + Math.floor(Math.random() * 220) * 100
     if ((await busyPorts(clusterPorts(base, nodes))).length === 0) return base
   }
-  throw new Error(`no free block of ports found after ${attempts} attempts`)
+  throw new KafkaLocalError(
+    'KAFKIT_KAFKA_LOCAL_NO_FREE_PORTS',
+    `no free block of ${nodes} node(s)' ports found in [10000, 32000) after ${attempts} attempts: stop brokers you no longer need, or pass basePort yourself`,
+    { details: { nodes, attempts } },
+  )
 }

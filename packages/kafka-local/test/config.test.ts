@@ -3,6 +3,7 @@ import { randomClusterId } from '../src/cluster'
 import { nodeLayout, renderServerProperties } from '../src/config'
 import { renderPom } from '../src/jar-cache'
 import { resolveStartKafkaOptions } from '../src/options'
+import { findFreeBasePort } from '../src/ports'
 import { groupIdsCoveringPartitions, javaStringHash } from '../src/readiness'
 
 function props(text: string): Map<string, string> {
@@ -127,5 +128,18 @@ describe('helpers', () => {
       const id = randomClusterId()
       expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
     }
+  })
+})
+
+describe('findFreeBasePort', () => {
+  it('finds a free block, and gives a typed error naming the fix when it cannot', async () => {
+    const base = await findFreeBasePort(1)
+    expect(base).toBeGreaterThanOrEqual(10_000)
+    expect(base).toBeLessThan(32_000)
+    await expect(findFreeBasePort(3, 0)).rejects.toMatchObject({
+      code: 'KAFKIT_KAFKA_LOCAL_NO_FREE_PORTS',
+      canRetry: true,
+      message: expect.stringMatching(/pass basePort yourself/),
+    })
   })
 })

@@ -127,13 +127,6 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'This user is read-only; writes need a read-write user (403)',
     httpStatus: 403,
   },
-  KAFKIT_REGISTRY_HTTP_ERROR: {
-    message: 'The schema registry answered with an error (see httpStatus and errorCode)',
-  },
-  KAFKIT_REGISTRY_NETWORK_ERROR: {
-    message: 'The schema registry could not be reached (connection refused, reset or timed out)',
-    canRetry: true,
-  },
   KAFKIT_REGISTRY_LOG_CORRUPT: {
     message: 'The registry log contains a record that cannot be decoded',
   },
@@ -214,29 +207,6 @@ export class RegistrySchemaError extends RegistryApiError {
       ...options,
       details: { errorCode: 42201, ...(options.details ?? {}) },
     })
-  }
-}
-
-/** An error answer from a schema registry (ours or Confluent's), seen by `RegistryClient`. */
-export class RegistryHttpError extends KafkitError {
-  readonly httpStatus: number
-  readonly errorCode: number
-
-  constructor(httpStatus: number, errorCode: number, message: string, options: KafkitErrorOptions = {}) {
-    super('KAFKIT_REGISTRY_HTTP_ERROR', message, {
-      ...options,
-      canRetry: options.canRetry ?? (httpStatus >= 500 || httpStatus === 429),
-      details: { httpStatus, errorCode, ...options.details },
-    })
-    this.httpStatus = httpStatus
-    this.errorCode = errorCode
-  }
-}
-
-/** The registry could not be reached at all; retrying may help. */
-export class RegistryNetworkError extends KafkitError {
-  constructor(message: string, options: KafkitErrorOptions = {}) {
-    super('KAFKIT_REGISTRY_NETWORK_ERROR', message, { ...options, canRetry: true })
   }
 }
 

@@ -1,12 +1,28 @@
+// The HTTP client lives in @kafkit/registry-client (no server code); re-exported for servers' users.
+export {
+  type CompatibilityReason,
+  type CompatibilityTestResult,
+  type ParsedRefusal,
+  parseCompatibilityMessages,
+  type RegistryAssociation,
+  type RegistryAssociationRequest,
+  RegistryClient,
+  type RegistryClientOptions,
+  type RegistryCompatibilityLevel,
+  RegistryHttpError,
+  RegistryNetworkError,
+  type RegistrySchema,
+  type RegistrySchemaInput,
+  type RegistrySchemaReference,
+  type RegistrySubjectVersion,
+  registryClientOptionsSchema,
+} from '@kafkit/registry-client'
 export * from './check/index'
-export * from './client/index'
 export * from './compatibility/index'
 export {
   ERROR_DEFINITIONS,
   REGISTRY_API_ERROR_CODES,
   RegistryApiError,
-  RegistryHttpError,
-  RegistryNetworkError,
   RegistrySchemaError,
   RegistryStoreError,
 } from './errors'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { EngineName } from '@kafkit/client'
-import { consumeJsonLines, produceJsonLines } from '@kafkit/client'
+import { consumeJsonLines, produceJsonLines } from '@kafkit/client/console'
 import { type Command, InvalidArgumentError } from 'commander'
 import { engineFlag } from '../engine-flag'
 

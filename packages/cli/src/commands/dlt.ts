@@ -1,4 +1,5 @@
-import { type EngineName, parseReplayFilter, type ReplayFilter, replayDeadLetters } from '@kafkit/client'
+import { type EngineName, type ReplayFilter, replayDeadLetters } from '@kafkit/client'
+import { parseReplayFilter } from '@kafkit/client/console'
 import type { Command } from 'commander'
 import { engineFlag } from '../engine-flag'
 

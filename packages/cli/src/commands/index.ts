@@ -1,4 +1,3 @@
-import type { CommandRegistration } from '../program'
 import { registerBenchCommands } from './bench'
 import { registerCodegenCommands } from './codegen'
 import { registerConsoleCommands } from './console'
@@ -6,6 +5,7 @@ import { registerDemoCommands } from './demo'
 import { registerDltCommands } from './dlt'
 import { registerKafkaCommands } from './kafka'
 import { registerRegistryCommands } from './registry'
+import type { CommandRegistration } from './types'
 
 /** One entry per product area; each lives in its own file in this folder. */
 export const commandRegistrations: CommandRegistration[] = [

@@ -1,16 +1,18 @@
 import {
   attachKafka,
-  currentClusterDataDir,
   DEFAULT_KAFKA_VERSION,
   defaultCacheDir,
   ensureKafkaJars,
-  forgetCurrentCluster,
   KafkaLocalError,
   type KafkaLocalProgress,
   kafkaClusterStatus,
-  rememberCurrentCluster,
   startKafka,
 } from '@kafkit/kafka-local'
+import {
+  currentClusterDataDir,
+  forgetCurrentCluster,
+  rememberCurrentCluster,
+} from '@kafkit/kafka-local/cli-state'
 import { type Command, InvalidArgumentError } from 'commander'
 
 /** Progress goes to stderr, so stdout carries only results (bootstrap servers) for scripts. */

@@ -6,7 +6,6 @@ import {
   ClientError,
   type ConsumerMessage,
   createConsumer,
-  createEngine,
   createGroupConsumer,
   createProducer,
   createTopicAdmin,
@@ -16,6 +15,7 @@ import {
   type Producer,
   type SchemaRefusedError,
 } from '@kafkit/client'
+import { createEngine } from '@kafkit/client/engine'
 import { type BytesSerdeDescriptor, createAvroSerde, subjectName, type TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import { runDemoCodegen } from './codegen'

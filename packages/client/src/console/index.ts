@@ -1,10 +1,6 @@
-export {
-  type ConsumeJsonLinesOptions,
-  consumeJsonLines,
-  GenericDecoder,
-  type JsonLineRecord,
-} from './consume-json-lines'
-export { genericAvroSerde } from './generic-serde'
+// @kafkit/client/console: the JSON-lines produce and consume behind `kafkit produce` / `kafkit consume`.
+export { parseReplayFilter } from '../consumer-group/replay'
+export { type ConsumeJsonLinesOptions, consumeJsonLines, type JsonLineRecord } from './consume-json-lines'
 export {
   type BadLine,
   type ProduceJsonLinesOptions,

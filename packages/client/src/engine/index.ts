@@ -1,3 +1,4 @@
+// @kafkit/client/engine: the seam to the Kafka protocol client, and the two engines behind it.
 export { createKafkajsEngine, type KafkajsClient, type KafkajsEngineOptions } from './kafkajs'
 export { createPlatformaticEngine, type PlatformaticEngineOptions } from './platformatic'
 export {

@@ -1,5 +1,5 @@
 import type { AvroSerdeDescriptor } from '@kafkit/common'
-import { parseCompatibilityMessages } from '@kafkit/registry'
+import { parseCompatibilityMessages } from '@kafkit/registry-client'
 import type { Resolver, Type } from 'avsc'
 import { ClientError, SchemaRefusedError } from '../errors'
 import { schemaText } from '../serdes/json-schema-text'

@@ -76,7 +76,7 @@ export interface ProducerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly idempotent?: boolean | undefined
   /** -1 / 'all' (default): every in-sync replica has the record before the send resolves. */
   readonly acks?: 'all' | -1 | 0 | 1 | undefined
-  /** Send retries on retriable errors (default 10, with exponential backoff), after which the send fails. */
+  /** Send retries on retriable errors (default 15, with exponential backoff), after which the send fails. */
   readonly retries?: number | undefined
   /** Broker-side ack timeout per request (default 30000). */
   readonly requestTimeoutMs?: number | undefined

@@ -1,3 +1,8 @@
+// @kafkit/client/serdes: Confluent's wire format (schema id and GUID prefixes, schema-id headers), Avro
+// encode/decode with writer-schema resolution, the generic (schema-less) serde and the registry seam.
+
+export { GenericDecoder } from '../console/consume-json-lines'
+export { genericAvroSerde } from '../console/generic-serde'
 export {
   type AvroDecoded,
   AvroDecoder,
@@ -8,7 +13,7 @@ export {
 } from './avro'
 export { avroToJson, type GenericAvroSchema, genericAvroSchema, JsonFormError, jsonToAvro } from './json-form'
 export { schemaText } from './json-schema-text'
-export { isNotFound, type RegistrySchema, type SchemaRegistry, toSchemaRegistry } from './registry'
+export { type RegistrySchema, type SchemaRegistry, toSchemaRegistry } from './registry'
 export { subjectFor } from './subjects'
 export { type ValidationIssue, validateSide, validationError } from './validate'
 export {

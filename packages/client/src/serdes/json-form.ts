@@ -1,5 +1,6 @@
 import { bigintLongType, daysToIsoDate, isoDateToDays } from '@kafkit/common'
 import avro from 'avsc'
+import { ClientError } from '../errors'
 
 /**
  * The documented JSON form of Avro values, used by the console producer and consumer (see
@@ -27,12 +28,14 @@ const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double',
 const NAMED = new Set(['record', 'error', 'enum', 'fixed'])
 
 /** A path-carrying error for one value; the console producer reports it with the line number. */
-export class JsonFormError extends Error {
+export class JsonFormError extends ClientError {
   constructor(
     readonly path: string,
     message: string,
   ) {
-    super(`${path === '' ? '(root)' : path}: ${message}`)
+    super('KAFKIT_CLIENT_JSON_FORM_INVALID', `${path === '' ? '(root)' : path}: ${message}`, {
+      details: { path },
+    })
   }
 }
 

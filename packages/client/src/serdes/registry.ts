@@ -1,7 +1,7 @@
-import { RegistryClient } from '@kafkit/registry'
+import { RegistryClient } from '@kafkit/registry-client'
 
 /**
- * The few Schema Registry operations the client needs. `RegistryClient` from @kafkit/registry
+ * The few Schema Registry operations the client needs. `RegistryClient` from @kafkit/registry-client
  * satisfies it; anything else speaking Confluent's REST API can be adapted to it.
  */
 export interface SchemaRegistry {
@@ -52,7 +52,7 @@ export function isNotFound(error: unknown): boolean {
   return codes.some((c) => typeof c === 'number' && c >= 40400 && c < 40500)
 }
 
-/** A registry given as a URL becomes a `RegistryClient` (from @kafkit/registry). */
+/** A registry given as a URL becomes a `RegistryClient` (from @kafkit/registry-client). */
 export function toSchemaRegistry(registry: SchemaRegistry | string): SchemaRegistry {
   return typeof registry === 'string' ? new RegistryClient({ url: registry }) : registry
 }

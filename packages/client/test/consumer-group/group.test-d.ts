@@ -1,4 +1,4 @@
-import { RegistryClient } from '@kafkit/registry'
+import { RegistryClient } from '@kafkit/registry-client'
 import { describe, expectTypeOf, it } from 'vitest'
 import { createExactlyOnceTransformer, createGroupConsumer, type DrainReport } from '../../src/index'
 import { makeTopics, topic } from '../fixtures/descriptors'

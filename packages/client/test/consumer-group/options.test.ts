@@ -1,4 +1,5 @@
-import { createExactlyOnceTransformer, createGroupConsumer, parseReplayFilter } from '@kafkit/client'
+import { createExactlyOnceTransformer, createGroupConsumer } from '@kafkit/client'
+import { parseReplayFilter } from '@kafkit/client/console'
 import { describe, expect, it } from 'vitest'
 import { stringKey, topic } from '../fixtures/descriptors'
 

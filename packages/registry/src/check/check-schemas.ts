@@ -1,9 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import { KafkitError } from '@kafkit/common'
-import type { RegistryClient } from '../client/registry-client'
-import { type CompatibilityReason, parseCompatibilityMessages } from '../compatibility/reasons'
-import { RegistryHttpError } from '../errors'
+import {
+  type CompatibilityReason,
+  parseCompatibilityMessages,
+  type RegistryClient,
+  RegistryHttpError,
+} from '@kafkit/registry-client'
 
 /** One local schema to check: the subject it belongs to and its text. */
 export interface SchemaCheckEntry {

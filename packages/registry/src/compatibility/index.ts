@@ -1,7 +1,6 @@
 export { checkCompatibility, confluentMessage, confluentTrailer } from './check'
 export { COMPATIBILITY_LEVELS, isCompatibilityLevel } from './levels'
 export { checkReaderWriter, type SideLabels } from './reader-writer'
-export { type CompatibilityReason, type ParsedRefusal, parseCompatibilityMessages } from './reasons'
 export type {
   CompatibilityIssue,
   CompatibilityLevel,

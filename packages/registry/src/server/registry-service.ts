@@ -4,7 +4,7 @@ import { RegistryApiError } from '../errors'
 import { type ApplyResult, RegistryState } from '../state/registry-state'
 import type { LogRecord, RegistryCommand } from '../state/types'
 import type { RegistryLog } from '../store/types'
-import type { RegistryLogger } from './types'
+import type { RegistryLogger } from './logger'
 
 /** How long a write waits to catch up with the log before it skips the pre-check. */
 const PRECHECK_SYNC_MS = 5_000

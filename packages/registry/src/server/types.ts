@@ -1,13 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RegistryService } from './registry-service'
 
-/** Pino-compatible subset: pass pino, a fastify logger or your own. Libraries never log to the console. */
-export interface RegistryLogger {
-  info(obj: object, msg?: string): void
-  warn(obj: object, msg?: string): void
-  error(obj: object, msg?: string): void
-  debug?(obj: object, msg?: string): void
-}
+export type { RegistryLogger } from './logger'
 
 export type RegistryUserRole = 'read-only' | 'read-write'
 

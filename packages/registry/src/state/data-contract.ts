@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto'
 import { z } from 'zod'
-import type { SchemaReference } from './types'
+import type { SchemaReference } from './schema-reference'
 
 /**
  * Confluent's data-contract shapes (schema metadata and rule sets), kept in the sorted form Confluent

@@ -1,15 +1,11 @@
 import type { CompatibilityLevel } from '../compatibility'
 import type { DataContractConfig, Metadata, RuleSet } from './data-contract'
+import type { SchemaReference } from './schema-reference'
+
+export type { SchemaReference } from './schema-reference'
 
 export type RegistryMode = 'READWRITE' | 'READONLY' | 'IMPORT'
 export const REGISTRY_MODES: readonly RegistryMode[] = Object.freeze(['READWRITE', 'READONLY', 'IMPORT'])
-
-/** A reference from a schema to a named type registered under another subject. */
-export interface SchemaReference {
-  readonly name: string
-  readonly subject: string
-  readonly version: number
-}
 
 /**
  * One change in the ordered log. Commands, not outcomes: every instance applies them in log

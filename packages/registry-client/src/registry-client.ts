@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { RegistryHttpError, RegistryNetworkError } from '../errors'
+import { RegistryHttpError, RegistryNetworkError } from './errors'
 import {
   type RegistryClientOptions,
   type ResolvedRegistryClientOptions,

@@ -1,3 +1,0 @@
-export { type RegistryClientOptions, registryClientOptionsSchema } from './options'
-export { RegistryClient } from './registry-client'
-export type * from './types'
