@@ -103,7 +103,7 @@ const config = quick
       registrySeedSubjects: 100,
       registryMemorySchemas: 10_000,
       registryBulkSchemas: 100_000,
-      registryFillSeconds: 120,
+      registryFillSeconds: 45,
       registryProfileOps: 2_000,
       codegenSchemas: 1_000,
       registryStartupRecords: 100_000,
