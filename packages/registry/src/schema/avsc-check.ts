@@ -7,12 +7,47 @@ import { isJsonObject, type JsonValue, toPlain } from './json-text'
  * beyond 2^53). Returns avsc's complaint, or undefined.
  */
 export function avscProblem(json: JsonValue, registry: Record<string, avsc.Type>): string | undefined {
+  const restore = withoutCodeGeneration()
   try {
     // No logicalTypes option: unknown (and all) logical types degrade to their base type.
     avsc.Type.forSchema(toPlain(withoutDefaults(json)) as avsc.Schema, { registry, wrapUnions: 'auto' })
     return undefined
   } catch (e) {
     return e instanceof Error ? e.message : String(e)
+  } finally {
+    restore()
+  }
+}
+
+// avsc validates a schema while it builds the types, then compiles a reader, writer, skipper, checker and
+// constructors for every record with `new Function`: about 70% of a register's parse time, spent on types the
+// backstop throws away (its registry is local to one parse). The compilers check nothing the constructors
+// have not checked already (names are validated identifiers by then), so they are switched off for the
+// duration of the backstop's synchronous forSchema call, and switched back on before anything else runs.
+interface AvscInternals {
+  prototype: Record<string, unknown>
+}
+const BaseType = avsc.Type as unknown as AvscInternals
+const RecordType = (avsc as unknown as { types: Record<string, AvscInternals> }).types.RecordType!
+const SKIPPED: ReadonlyArray<readonly [AvscInternals, string]> = [
+  [BaseType, '_createBranchConstructor'],
+  ...(
+    ['_createConstructor', '_createReader', '_createSkipper', '_createWriter', '_createChecker'] as const
+  ).map((m) => [RecordType, m] as const),
+]
+const notCompiled = () => {
+  throw new Error('internal: a backstop-only avsc type was used to read or write')
+}
+function withoutCodeGeneration(): () => void {
+  const saved = SKIPPED.map(([owner, method]) => {
+    const original = owner.prototype[method]
+    owner.prototype[method] = method === '_createBranchConstructor' ? () => null : () => notCompiled
+    return () => {
+      owner.prototype[method] = original
+    }
+  })
+  return () => {
+    for (const undo of saved) undo()
   }
 }
 
