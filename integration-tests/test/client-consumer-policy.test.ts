@@ -70,7 +70,7 @@ describe('invalid records never crash the consumer: fail, skip, dead-letter', ()
       topics: [t.orders],
       fromBeginning: true,
       onInvalid: 'dead-letter',
-      deadLetter: async (r) => {
+      deadLetterSink: async (r) => {
         dead.push(r)
       },
     })

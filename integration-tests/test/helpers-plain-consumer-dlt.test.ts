@@ -48,7 +48,7 @@ describe('plain consumer dead-letters poison pills to <topic>-dlt', () => {
       topics: [t.orders],
       fromBeginning: true,
       onInvalid: 'dead-letter',
-      deadLetter: async (r) => {
+      deadLetterSink: async (r) => {
         await deadLetter(r)
         sent++
       },

@@ -99,7 +99,7 @@ describe('consumer options', () => {
     [{ brokers, groupId: 'g', topics: [] }, /at least one topic/],
     [
       { brokers, groupId: 'g', topics: [t.customers], onInvalid: 'dead-letter' },
-      /needs a `deadLetter` handler/,
+      /needs a `deadLetterSink` function/,
     ],
     [{ brokers, groupId: 'g', topics: [t.customers, t.customers] }, /each topic may appear once/],
     [{ brokers, groupId: 'g', topics: [t.customers], onInvalid: 'ignore' }, /onInvalid/],

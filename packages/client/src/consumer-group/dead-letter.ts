@@ -195,7 +195,7 @@ export class ErrorTopicPublisher {
 }
 
 /**
- * A `deadLetter` hook for the plain consumer's `onInvalid: 'dead-letter'` policy: sends each
+ * A `deadLetterSink` for the plain consumer's `onInvalid: 'dead-letter'` policy: sends each
  * invalid record (original bytes) to `<topic>-dlt` with the same provenance headers as the group
  * consumer. Creates the dead-letter topics on first use; call `close()` after the consumer stopped.
  */

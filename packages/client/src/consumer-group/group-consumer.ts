@@ -7,23 +7,21 @@ import { ClientError } from '../errors'
 import { markClosed, markOpen, openHandles, warnIfStillOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { reliableEngineProducer } from '../producer/delivery'
-import { backoffDelay, sleep } from './backoff'
+import { sleep } from './backoff'
+import { ABANDONED, BatchRun } from './batch-run'
 import { createClassifier, type ErrorClassification } from './classify'
 import {
   attemptsOf,
-  DLT_HEADERS,
-  deadLetterHeaders,
-  deadLetterTopicName,
   ErrorTopicPublisher,
   ensureErrorTopics,
   originOf,
   RETRY_HEADERS,
-  retryHeaders,
   retryTopicName,
 } from './dead-letter'
+import { FailureRouter } from './failure-router'
 import { KeyOrderedScheduler } from './key-scheduler'
-import { OffsetTracker } from './offset-tracker'
 import { type ResolvedGroupConsumerOptions, resolveGroupConsumerOptions } from './options'
+import { retryInPlace } from './retry-loop'
 import type {
   AbandonedRecord,
   CommittedOffset,
@@ -36,44 +34,6 @@ import type {
 } from './types'
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
-type EndReason = 'drain-deadline' | 'revoked' | 'failed'
-
-/** Thrown inside the pipeline when a record's work is given up (drain deadline, revocation). */
-const ABANDONED = Symbol('abandoned')
-
-/** The work of one fetched batch of one partition. */
-class BatchRun {
-  readonly abort = new AbortController()
-  readonly tracker = new OffsetTracker()
-  readonly started = new Set<string>()
-  scheduler: KeyOrderedScheduler<EngineRecord> | undefined
-  reason: EndReason | undefined
-  /** Set while a revoked batch lets its started records finish before it ends. */
-  revoking = false
-  /** Next offset to commit: everything before it was handled (resolved to the engine). */
-  resolved: string | undefined
-  readonly ended: Promise<void>
-  /** Resolves when the batch handler returned. */
-  readonly finished: Promise<void>
-  #end!: () => void
-  done!: () => void
-  constructor(readonly batch: EngineBatch) {
-    this.ended = new Promise((r) => {
-      this.#end = r
-    })
-    this.finished = new Promise((r) => {
-      this.done = r
-    })
-  }
-  end(reason: EndReason): void {
-    if (this.reason) return
-    this.reason = reason
-    this.scheduler?.close()
-    this.abort.abort(new Error(reason))
-    this.#end()
-  }
-}
-
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
 /**
@@ -89,6 +49,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
   readonly #decode: (r: EngineRecord) => Promise<DecodeOutcome<Topics[number]>>
   readonly #classify: (error: unknown) => ErrorClassification
   readonly #delays: readonly number[]
+  readonly #failures: FailureRouter
   /** Retry topic name -> its source topic and level (1-based). */
   readonly #retrySources = new Map<string, { source: string; level: number }>()
   #publisher: ErrorTopicPublisher | undefined
@@ -137,6 +98,15 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         this.#retrySources.set(retryTopicName(t.name, n), { source: t.name, level: n })
       }
     }
+    this.#failures = new FailureRouter({
+      groupId: o.groupId,
+      deadLetter: o.deadLetter,
+      delays: this.#delays,
+      classify: this.#classify,
+      publisher: () => this.#publisher,
+      logger: this.#logger,
+      counters: this.#counters,
+    })
     this.#stopped = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject }
     })
@@ -315,10 +285,10 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const deadline = setTimeout(() => {
       for (const run of runs) {
         if (run.started.size > 0) collectAbandoned(run, 'drain-deadline')
-        run.end('drain-deadline')
+        run.abandon('drain-deadline')
       }
     }, timeoutMs)
-    await Promise.all(runs.map((r) => r.finished))
+    await Promise.all(runs.map((r) => r.handlerReturned))
     clearTimeout(deadline)
     // The engine commits resolved offsets after each batch returns, then leaves the group.
     await this.#consumer
@@ -393,7 +363,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     let lastCommitted: string | undefined
     const timer = setInterval(
       () => {
-        if (run.reason || run.revoking) return
+        if (run.abandonedFor || run.revoking) return
         if (!run.batch.isActive() && this.#state === 'running') return this.#revoke(run)
         const next = run.tracker.committable()
         if (next !== undefined && next !== lastCommitted && this.#consumer) {
@@ -420,16 +390,16 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
    * an unfinished one would be handled again by the next owner.
    */
   #revoke(run: BatchRun): void {
-    if (run.reason || run.revoking) return
+    if (run.abandonedFor || run.revoking) return
     run.revoking = true
     run.scheduler?.close()
     void (async () => {
       const deadline = Date.now() + this.options.revocationGraceMs
-      while (run.started.size > 0 && Date.now() < deadline && !run.reason) {
+      while (run.started.size > 0 && Date.now() < deadline && !run.abandonedFor) {
         await new Promise((r) => setTimeout(r, 5))
       }
       const next = run.resolved
-      if (next !== undefined && this.#consumer && !run.reason) {
+      if (next !== undefined && this.#consumer && !run.abandonedFor) {
         const { topic, partition } = run.batch
         await this.#consumer.commitOffsets([{ topic, partition, offset: next }]).catch((e) => {
           this.#logger.warn(
@@ -437,7 +407,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
           )
         })
       }
-      run.end('revoked')
+      run.abandon('revoked')
     })()
   }
 
@@ -464,13 +434,13 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         } catch (error) {
           if (error !== ABANDONED) {
             this.#fail(error)
-            run.end('failed')
+            run.abandon('failed')
           }
           return
         } finally {
           run.started.delete(record.offset)
         }
-        if (run.reason) return
+        if (run.abandonedFor) return
         const next = run.tracker.complete(record.offset)
         if (next !== undefined) this.#resolve(run, (BigInt(next) - 1n).toString())
       },
@@ -480,21 +450,21 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const unwatch = this.#watch(run)
     try {
       for (const record of batch.records) {
-        if (run.reason || run.revoking || this.#state !== 'running') break
+        if (run.abandonedFor || run.revoking || this.#state !== 'running') break
         if (scheduler.size >= o.maxInFlight) {
           // Back-pressure: this partition is not fetched again until its batch returns.
           this.#waitingOnBackPressure++
-          await Promise.race([scheduler.belowLimit(o.maxInFlight), run.ended])
+          await Promise.race([scheduler.belowLimit(o.maxInFlight), run.abandoned])
           this.#waitingOnBackPressure--
-          if (run.reason || run.revoking || this.#state !== 'running') break
+          if (run.abandonedFor || run.revoking || this.#state !== 'running') break
         }
         run.tracker.track(record.offset)
         scheduler.submit(record)
       }
-      await Promise.race([scheduler.idle(), run.ended])
+      await Promise.race([scheduler.idle(), run.abandoned])
       // A revocation ends after its commit: kafkajs must not rejoin before it.
-      if (run.revoking) await run.ended
-      if (run.reason === 'revoked') {
+      if (run.revoking) await run.abandoned
+      if (run.abandonedFor === 'revoked') {
         this.#logger.warn(`partition ${batch.topic}[${batch.partition}] revoked: in-flight work dropped`, {
           inFlight: run.tracker.inFlight().length,
         })
@@ -503,7 +473,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       scheduler.close()
       unwatch()
       this.#active.delete(run)
-      run.done()
+      run.markHandlerReturned()
     }
   }
 
@@ -518,33 +488,33 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const max = this.options.batch.maxRecords
     try {
       for (let i = 0; i < batch.records.length; i += max) {
-        if (run.reason || run.revoking || this.#state !== 'running') break
+        if (run.abandonedFor || run.revoking || this.#state !== 'running') break
         const chunk = batch.records.slice(i, i + max)
         for (const r of chunk) run.started.add(r.offset)
         try {
           // A handler that ignores the abort signal must not hold the drain past its deadline.
           await Promise.race([
             this.#processChunk(chunk, run, handler),
-            run.ended.then(() => Promise.reject(ABANDONED)),
+            run.abandoned.then(() => Promise.reject(ABANDONED)),
           ])
         } catch (error) {
           if (error !== ABANDONED) {
             this.#fail(error)
-            run.end('failed')
+            run.abandon('failed')
           }
           break
         } finally {
           run.started.clear()
         }
-        if (run.reason) break
+        if (run.abandonedFor) break
         this.#resolve(run, (chunk[chunk.length - 1] as EngineRecord).offset)
       }
       // A revocation ends after its commit: kafkajs must not rejoin before it.
-      if (run.revoking) await run.ended
+      if (run.revoking) await run.abandoned
     } finally {
       unwatch()
       this.#active.delete(run)
-      run.done()
+      run.markHandlerReturned()
     }
   }
 
@@ -579,34 +549,35 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     if (!outcome.ok) {
       // A poison pill can never succeed: straight to the dead-letter topic, the partition goes on.
       this.#counters.poisonPills++
-      return this.#deadLetter(record, source, outcome.invalid.error, prior + 1, outcome.invalid.stage)
+      return this.#failures.deadLetter(
+        record,
+        source,
+        outcome.invalid.error,
+        prior + 1,
+        outcome.invalid.stage,
+      )
     }
     if (level > 0) await this.#waitUntilDue(record, run)
-    const attempts = level > 0 ? 1 : this.options.retry.attempts
-    let lastError: unknown
-    let attempt = prior
-    for (let i = 1; i <= attempts; i++) {
-      if (run.reason) throw ABANDONED
-      attempt++
-      try {
+    const result = await retryInPlace(
+      async (i) => {
         await handler(outcome.message, {
           signal: run.abort.signal,
-          delivery: { topic: record.topic, partition: record.partition, offset: record.offset, attempt },
+          delivery: {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            attempt: prior + i,
+          },
           heartbeat: () => run.batch.heartbeat(),
         })
-        this.#counters.processed++
-        return
-      } catch (error) {
-        lastError = error
-      }
-      if (run.reason) throw ABANDONED
-      if (this.#classify(lastError) === 'fatal') break
-      if (i < attempts) {
-        this.#counters.retries++
-        if (!(await sleep(backoffDelay(i, this.options.retry.backoff), run.abort.signal))) throw ABANDONED
-      }
+      },
+      this.#retryLoop(run, level > 0 ? 1 : this.options.retry.attempts),
+    )
+    if (result.ok) {
+      this.#counters.processed++
+      return
     }
-    await this.#afterFailure(record, source, level, lastError, attempt)
+    await this.#failures.afterFailure(record, source, level, result.error, prior + result.tries)
   }
 
   async #processChunk(
@@ -625,7 +596,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       if (outcome.ok) good.push({ record, message: outcome.message, level, source })
       else {
         this.#counters.poisonPills++
-        await this.#deadLetter(
+        await this.#failures.deadLetter(
           record,
           source,
           outcome.invalid.error,
@@ -637,98 +608,43 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     if (good.length === 0) return
     const fromRetry = good.some((g) => g.level > 0)
     if (fromRetry) for (const g of good) await this.#waitUntilDue(g.record, run)
-    const attempts = fromRetry ? 1 : this.options.retry.attempts
-    let lastError: unknown
-    for (let i = 1; i <= attempts; i++) {
-      if (run.reason) throw ABANDONED
-      try {
-        await handler(
-          good.map((g) => g.message),
-          { signal: run.abort.signal, attempt: i, heartbeat: () => run.batch.heartbeat() },
-        )
-        this.#counters.processed += good.length
-        return
-      } catch (error) {
-        lastError = error
-      }
-      if (run.reason) throw ABANDONED
-      if (this.#classify(lastError) === 'fatal') break
-      if (i < attempts) {
-        this.#counters.retries++
-        if (!(await sleep(backoffDelay(i, this.options.retry.backoff), run.abort.signal))) throw ABANDONED
-      }
+    const messages = good.map((g) => g.message)
+    const result = await retryInPlace(
+      async (i) => {
+        await handler(messages, {
+          signal: run.abort.signal,
+          attempt: i,
+          heartbeat: () => run.batch.heartbeat(),
+        })
+      },
+      this.#retryLoop(run, fromRetry ? 1 : this.options.retry.attempts),
+    )
+    if (result.ok) {
+      this.#counters.processed += good.length
+      return
     }
     // The whole chunk failed: each record takes the error path (retry topic or dead letter).
     for (const g of good) {
-      await this.#afterFailure(g.record, g.source, g.level, lastError, attemptsOf(g.record) + attempts)
+      await this.#failures.afterFailure(
+        g.record,
+        g.source,
+        g.level,
+        result.error,
+        attemptsOf(g.record) + result.tries,
+      )
     }
   }
 
-  /** Retriable errors go to the next retry topic while there is one; everything else is dead-lettered. */
-  async #afterFailure(
-    record: EngineRecord,
-    source: string,
-    level: number,
-    error: unknown,
-    attempts: number,
-  ): Promise<void> {
-    if (this.#classify(error) === 'retriable' && level < this.#delays.length) {
-      const delay = this.#delays[level] as number
-      const topic = retryTopicName(source, level + 1)
-      const headers = retryHeaders(
-        record,
-        { error, attempts, group: this.options.groupId, stage: 'handler' },
-        Date.now() + delay,
-      )
-      await this.#send(topic, record, headers, error)
-      this.#counters.retryTopicSends++
-      return
-    }
-    await this.#deadLetter(record, source, error, attempts, 'handler')
-  }
-
-  async #deadLetter(
-    record: EngineRecord,
-    source: string,
-    error: unknown,
-    attempts: number,
-    stage: string,
-  ): Promise<void> {
-    const where = `${record.topic}[${record.partition}]@${record.offset}`
-    if (!this.options.deadLetter) {
-      throw new ClientError(
-        'KAFKIT_CLIENT_CONSUMER_FAILED',
-        `record ${where} failed after ${attempts} attempt(s) and dead-lettering is off: ${(error as Error)?.message ?? String(error)}`,
-        {
-          cause: error,
-          details: { topic: record.topic, partition: record.partition, offset: record.offset },
-        },
-      )
-    }
-    const headers = deadLetterHeaders(record, { error, attempts, group: this.options.groupId, stage })
-    await this.#send(deadLetterTopicName(source), record, headers, error)
-    this.#counters.deadLettered++
-    this.#logger.warn(`dead-lettered ${where} to ${deadLetterTopicName(source)}`, {
-      error: headers[DLT_HEADERS.errorMessage],
+  #retryLoop(run: BatchRun, attempts: number) {
+    return {
       attempts,
-    })
-  }
-
-  async #send(
-    topic: string,
-    record: EngineRecord,
-    headers: Record<string, Buffer | string | undefined>,
-    cause: unknown,
-  ): Promise<void> {
-    try {
-      await (this.#publisher as ErrorTopicPublisher).send(topic, record, headers)
-    } catch (error) {
-      // Not sent means not handled: stop rather than commit past the record.
-      throw new ClientError(
-        'KAFKIT_CLIENT_CONSUMER_FAILED',
-        `could not send ${record.topic}[${record.partition}]@${record.offset} to '${topic}': ${(error as Error).message}`,
-        { cause: error, details: { topic, original: (cause as Error)?.message } },
-      )
+      backoff: this.options.retry.backoff,
+      classify: this.#classify,
+      signal: run.abort.signal,
+      isAbandoned: () => run.abandonedFor !== undefined,
+      onRetry: () => {
+        this.#counters.retries++
+      },
     }
   }
 }

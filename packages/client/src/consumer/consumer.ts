@@ -50,7 +50,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     this.#onInvalid = createInvalidRecordStep({
       policy: o.onInvalid,
       logger: this.#logger,
-      deadLetter: o.deadLetter,
+      sink: o.deadLetterSink,
     })
     this.#stopped = new Promise<void>((resolve, reject) => {
       this.#settle = { resolve, reject }

@@ -9,9 +9,10 @@ import type { DeadLetterHandler, InvalidRecord, InvalidRecordPolicy } from './ty
 export function createInvalidRecordStep(options: {
   policy: InvalidRecordPolicy
   logger: Logger
-  deadLetter?: DeadLetterHandler | undefined
+  /** Where `dead-letter` sends the record (the consumer's `deadLetterSink`). */
+  sink?: DeadLetterHandler | undefined
 }): (record: InvalidRecord) => Promise<void> {
-  const { policy, logger, deadLetter } = options
+  const { policy, logger, sink } = options
   const where = (r: InvalidRecord) => `${r.topic}[${r.partition}]@${r.offset}`
   return async (record) => {
     if (policy === 'skip') {
@@ -24,9 +25,9 @@ export function createInvalidRecordStep(options: {
       })
       return
     }
-    if (policy === 'dead-letter' && deadLetter) {
+    if (policy === 'dead-letter' && sink) {
       try {
-        await deadLetter(record)
+        await sink(record)
         logger.info(`dead-lettered invalid record ${where(record)}`, {
           topic: record.topic,
           offset: record.offset,

@@ -23,8 +23,8 @@ export const consumerOptionsSchema = z
     registry: registryOption(['getSchemaById']),
     fromBeginning: z.boolean().default(false),
     onInvalid: z.enum(['fail', 'skip', 'dead-letter']).default('fail'),
-    deadLetter: z
-      .custom<DeadLetterHandler>((v) => typeof v === 'function', 'deadLetter must be a function')
+    deadLetterSink: z
+      .custom<DeadLetterHandler>((v) => typeof v === 'function', 'deadLetterSink must be a function')
       .optional(),
     validate: z.boolean().default(false),
     sessionTimeoutMs: z.number().int().positive().default(30_000),
@@ -36,9 +36,9 @@ export const consumerOptionsSchema = z
   .strict()
   .refine(...oneConnection)
   .refine(...engineWithBrokers)
-  .refine((o) => o.onInvalid !== 'dead-letter' || o.deadLetter !== undefined, {
-    message: "onInvalid 'dead-letter' needs a `deadLetter` handler",
-    path: ['deadLetter'],
+  .refine((o) => o.onInvalid !== 'dead-letter' || o.deadLetterSink !== undefined, {
+    message: "onInvalid 'dead-letter' needs a `deadLetterSink` function (createDeadLetterSender gives one)",
+    path: ['deadLetterSink'],
   })
   .refine((o) => new Set(o.topics.map((t) => t.name)).size === o.topics.length, {
     message: 'each topic may appear once',

@@ -69,7 +69,7 @@ export interface InvalidRecord {
 
 /**
  * What happens to an invalid record. `fail` stops the consumer (its offset is not committed);
- * `skip` logs one line and moves on; `dead-letter` hands it to `deadLetter` and moves on once that
+ * `skip` logs one line and moves on; `dead-letter` hands it to `deadLetterSink` and moves on once that
  * resolves (if it throws, the consumer stops as with `fail`).
  */
 export type InvalidRecordPolicy = 'fail' | 'skip' | 'dead-letter'
@@ -91,8 +91,11 @@ export interface ConsumerOptions<Topics extends readonly TopicDescriptor[] = rea
   readonly fromBeginning?: boolean | undefined
   /** Policy for records that cannot be decoded or validated (default 'fail'). */
   readonly onInvalid?: InvalidRecordPolicy | undefined
-  /** Required with onInvalid 'dead-letter'. */
-  readonly deadLetter?: DeadLetterHandler | undefined
+  /**
+   * Required with onInvalid 'dead-letter': receives each invalid record (`createDeadLetterSender` is a
+   * ready one). Named apart from the group consumer's `deadLetter` switch, which is a boolean.
+   */
+  readonly deadLetterSink?: DeadLetterHandler | undefined
   /** Also zod-check decoded values (default false: the Avro reader already guarantees the shape). */
   readonly validate?: boolean | undefined
   readonly sessionTimeoutMs?: number | undefined
