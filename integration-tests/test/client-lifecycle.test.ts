@@ -56,7 +56,7 @@ function startService(env: Record<string, string>): Child {
 
 const capture = (): Logger & { warnings: string[] } => {
   const warnings: string[] = []
-  return { warnings, debug() {}, info() {}, warn: (m) => void warnings.push(m), error() {} }
+  return { warnings, debug() {}, info() {}, warn: (_, m) => void warnings.push(m ?? ''), error() {} }
 }
 
 describe('lifecycle: nothing Kafkit creates keeps the process alive', () => {

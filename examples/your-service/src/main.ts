@@ -3,17 +3,12 @@ import {
   createProducer,
   createTopicAdmin,
   FatalError,
-  type Logger,
+  fromConsole,
 } from '@kafkit/client'
 import { brokers, groupId, invoices, orders, registry, seedOrders } from './config.js'
 
 // Libraries never print: give Kafkit a logger to see what it does (pino works as is).
-const logger: Logger = {
-  debug: () => {},
-  info: (message) => console.log(message),
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-}
+const logger = fromConsole(console)
 
 // Creates missing topics (raises partitions, reports drift), then closes its connection by itself.
 await createTopicAdmin({

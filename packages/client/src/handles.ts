@@ -30,8 +30,8 @@ export function warnIfStillOpen(logger: Logger, after: string, graceMs = 2_000):
     const names = openHandles()
     if (names.length === 0) return
     logger.warn(
-      `${after}, but ${names.length} Kafkit handle(s) are still open and keep the process alive: ${names.join(', ')}; call disconnect() (or stop()) on them`,
       { openHandles: names },
+      `${after}, but ${names.length} Kafkit handle(s) are still open and keep the process alive: ${names.join(', ')}; call disconnect() (or stop()) on them`,
     )
   }, graceMs).unref()
 }

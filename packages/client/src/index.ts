@@ -66,7 +66,7 @@ export {
   SchemaRefusedError,
 } from './errors'
 export { openHandles } from './handles'
-export { type Logger, silentLogger } from './logger'
+export { type ConsoleLike, fromConsole, type Logger, silentLogger } from './logger'
 export { murmur2, type Partitioner, type PartitionerContext, partitionForKey } from './partitioners'
 export { createProducer, Producer } from './producer/index'
 export type * from './producer/types'

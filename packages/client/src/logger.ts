@@ -1,14 +1,2 @@
-/** Libraries never write to the console: pass a logger (pino, console-like, or your own) to see their lines. */
-export interface Logger {
-  debug(message: string, context?: Record<string, unknown>): void
-  info(message: string, context?: Record<string, unknown>): void
-  warn(message: string, context?: Record<string, unknown>): void
-  error(message: string, context?: Record<string, unknown>): void
-}
-
-export const silentLogger: Logger = Object.freeze({
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-})
+// One logger contract for every Kafkit package (pino's argument order); see @kafkit/common.
+export { type ConsoleLike, fromConsole, type Logger, silentLogger } from '@kafkit/common'

@@ -54,7 +54,7 @@ export const engineNameOption = z
   .enum(ENGINE_NAMES, { message: `engine must be ${ENGINE_NAMES.map((n) => `'${n}'`).join(' or ')}` })
   .optional()
 
-export const loggerOption = withMethods<Logger>('logger', ['debug', 'info', 'warn', 'error']).optional()
+export const loggerOption = withMethods<Logger>('logger', ['info', 'warn', 'error']).optional()
 
 /** A registry URL, or an object with the given methods (a `RegistryClient` has them all). */
 export const registryOption = (methods: readonly string[]) =>

@@ -8,4 +8,5 @@ export {
   KafkitError,
   type KafkitErrorOptions,
 } from './errors'
+export { type ConsoleLike, fromConsole, type Logger, silentLogger } from './logger'
 export * from './topic'

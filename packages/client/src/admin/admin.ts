@@ -47,7 +47,7 @@ export class TopicAdmin {
 
   async #ensureTopics(admin: EngineAdmin, options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
     const plan = planTopics(this.declarations, await this.#state(admin))
-    for (const w of plan.warnings) this.#logger.warn(w)
+    for (const w of plan.warnings) this.#logger.warn({}, w)
     if (options.failOnDrift && plan.drift.length > 0) {
       throw new ClientError(
         'KAFKIT_CLIENT_ADMIN_DRIFT',
@@ -69,7 +69,7 @@ export class TopicAdmin {
           })),
         )
         for (const a of creates)
-          this.#logger.info(`ensureTopics: created ${a.topic} (${a.partitions} partitions)`)
+          this.#logger.info({}, `ensureTopics: created ${a.topic} (${a.partitions} partitions)`)
       } catch (error) {
         throw new ClientError(
           'KAFKIT_CLIENT_ADMIN_FAILED',
@@ -89,7 +89,7 @@ export class TopicAdmin {
             Object.fromEntries(action.changes.map((c) => [c.name, c.to])),
           )
         }
-        this.#logger.info(`ensureTopics: ${action.type} ${action.topic}`)
+        this.#logger.info({}, `ensureTopics: ${action.type} ${action.topic}`)
       } catch (error) {
         throw new ClientError(
           'KAFKIT_CLIENT_ADMIN_FAILED',

@@ -83,10 +83,13 @@ export class FailureRouter {
     const headers = deadLetterHeaders(record, { error, attempts, group: o.groupId, stage })
     await this.#send(deadLetterTopicName(source), record, headers, error)
     o.counters.deadLettered++
-    o.logger.warn(`dead-lettered ${where} to ${deadLetterTopicName(source)}`, {
-      error: headers[DLT_HEADERS.errorMessage],
-      attempts,
-    })
+    o.logger.warn(
+      {
+        error: headers[DLT_HEADERS.errorMessage],
+        attempts,
+      },
+      `dead-lettered ${where} to ${deadLetterTopicName(source)}`,
+    )
   }
 
   async #send(topic: string, record: EngineRecord, headers: EngineHeaders, cause: unknown): Promise<void> {

@@ -63,15 +63,18 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
   /** First SIGTERM/SIGINT drains; a second one while draining exits at once (128 + signal number). */
   readonly #signalHandler = (signal: NodeJS.Signals) => {
     const force = (again: NodeJS.Signals) => {
-      this.#logger.warn(`${again} again during the drain: exiting now without waiting`, {
-        groupId: this.options.groupId,
-      })
+      this.#logger.warn(
+        {
+          groupId: this.options.groupId,
+        },
+        `${again} again during the drain: exiting now without waiting`,
+      )
       process.exit(128 + (again === 'SIGINT' ? 2 : 15))
     }
     process.once('SIGTERM', force)
     process.once('SIGINT', force)
     this.#forceExit = force
-    this.#logger.info(`${signal}: draining group consumer '${this.options.groupId}'`)
+    this.#logger.info({}, `${signal}: draining group consumer '${this.options.groupId}'`)
     void this.stop()
   }
   #forceExit: ((signal: NodeJS.Signals) => void) | undefined
@@ -293,7 +296,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     // The engine commits resolved offsets after each batch returns, then leaves the group.
     await this.#consumer
       ?.disconnect()
-      .catch((e) => this.#logger.warn(`disconnect failed: ${(e as Error).message}`))
+      .catch((e) => this.#logger.warn({}, `disconnect failed: ${(e as Error).message}`))
     await this.#publisher?.close()
     markClosed(this)
     this.#state = 'stopped'
@@ -312,9 +315,12 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       warnIfStillOpen(this.#logger, `group consumer '${this.options.groupId}' drained on a signal`)
     }
     if (abandoned.length > 0 || notStarted > 0) {
-      this.#logger.warn(`drain abandoned ${abandoned.length} running and ${notStarted} queued records`, {
-        groupId: this.options.groupId,
-      })
+      this.#logger.warn(
+        {
+          groupId: this.options.groupId,
+        },
+        `drain abandoned ${abandoned.length} running and ${notStarted} queued records`,
+      )
     }
     if (this.#failure) this.#settle.reject(this.#failure)
     else this.#settle.resolve(report)
@@ -333,7 +339,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
               cause: error,
             },
           )
-    this.#logger.error(this.#failure.message, { groupId: this.options.groupId })
+    this.#logger.error({ groupId: this.options.groupId }, this.#failure.message)
     for (const run of this.#active) run.scheduler?.close()
     // Not awaited: this may run inside a batch handler, and the drain waits for handlers to return.
     void this.stop()
@@ -370,7 +376,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
           lastCommitted = next
           const { topic, partition } = run.batch
           this.#consumer.commitOffsets([{ topic, partition, offset: next }]).catch((e) => {
-            this.#logger.warn(`commit of ${topic}[${partition}]@${next} failed: ${(e as Error).message}`)
+            this.#logger.warn({}, `commit of ${topic}[${partition}]@${next} failed: ${(e as Error).message}`)
           })
         }
         if (Date.now() - lastHeartbeat >= o.heartbeatIntervalMs) {
@@ -403,6 +409,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
         const { topic, partition } = run.batch
         await this.#consumer.commitOffsets([{ topic, partition, offset: next }]).catch((e) => {
           this.#logger.warn(
+            {},
             `commit of ${topic}[${partition}]@${next} on revocation failed: ${(e as Error).message}`,
           )
         })
@@ -465,9 +472,12 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
       // A revocation ends after its commit: kafkajs must not rejoin before it.
       if (run.revoking) await run.abandoned
       if (run.abandonedFor === 'revoked') {
-        this.#logger.warn(`partition ${batch.topic}[${batch.partition}] revoked: in-flight work dropped`, {
-          inFlight: run.tracker.inFlight().length,
-        })
+        this.#logger.warn(
+          {
+            inFlight: run.tracker.inFlight().length,
+          },
+          `partition ${batch.topic}[${batch.partition}] revoked: in-flight work dropped`,
+        )
       }
     } finally {
       scheduler.close()

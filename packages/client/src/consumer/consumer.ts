@@ -148,7 +148,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
         : new ClientError('KAFKIT_CLIENT_CONSUMER_FAILED', `consumer stopped: ${error.message}`, {
             cause: error,
           })
-    this.#logger.error(this.#failure.message, { groupId: this.options.groupId })
+    this.#logger.error({ groupId: this.options.groupId }, this.#failure.message)
     if (this.#state === 'running') {
       // Not awaited: this may run inside a batch handler, and stopping waits for handlers to return.
       void this.stop()

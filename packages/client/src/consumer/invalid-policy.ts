@@ -16,22 +16,28 @@ export function createInvalidRecordStep(options: {
   const where = (r: InvalidRecord) => `${r.topic}[${r.partition}]@${r.offset}`
   return async (record) => {
     if (policy === 'skip') {
-      logger.warn(`skipping invalid record ${where(record)} (${record.stage}): ${record.error.message}`, {
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        stage: record.stage,
-        code: record.error.code,
-      })
+      logger.warn(
+        {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          stage: record.stage,
+          code: record.error.code,
+        },
+        `skipping invalid record ${where(record)} (${record.stage}): ${record.error.message}`,
+      )
       return
     }
     if (policy === 'dead-letter' && sink) {
       try {
         await sink(record)
-        logger.info(`dead-lettered invalid record ${where(record)}`, {
-          topic: record.topic,
-          offset: record.offset,
-        })
+        logger.info(
+          {
+            topic: record.topic,
+            offset: record.offset,
+          },
+          `dead-lettered invalid record ${where(record)}`,
+        )
         return
       } catch (error) {
         throw new ClientError(

@@ -199,8 +199,8 @@ function kafkaConfig(options: KafkajsEngineOptions): KafkaConfig {
     logCreator: () => (entry) => {
       if (!logger) return
       const { message, ...rest } = entry.log
-      if (entry.level <= logLevel.ERROR) logger.error(`kafkajs: ${message}`, rest)
-      else logger.warn(`kafkajs: ${message}`, rest)
+      if (entry.level <= logLevel.ERROR) logger.error(rest, `kafkajs: ${message}`)
+      else logger.warn(rest, `kafkajs: ${message}`)
     },
   }
 }

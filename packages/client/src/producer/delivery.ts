@@ -283,10 +283,13 @@ export class VerifiedProducer implements EngineProducer {
         break
       }
       if (round > 0) {
-        this.#logger.warn('the engine resolved a send without acknowledging every partition; re-sending', {
-          partitions: [...open].map((k) => describe(partitions.get(k) as FlightPartition)),
-          round,
-        })
+        this.#logger.warn(
+          {
+            partitions: [...open].map((k) => describe(partitions.get(k) as FlightPartition)),
+            round,
+          },
+          'the engine resolved a send without acknowledging every partition; re-sending',
+        )
         await sleep(Math.min(50 * 2 ** (round - 1), 1_000))
       }
       const byTopic = new Map<string, EngineMessage[]>()

@@ -331,7 +331,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
       }
       const bytes = partitionKeyBytes(field)
       if (bytes !== null) return partitionForKey(bytes, partitionCount)
-      this.#logger.debug('partitionKey field is empty; record goes round-robin', { topic: d.name })
+      this.#logger.debug?.({ topic: d.name }, 'partitionKey field is empty; record goes round-robin')
       return this.#roundRobin.next(d.name, partitionCount)
     }
     if (keyBytes !== null) return partitionForKey(keyBytes, partitionCount)

@@ -1,7 +1,4 @@
-/** Pino-compatible subset: pass pino, a fastify logger or your own. Libraries never log to the console. */
-export interface RegistryLogger {
-  info(obj: object, msg?: string): void
-  warn(obj: object, msg?: string): void
-  error(obj: object, msg?: string): void
-  debug?(obj: object, msg?: string): void
-}
+import type { Logger } from '@kafkit/common'
+
+/** The Kafkit logger contract (pino's argument order): pass pino, a fastify logger or your own. */
+export type RegistryLogger = Logger
