@@ -140,7 +140,7 @@ describe('producer schemaIdFormat guid-prefix / guid-header, read by Kafkit and 
     const producer = createProducer({ brokers, registry: plain, schemaIdFormat: 'guid-prefix' })
     try {
       await expect(producer.send(t.payments, second)).rejects.toMatchObject({
-        code: 'KAFKIT_CLIENT_INVALID_OPTIONS',
+        code: 'KAFKIT_INVALID_OPTIONS',
         message: expect.stringMatching(/needs the schema's GUID/),
       })
     } finally {

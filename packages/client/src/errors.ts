@@ -2,9 +2,6 @@ import { defineErrors, type ErrorDefinition, KafkitError, type KafkitErrorOption
 
 /** Every error code this package throws; docs/errors.md is generated from this table. */
 export const ERROR_DEFINITIONS = defineErrors({
-  KAFKIT_CLIENT_INVALID_OPTIONS: {
-    message: 'Options passed to a client factory are invalid (the message names each bad field)',
-  },
   KAFKIT_CLIENT_VALIDATION_FAILED: {
     message:
       'A key or value does not match its topic schema; nothing was sent (details.issues names each path)',
@@ -54,14 +51,16 @@ export const ERROR_DEFINITIONS = defineErrors({
   },
 })
 
-export type ClientErrorCode = keyof typeof ERROR_DEFINITIONS
+/** The client's codes, plus the one code every package uses for invalid options (from @kafkit/common). */
+export type ClientErrorCode = keyof typeof ERROR_DEFINITIONS | 'KAFKIT_INVALID_OPTIONS'
 
 /** The one error class of @kafkit/client; `code` says what went wrong, `details` carries the specifics. */
 export class ClientError extends KafkitError {
   declare readonly code: ClientErrorCode
   constructor(code: ClientErrorCode, message: string, options: KafkitErrorOptions = {}) {
-    const definition: ErrorDefinition = ERROR_DEFINITIONS[code]
-    super(code, message, { canRetry: definition.canRetry ?? false, ...options })
+    const definition: ErrorDefinition | undefined =
+      code === 'KAFKIT_INVALID_OPTIONS' ? undefined : ERROR_DEFINITIONS[code]
+    super(code, message, { canRetry: definition?.canRetry ?? false, ...options })
   }
 }
 

@@ -1,27 +1,20 @@
+import { parseOptions as parseKafkitOptions } from '@kafkit/common'
 import { z } from 'zod'
 import { ENGINE_NAMES, type EngineOption, isEngineOption, toEngine } from './engine/resolve'
 import { ClientError } from './errors'
 import type { Logger } from './logger'
 import { type SchemaRegistry, toSchemaRegistry } from './serdes/registry'
 
-/** Validates options once with zod; the result is frozen so nothing changes them later. */
+/** Validates options once (the one parser, from @kafkit/common); errors are ClientErrors. */
 export function parseOptions<S extends z.ZodType>(
   schema: S,
   input: unknown,
   what: string,
 ): Readonly<z.output<S>> {
-  const result = schema.safeParse(input)
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }))
-    const list = issues.map((i) => `${i.path || '(options)'}: ${i.message}`).join('; ')
-    throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', `invalid ${what} options: ${list}`, {
-      details: { issues },
-    })
-  }
-  return Object.freeze(result.data)
+  return parseKafkitOptions(schema, input, {
+    what,
+    error: (message, options) => new ClientError('KAFKIT_INVALID_OPTIONS', message, options),
+  })
 }
 
 // Option fragments shared by the producer, consumers and admin, so each is validated (and worded) the same.

@@ -9,4 +9,5 @@ export {
   type KafkitErrorOptions,
 } from './errors'
 export { type ConsoleLike, fromConsole, type Logger, silentLogger } from './logger'
+export { type OptionIssue, type ParseOptionsSettings, parseOptions } from './options'
 export * from './topic'

@@ -1,3 +1,4 @@
+import { parseOptions } from '@kafkit/common'
 import { z } from 'zod'
 import { KafkaLocalError } from './errors'
 import type { KafkaLocalProgressListener } from './types'
@@ -86,24 +87,10 @@ const schema = z
 export type StartKafkaOptions = z.input<typeof schema>
 export type ResolvedStartKafkaOptions = Readonly<z.output<typeof schema>>
 
-/** `config["log.dirs"]`, `basePort`: keys with dots in brackets, so the setting name reads whole. */
-function issuePath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => {
-      const k = String(p)
-      return k.includes('.') ? `[${JSON.stringify(k)}]` : i === 0 ? k : `.${k}`
-    })
-    .join('')
-}
-
 /** Validates once and freezes; errors name the bad option and what is expected. */
 export function resolveStartKafkaOptions(options: StartKafkaOptions = {}): ResolvedStartKafkaOptions {
-  const parsed = schema.safeParse(options)
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${issuePath(i.path) || '(options)'}: ${i.message}`)
-    throw new KafkaLocalError('KAFKIT_INVALID_OPTIONS', `invalid startKafka options: ${issues.join('; ')}`, {
-      details: { issues },
-    })
-  }
-  return Object.freeze(parsed.data)
+  return parseOptions(schema, options, {
+    what: 'startKafka',
+    error: (message, o) => new KafkaLocalError('KAFKIT_INVALID_OPTIONS', message, o),
+  })
 }

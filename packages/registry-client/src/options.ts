@@ -1,4 +1,4 @@
-import { KafkitError } from '@kafkit/common'
+import { parseOptions } from '@kafkit/common'
 import { z } from 'zod'
 
 export const registryClientOptionsSchema = z.object({
@@ -23,16 +23,7 @@ export type ResolvedRegistryClientOptions = Readonly<z.output<typeof registryCli
 }
 
 export function resolveClientOptions(options: RegistryClientOptions): ResolvedRegistryClientOptions {
-  const parsed = registryClientOptionsSchema.safeParse(options)
-  if (!parsed.success) {
-    throw new KafkitError(
-      'KAFKIT_INVALID_OPTIONS',
-      `Invalid RegistryClient options: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      { details: { issues: parsed.error.issues } },
-    )
-  }
-  const urls = (Array.isArray(parsed.data.url) ? parsed.data.url : [parsed.data.url]).map((u) =>
-    u.replace(/\/+$/, ''),
-  )
-  return Object.freeze({ ...parsed.data, urls: Object.freeze(urls) })
+  const parsed = parseOptions(registryClientOptionsSchema, options, { what: 'RegistryClient' })
+  const urls = (Array.isArray(parsed.url) ? parsed.url : [parsed.url]).map((u) => u.replace(/\/+$/, ''))
+  return Object.freeze({ ...parsed, urls: Object.freeze(urls) })
 }

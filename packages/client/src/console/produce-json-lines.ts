@@ -126,7 +126,7 @@ export async function produceJsonLines(
     try {
       return subjectName(strategy, options.topic, side, s.fullName)
     } catch (error) {
-      throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', (error as Error).message)
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', (error as Error).message)
     }
   }
   const topic: TopicDescriptor = {

@@ -65,12 +65,12 @@ export class ExactlyOnceTransformer<
 
   constructor(options: ExactlyOnceOptions<In, Out>) {
     if ((options.brokers === undefined) === (options.kafka === undefined)) {
-      throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', 'pass exactly one of `brokers` or `kafka`')
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', 'pass exactly one of `brokers` or `kafka`')
     }
     if (typeof options.transform !== 'function') {
-      throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', '`transform` must be a function')
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', '`transform` must be a function')
     }
-    if (!options.groupId) throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', 'groupId is required')
+    if (!options.groupId) throw new ClientError('KAFKIT_INVALID_OPTIONS', 'groupId is required')
     this.#o = options
     this.#engine = options.kafka ?? createEngine(options.engine, { brokers: options.brokers ?? [] })
     this.#stopped = new Promise((resolve, reject) => {
@@ -88,7 +88,7 @@ export class ExactlyOnceTransformer<
     const o = this.#o
     const engine = this.#engine
     if (!engine.transactionalProducer) {
-      throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', `engine '${engine.name}' has no transactions`)
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', `engine '${engine.name}' has no transactions`)
     }
     const tx = engine.transactionalProducer({
       transactionalId: o.transactionalId ?? `kafkit-eos-${o.groupId}-${randomBytes(4).toString('hex')}`,

@@ -119,13 +119,10 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
   /** Creates retry/dead-letter topics when needed, joins the group and starts; resolves once running. */
   async run(handlers: GroupRunOptions<Topics[number]>): Promise<void> {
     if (this.#state !== 'idle') {
-      throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', 'run() can be called once per group consumer')
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', 'run() can be called once per group consumer')
     }
     if (typeof handlers?.eachMessage !== 'function' && typeof handlers?.eachBatch !== 'function') {
-      throw new ClientError(
-        'KAFKIT_CLIENT_INVALID_OPTIONS',
-        'run() needs an eachMessage or an eachBatch handler',
-      )
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', 'run() needs an eachMessage or an eachBatch handler')
     }
     this.#state = 'starting'
     const o = this.options

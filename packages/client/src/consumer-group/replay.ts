@@ -51,7 +51,7 @@ export function parseReplayFilter(text: string): ReplayFilter {
   const i = text.indexOf('=')
   if (i <= 0) {
     throw new ClientError(
-      'KAFKIT_CLIENT_INVALID_OPTIONS',
+      'KAFKIT_INVALID_OPTIONS',
       `filter '${text}' is not field=value (e.g. error-class=FatalError, original-partition=2, key=order-1)`,
     )
   }
@@ -76,12 +76,12 @@ function fieldOf(record: EngineRecord, field: string): string | undefined {
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayResult> {
   if ((options.brokers === undefined) === (options.kafka === undefined)) {
-    throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', 'pass exactly one of `brokers` or `kafka`')
+    throw new ClientError('KAFKIT_INVALID_OPTIONS', 'pass exactly one of `brokers` or `kafka`')
   }
   for (const f of options.filters ?? []) {
     if (!FILTER_FIELDS.has(f.field)) {
       throw new ClientError(
-        'KAFKIT_CLIENT_INVALID_OPTIONS',
+        'KAFKIT_INVALID_OPTIONS',
         `unknown filter field '${f.field}': use one of ${[...FILTER_FIELDS].join(', ')}`,
       )
     }
@@ -157,7 +157,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
                 const target = options.to ?? original
                 if (!target) {
                   throw new ClientError(
-                    'KAFKIT_CLIENT_INVALID_OPTIONS',
+                    'KAFKIT_INVALID_OPTIONS',
                     `record ${batch.partition}@${r.offset} has no ${DLT_HEADERS.originalTopic} header: pass --to`,
                   )
                 }

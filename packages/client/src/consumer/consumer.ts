@@ -62,13 +62,10 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
   /** Connects, subscribes and starts handling records; resolves once the consumer runs. */
   async run(handlers: RunOptions<Topics[number]>): Promise<void> {
     if (this.#state !== 'idle') {
-      throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', 'run() can be called once per consumer')
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', 'run() can be called once per consumer')
     }
     if (typeof handlers.eachMessage !== 'function' && typeof handlers.eachBatch !== 'function') {
-      throw new ClientError(
-        'KAFKIT_CLIENT_INVALID_OPTIONS',
-        'run() needs an eachMessage or an eachBatch handler',
-      )
+      throw new ClientError('KAFKIT_INVALID_OPTIONS', 'run() needs an eachMessage or an eachBatch handler')
     }
     this.#state = 'running'
     const o = this.options

@@ -113,7 +113,7 @@ function sideDecoder(
     case 'avro': {
       if (!cache) {
         throw new ClientError(
-          'KAFKIT_CLIENT_INVALID_OPTIONS',
+          'KAFKIT_INVALID_OPTIONS',
           `topic '${topic}' has an Avro ${side}: pass \`registry\` to createConsumer`,
           { details: { topic, side } },
         )

@@ -209,7 +209,7 @@ function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer
   const compression = KAFKAJS_CODECS[o.compression]
   if (compression === undefined) {
     throw new ClientError(
-      'KAFKIT_CLIENT_INVALID_OPTIONS',
+      'KAFKIT_INVALID_OPTIONS',
       `the kafkajs engine cannot compress with ${o.compression} (it has none, gzip and zstd): choose one of those, or engine: 'platformatic'`,
       { details: { compression: o.compression, engine: 'kafkajs' } },
     )

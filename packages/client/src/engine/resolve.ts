@@ -33,7 +33,7 @@ export function engineFromEnv(env: Readonly<Record<string, string | undefined>> 
   if (!value) return DEFAULT_ENGINE
   if ((ENGINE_NAMES as readonly string[]).includes(value)) return value as EngineName
   throw new ClientError(
-    'KAFKIT_CLIENT_INVALID_OPTIONS',
+    'KAFKIT_INVALID_OPTIONS',
     `KAFKIT_ENGINE='${value}' is not an engine: use ${ENGINE_NAMES.map((n) => `'${n}'`).join(' or ')}`,
     { details: { KAFKIT_ENGINE: value } },
   )
@@ -60,7 +60,7 @@ export function createEngine(name: EngineName | undefined, options: CreateEngine
   }
   if (options.groupProtocol === 'consumer') {
     throw new ClientError(
-      'KAFKIT_CLIENT_INVALID_OPTIONS',
+      'KAFKIT_INVALID_OPTIONS',
       "groupProtocol 'consumer' (KIP-848) needs engine: 'platformatic'; kafkajs speaks only the classic protocol",
     )
   }

@@ -190,7 +190,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     if (serde.kind !== 'avro') return undefined
     if (!this.#guard) {
       throw new ClientError(
-        'KAFKIT_CLIENT_INVALID_OPTIONS',
+        'KAFKIT_INVALID_OPTIONS',
         `topic '${d.name}' has an Avro ${side}: pass \`registry\` to createProducer`,
         { details: { topic: d.name, side } },
       )
@@ -200,7 +200,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     const format = this.options.schemaIdFormat
     if (format !== 'id' && writer.guid === undefined) {
       throw new ClientError(
-        'KAFKIT_CLIENT_INVALID_OPTIONS',
+        'KAFKIT_INVALID_OPTIONS',
         `schemaIdFormat '${format}' needs the schema's GUID, but the registry answered none for subject '${subject}': use a registry with Confluent 8's API (Kafkit's, Confluent Platform 8) or schemaIdFormat 'id'`,
         { details: { topic: d.name, side, subject } },
       )

@@ -25,6 +25,6 @@ export function subjectFor(
   try {
     return subjectName(strategy ?? topic.subjectNameStrategy, topic.name, side, serde.fullName)
   } catch (error) {
-    throw new ClientError('KAFKIT_CLIENT_INVALID_OPTIONS', (error as Error).message, { cause: error })
+    throw new ClientError('KAFKIT_INVALID_OPTIONS', (error as Error).message, { cause: error })
   }
 }

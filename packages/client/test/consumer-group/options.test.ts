@@ -20,7 +20,7 @@ describe('group consumer options: bad input is a typed error naming the field', 
     try {
       bad({ concurrency: 0 })()
     } catch (e) {
-      expect((e as { code: string }).code).toBe('KAFKIT_CLIENT_INVALID_OPTIONS')
+      expect((e as { code: string }).code).toBe('KAFKIT_INVALID_OPTIONS')
     }
   })
 

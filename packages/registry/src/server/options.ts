@@ -1,4 +1,4 @@
-import { KafkitError } from '@kafkit/common'
+import { KafkitError, parseOptions } from '@kafkit/common'
 import { z } from 'zod'
 import type { RegistryLog } from '../store/types'
 import type { RegistryLogger } from './types'
@@ -90,15 +90,7 @@ export type RegistryServerOptions = z.input<typeof registryServerOptionsSchema>
 export type ResolvedRegistryServerOptions = Readonly<z.output<typeof registryServerOptionsSchema>>
 
 export function resolveServerOptions(options: RegistryServerOptions): ResolvedRegistryServerOptions {
-  const parsed = registryServerOptionsSchema.safeParse(options)
-  if (!parsed.success) {
-    throw new KafkitError(
-      'KAFKIT_INVALID_OPTIONS',
-      `Invalid registry server options: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      { details: { issues: parsed.error.issues } },
-    )
-  }
-  return Object.freeze(parsed.data)
+  return parseOptions(registryServerOptionsSchema, options, { what: 'registry server' })
 }
 
 /** Parses the CLI's `--store` spec: `memory`, `file:DIR` or `kafka`. */
