@@ -1,4 +1,4 @@
-import { defineErrors, KafkitError, type KafkitErrorOptions } from '@kafkit/common'
+import { defineErrors, isKafkitError, KafkitError, type KafkitErrorOptions } from '@kafkit/common'
 
 /** Every error code this package throws; docs/errors.md is generated from this table. */
 export const ERROR_DEFINITIONS = defineErrors({
@@ -135,7 +135,7 @@ export const ERROR_DEFINITIONS = defineErrors({
   },
 })
 
-export type RegistryErrorCode = keyof typeof ERROR_DEFINITIONS | 'KAFKIT_REGISTRY_INVALID_SCHEMA'
+export type RegistryErrorCode = keyof typeof ERROR_DEFINITIONS
 
 /** Confluent `error_code` numbers each code is reported with over HTTP. */
 export const REGISTRY_API_ERROR_CODES: Readonly<Record<string, number>> = Object.freeze({
@@ -173,12 +173,9 @@ export const REGISTRY_API_ERROR_CODES: Readonly<Record<string, number>> = Object
   KAFKIT_REGISTRY_FORBIDDEN: 403,
 })
 
-/** HTTP status for a code, from the table (422 for the schema engineer's invalid-schema code). */
+/** HTTP status for a code, from the table (500 for a code without one). */
 export function httpStatusOf(code: string): number {
-  const def = (ERROR_DEFINITIONS as Record<string, { httpStatus?: number }>)[code]
-  if (def?.httpStatus !== undefined) return def.httpStatus
-  if (code === 'KAFKIT_REGISTRY_INVALID_SCHEMA') return 422
-  return 500
+  return (ERROR_DEFINITIONS as Record<string, { httpStatus?: number }>)[code]?.httpStatus ?? 500
 }
 
 /**
@@ -208,6 +205,26 @@ export class RegistrySchemaError extends RegistryApiError {
       details: { errorCode: 42201, ...(options.details ?? {}) },
     })
   }
+}
+
+/**
+ * The one place that decides "the client's schema is at fault: 42201". An API error passes through;
+ * a Kafkit error with the invalid-schema code gets the API form; anything else thrown while reading
+ * a client's schema (a parser or checker bug tripped by odd input) is still 42201, never a 5xx, with
+ * the cause kept for the log.
+ */
+export function asSchemaError(error: unknown): RegistryApiError {
+  if (error instanceof RegistryApiError) return error
+  if (isKafkitError(error, 'KAFKIT_REGISTRY_INVALID_SCHEMA')) {
+    return new RegistrySchemaError(`Invalid schema: ${error.message}`, {
+      cause: error,
+      details: error.details,
+    })
+  }
+  return new RegistrySchemaError(
+    `Invalid schema: it could not be processed (${(error as Error)?.message ?? String(error)})`,
+    { cause: error },
+  )
 }
 
 /** Store-level failures (log decode, data dir lock). */

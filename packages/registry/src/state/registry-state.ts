@@ -1,6 +1,6 @@
 import { isKafkitError } from '@kafkit/common'
 import { type CompatibilityLevel, checkCompatibility, confluentTrailer } from '../compatibility'
-import { RegistryApiError } from '../errors'
+import { asSchemaError, RegistryApiError } from '../errors'
 import { type AvroNode, type ParsedAvroSchema, parseAvroSchema } from '../schema'
 import { writeCanonical } from '../schema/canonical'
 import { cachedParse, parseAvroSchemaCached } from '../schema/parse-cache'
@@ -311,34 +311,20 @@ export class RegistryState {
       return { ok: true, value: this.#run(record.command) }
     } catch (error) {
       if (error instanceof RegistryApiError) return { ok: false, error }
-      if (isKafkitError(error, 'KAFKIT_REGISTRY_INVALID_SCHEMA')) {
-        return {
-          ok: false,
-          error: new RegistryApiError('KAFKIT_REGISTRY_INVALID_SCHEMA', `Invalid schema: ${error.message}`, {
-            cause: error,
-            details: error.details,
-          }),
-        }
-      }
       // A schema the parser or checker chokes on is still the client's input: 42201, not a 5xx.
       const register = (record.command as { op?: unknown } | undefined)?.op === 'register'
       return {
         ok: false,
-        error: register
-          ? new RegistryApiError(
-              'KAFKIT_REGISTRY_INVALID_SCHEMA',
-              `Invalid schema: it could not be processed (${String(error)})`,
-              {
-                cause: error,
-              },
-            )
-          : new RegistryApiError(
-              'KAFKIT_REGISTRY_STORE_ERROR',
-              `Applying a change failed: ${String(error)}`,
-              {
-                cause: error,
-              },
-            ),
+        error:
+          register || isKafkitError(error, 'KAFKIT_REGISTRY_INVALID_SCHEMA')
+            ? asSchemaError(error)
+            : new RegistryApiError(
+                'KAFKIT_REGISTRY_STORE_ERROR',
+                `Applying a change failed: ${String(error)}`,
+                {
+                  cause: error,
+                },
+              ),
       }
     }
   }
