@@ -1,6 +1,8 @@
 import type { AvroSerdeDescriptor } from '@kafkit/common'
-import type { Resolver, Type } from 'avsc'
+import type { Type } from 'avsc'
 import { ClientError } from '../errors'
+import { type Reader, readerOf, resolvingReader } from './avro-reader'
+import { readValue, writeValue } from './avro-tap'
 import type { SchemaRegistry } from './registry'
 import { frameGuid, HEADER_SIZE, MAGIC_BYTE, type SchemaRef, unframe, unframeAny } from './wire-format'
 
@@ -93,29 +95,34 @@ export function encodeAvro(type: Type, schemaId: number, value: unknown): Buffer
   return writeHeader(encodeAvroFramable(type, value), schemaId)
 }
 
-// avsc writes into this, then the exact bytes are copied out once: avsc's own `toBuffer` would copy
-// from its pool, and framing would copy again. Grown on demand; a record larger than the cap is
-// written into a one-off buffer so one huge record does not pin memory for the process's life.
-const SCRATCH_KEEP = 1 << 20
-let scratch = Buffer.allocUnsafe(64 * 1024)
+// Records are written straight into a pooled slab and handed out as views of it, as
+// Buffer.allocUnsafe does with Node's 8 KB pool: no copy, no allocation but the view. A record that
+// does not fit in what is left of the slab is written again into a fresh one; one larger than half
+// a slab gets a buffer of its own, so a huge record neither pins a slab nor wastes one.
+const SLAB_SIZE = 64 * 1024
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE)
+let slabUsed = 0
 
 /**
- * Encodes `value` into a fresh buffer with room for the 5-byte wire-format header in front (filled in
- * by `writeHeader` once the schema id is known). One allocation per record.
+ * Encodes `value` with room for the 5-byte wire-format header in front (filled in by `writeHeader`
+ * once the schema id is known). Like Buffer.allocUnsafe's, the result may share its ArrayBuffer.
  */
 export function encodeAvroFramable(type: Type, value: unknown): Buffer {
   try {
-    let buf = scratch
-    let end = type.encode(value, buf, HEADER_SIZE)
-    if (end < 0) {
-      // Too small: avsc answers how many bytes were missing.
-      buf = Buffer.allocUnsafe(buf.length - end)
-      end = type.encode(value, buf, HEADER_SIZE)
-      if (buf.length <= SCRATCH_KEEP) scratch = buf
+    const start = slabUsed
+    let end = writeValue(type, value, slab, start + HEADER_SIZE)
+    if (end <= slab.length) return takeSlab(start, end)
+    // It did not fit: `end` says how large it is.
+    const size = end - start
+    if (size > SLAB_SIZE / 2) {
+      const own = Buffer.allocUnsafeSlow(size)
+      writeValue(type, value, own, HEADER_SIZE)
+      return own
     }
-    const out = Buffer.allocUnsafe(end)
-    buf.copy(out, HEADER_SIZE, HEADER_SIZE, end)
-    return out
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE)
+    slabUsed = 0
+    end = writeValue(type, value, slab, HEADER_SIZE)
+    return takeSlab(0, end)
   } catch (error) {
     throw new ClientError(
       'KAFKIT_CLIENT_ENCODE_FAILED',
@@ -123,6 +130,12 @@ export function encodeAvroFramable(type: Type, value: unknown): Buffer {
       { cause: error },
     )
   }
+}
+
+function takeSlab(start: number, end: number): Buffer {
+  // The next record starts 8-byte aligned, as Node's pool does.
+  slabUsed = (end + 7) & ~7
+  return slab.subarray(start, end)
 }
 
 /** Writes the wire-format header into the room `encodeAvroFramable` left; returns the same buffer. */
@@ -156,9 +169,9 @@ export class AvroDecoder<Out = unknown> {
   readonly #descriptor: AvroSerdeDescriptor<Out, unknown>
   readonly #cache: SchemaCache
   /** By schema id (number) or GUID (string). */
-  readonly #resolvers = new Map<number | string, Promise<Resolver | undefined>>()
-  /** Resolvers that are settled, for the synchronous path (undefined: writer equals reader). */
-  readonly #ready = new Map<number | string, Resolver | undefined>()
+  readonly #resolvers = new Map<number | string, Promise<Reader>>()
+  /** Readers that are settled, for the synchronous path: compiled, or through avsc's resolver. */
+  readonly #ready = new Map<number | string, Reader>()
 
   constructor(descriptor: AvroSerdeDescriptor<Out, unknown>, cache: SchemaCache) {
     this.#descriptor = descriptor
@@ -169,20 +182,20 @@ export class AvroDecoder<Out = unknown> {
    * Decodes any of Confluent's formats: schema id prefix (magic 0), GUID prefix (magic 1), or, when the
    * record's `__value_schema_id` / `__key_schema_id` header is passed as `schemaIdHeader`, the bare payload.
    */
-  async decode(data: Buffer): Promise<{ value: Out; schemaId: number }>
-  async decode(data: Buffer, schemaIdHeader: Buffer | string | null | undefined): Promise<AvroDecoded<Out>>
-  async decode(data: Buffer, schemaIdHeader?: Buffer | string | null): Promise<AvroDecoded<Out>> {
-    if ((schemaIdHeader === undefined || schemaIdHeader === null) && data[0] === 0) {
-      const { schemaId, payload } = unframe(data)
-      const resolver = this.#ready.has(schemaId)
-        ? this.#ready.get(schemaId)
-        : await this.#resolver({ schemaId })
-      return this.#read(payload, { schemaId }, resolver)
+  decode(data: Buffer): Promise<{ value: Out; schemaId: number }>
+  decode(data: Buffer, schemaIdHeader: Buffer | string | null | undefined): Promise<AvroDecoded<Out>>
+  decode(data: Buffer, schemaIdHeader?: Buffer | string | null): Promise<AvroDecoded<Out>> {
+    // Not an async function: a record whose writer schema is resolved already costs one settled
+    // promise, no suspended frame. Every failure is still a rejection.
+    try {
+      const decoded = this.decodeCached(data, schemaIdHeader)
+      if (decoded !== undefined) return Promise.resolve(decoded)
+      // Not resolved yet (decodeCached has already refused data too short for its header).
+      const { ref, payload } = unframeAny(data, schemaIdHeader)
+      return this.#reader(ref).then((read) => this.#decoded(read, payload, ref))
+    } catch (error) {
+      return Promise.reject(error)
     }
-    const { ref, payload } = unframeAny(data, schemaIdHeader)
-    const key = ref.guid ?? ref.schemaId
-    const resolver = this.#ready.has(key) ? this.#ready.get(key) : await this.#resolver(ref)
-    return this.#read(payload, ref, resolver)
   }
 
   /**
@@ -192,36 +205,45 @@ export class AvroDecoder<Out = unknown> {
   decodeCached(data: Buffer): { value: Out; schemaId: number } | undefined
   decodeCached(data: Buffer, schemaIdHeader: Buffer | string | null | undefined): AvroDecoded<Out> | undefined
   decodeCached(data: Buffer, schemaIdHeader?: Buffer | string | null): AvroDecoded<Out> | undefined {
-    if ((schemaIdHeader === undefined || schemaIdHeader === null) && data[0] === 0) {
-      const { schemaId, payload } = unframe(data)
-      if (!this.#ready.has(schemaId)) return undefined
-      return this.#read(payload, { schemaId }, this.#ready.get(schemaId))
+    if ((schemaIdHeader === undefined || schemaIdHeader === null) && data[0] === MAGIC_BYTE) {
+      if (data.length < HEADER_SIZE) unframe(data)
+      const schemaId = data.readInt32BE(1)
+      const read = this.#ready.get(schemaId)
+      if (read === undefined) return undefined
+      return { value: this.#read(read, data, HEADER_SIZE, schemaId), schemaId }
     }
     const { ref, payload } = unframeAny(data, schemaIdHeader)
-    const key = ref.guid ?? ref.schemaId
-    if (!this.#ready.has(key)) return undefined
-    return this.#read(payload, ref, this.#ready.get(key))
+    const read = this.#ready.get(ref.guid ?? ref.schemaId)
+    if (read === undefined) return undefined
+    return this.#decoded(read, payload, ref)
   }
 
-  #read(payload: Buffer, ref: SchemaRef, resolver: Resolver | undefined): AvroDecoded<Out> {
-    const what = ref.guid !== undefined ? `GUID ${ref.guid}` : `id ${ref.schemaId}`
-    const reader = this.#descriptor.type
+  #decoded(read: Reader, payload: Buffer, ref: SchemaRef): AvroDecoded<Out> {
+    const value = this.#read(read, payload, 0, ref.guid ?? ref.schemaId)
+    return ref.guid !== undefined ? { value, guid: ref.guid } : { value, schemaId: ref.schemaId }
+  }
+
+  /** The value written from `pos` to the end of `data` (trailing bytes mean the id was wrong). */
+  #read(read: Reader, data: Buffer, pos: number, ref: number | string): Out {
     try {
-      // `noCheck` false: trailing bytes mean the payload was not what the id says.
-      const value = (
-        resolver === undefined ? reader.fromBuffer(payload) : reader.fromBuffer(payload, resolver)
-      ) as Out
-      return ref.guid !== undefined ? { value, guid: ref.guid } : { value, schemaId: ref.schemaId }
+      return readValue(read, data, pos) as Out
     } catch (error) {
+      const what = typeof ref === 'string' ? `GUID ${ref}` : `id ${ref}`
       throw new ClientError(
         'KAFKIT_CLIENT_DECODE_FAILED',
         `payload does not decode with writer schema ${what}: ${(error as Error).message}`,
-        { cause: error, details: { reason: 'bad-payload', ...ref } },
+        {
+          cause: error,
+          details: {
+            reason: 'bad-payload',
+            ...(typeof ref === 'string' ? { guid: ref } : { schemaId: ref }),
+          },
+        },
       )
     }
   }
 
-  #resolver(ref: SchemaRef): Promise<Resolver | undefined> {
+  #reader(ref: SchemaRef): Promise<Reader> {
     const key = ref.guid ?? ref.schemaId
     const schemaId = ref.guid !== undefined ? `GUID ${ref.guid}` : `id ${ref.schemaId}`
     let p = this.#resolvers.get(key)
@@ -240,13 +262,14 @@ export class AvroDecoder<Out = unknown> {
         }
         // Same schema: no resolver needed, and reading is faster without one.
         if (writer.equals(reader)) {
-          this.#ready.set(key, undefined)
-          return undefined
+          const read = readerOf(reader)
+          this.#ready.set(key, read)
+          return read
         }
         try {
-          const resolver = reader.createResolver(writer)
-          this.#ready.set(key, resolver)
-          return resolver
+          const read = resolvingReader(reader.createResolver(writer))
+          this.#ready.set(key, read)
+          return read
         } catch (error) {
           throw new ClientError(
             'KAFKIT_CLIENT_DECODE_FAILED',
