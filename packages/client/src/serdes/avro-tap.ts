@@ -1,4 +1,3 @@
-import type { Type } from 'avsc'
 import { Tap } from 'avsc/lib/utils.js'
 
 /*
@@ -87,11 +86,6 @@ export class KafkitTap extends Tap {
   }
 }
 
-// avsc's types write through this (internal, stable in avsc 5.7.9, pinned in package.json).
-interface Internal {
-  _write(tap: KafkitTap, value: unknown): void
-}
-
 const EMPTY = Buffer.alloc(0)
 /** One tap for the process, so a record costs no tap; a nested use (a type hook encoding) gets its own. */
 const shared = new KafkitTap(EMPTY)
@@ -107,10 +101,15 @@ function acquire(buf: Buffer, pos: number): KafkitTap {
  * Writes `value` into `buf` from `pos`; answers the end position, which is past `buf.length` when
  * the value did not fit (nothing else is wrong: the caller retries with a larger buffer).
  */
-export function writeValue(type: Type, value: unknown, buf: Buffer, pos: number): number {
+export function writeValue(
+  write: (tap: KafkitTap, value: unknown) => void,
+  value: unknown,
+  buf: Buffer,
+  pos: number,
+): number {
   const tap = acquire(buf, pos)
   try {
-    ;(type as unknown as Internal)._write(tap, value)
+    write(tap, value)
     return tap.pos
   } finally {
     tap.buf = EMPTY

@@ -3,6 +3,7 @@ import type { Type } from 'avsc'
 import { ClientError } from '../errors'
 import { type Reader, readerOf, resolvingReader } from './avro-reader'
 import { readValue, writeValue } from './avro-tap'
+import { writerOf } from './avro-writer'
 import type { SchemaRegistry } from './registry'
 import { frameGuid, HEADER_SIZE, MAGIC_BYTE, type SchemaRef, unframe, unframeAny } from './wire-format'
 
@@ -109,19 +110,20 @@ let slabUsed = 0
  */
 export function encodeAvroFramable(type: Type, value: unknown): Buffer {
   try {
+    const write = writerOf(type)
     const start = slabUsed
-    let end = writeValue(type, value, slab, start + HEADER_SIZE)
+    let end = writeValue(write, value, slab, start + HEADER_SIZE)
     if (end <= slab.length) return takeSlab(start, end)
     // It did not fit: `end` says how large it is.
     const size = end - start
     if (size > SLAB_SIZE / 2) {
       const own = Buffer.allocUnsafeSlow(size)
-      writeValue(type, value, own, HEADER_SIZE)
+      writeValue(write, value, own, HEADER_SIZE)
       return own
     }
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE)
     slabUsed = 0
-    end = writeValue(type, value, slab, HEADER_SIZE)
+    end = writeValue(write, value, slab, HEADER_SIZE)
     return takeSlab(0, end)
   } catch (error) {
     throw new ClientError(

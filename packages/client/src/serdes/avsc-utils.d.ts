@@ -6,6 +6,8 @@ declare module 'avsc/lib/utils.js' {
     pos: number
     isValid(): boolean
     readLong(): number
+    writeLong(n: number): void
+    writeBinary(s: string, len: number): void
     skipLong(): void
     readString(): string | undefined
     writeString(s: string): void
