@@ -9,17 +9,28 @@ import { Tap } from 'avsc/lib/utils.js'
  * Overflow behaves as avsc's: `pos` runs past the end and the caller checks it.
  */
 
-/**
- * Longest string read in JS: up to here V8 builds each step as a flat string (longer ones become
- * chains of cons strings), and it beats the native decoder's call.
- */
-const SHORT_READ = 12
+/** Longest string written and read in JS: up to here that beats a call into Buffer's native code. */
+const SHORT = 16
 
 /** Max characters written with a 2-byte length prefix: 3 UTF-8 bytes each, zigzag length < 2^14. */
 const TWO_BYTE_PREFIX_CHARS = 2730
 
 // Buffer's unchecked UTF-8 writer (what Buffer#write calls after checking its arguments), as avsc uses it.
 type Utf8Writable = Buffer & { utf8Write(s: string, offset: number, length: number): number }
+
+/**
+ * `FROM_BYTES[n](buf, i)`: the n ASCII bytes from `i` as a string, made in one step (a string grown
+ * one character at a time is a new string per character).
+ */
+const FROM_BYTES: readonly ((buf: Buffer, i: number) => string)[] = Array.from(
+  { length: SHORT + 1 },
+  (_, n) =>
+    new Function(
+      'b',
+      'i',
+      `return String.fromCharCode(${Array.from({ length: n }, (_, k) => `b[i + ${k}]`).join(', ')})`,
+    ) as (buf: Buffer, i: number) => string,
+)
 
 export class KafkitTap extends Tap {
   override writeString(s: string): void {
@@ -30,13 +41,20 @@ export class KafkitTap extends Tap {
       // ASCII: n bytes, and the zigzag length 2n fits in one byte.
       const start = pos + 1
       if (start + n <= buf.length) {
-        let i = 0
-        for (; i < n; i++) {
-          const c = s.charCodeAt(i)
-          if (c >= 0x80) break
-          buf[start + i] = c
-        }
-        if (i === n) {
+        if (n <= SHORT) {
+          let i = 0
+          for (; i < n; i++) {
+            const c = s.charCodeAt(i)
+            if (c >= 0x80) break
+            buf[start + i] = c
+          }
+          if (i === n) {
+            buf[pos] = n << 1
+            this.pos = start + n
+            return
+          }
+        } else if ((buf as Utf8Writable).utf8Write(s, start, buf.length - start) === n) {
+          // As many bytes as characters: all ASCII (avsc writes anything else its own way).
           buf[pos] = n << 1
           this.pos = start + n
           return
@@ -68,17 +86,12 @@ export class KafkitTap extends Tap {
       const len = b >> 1
       const start = pos + 1
       const end = start + len
-      if (len <= SHORT_READ && end <= buf.length) {
-        let s = ''
-        let i = start
-        for (; i < end; i++) {
-          const c = buf[i]!
-          if (c >= 0x80) break
-          s += String.fromCharCode(c)
-        }
-        if (i === end) {
+      if (len <= SHORT && end <= buf.length) {
+        let ascii = 0
+        for (let i = start; i < end; i++) ascii |= buf[i]!
+        if (ascii < 0x80) {
           this.pos = end
-          return s
+          return FROM_BYTES[len]!(buf, start)
         }
       }
     }
