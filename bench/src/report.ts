@@ -126,11 +126,16 @@ const NOTES = [
     'the same settings the stall is gone: a latency run on a loaded machine gave raw platformatic a p99 of ' +
     '0.27-1.3 s against kafkajs 0.75-2.2 s in the same run. The peer keeps autocommit after every fetch, the ' +
     'policy the kafkajs peers use.',
-  'The serde tables need no Kafka: they compare the cost of turning the event into bytes and back. Kafkit ' +
-    "validates before encoding by default: avsc's compiled check on every value, zod only to explain a value " +
-    'that fails it (`validate: false` skips both); every Avro encoder is checked to produce identical bytes ' +
-    'before timing. Bytes per operation are the heap growth over a 200-operation burst after a full GC, so ' +
-    'garbage counts too; the async peers (csr, Confluent) also pay for a promise per call.',
+  'The serde tables need no Kafka: they compare the cost of turning the event into bytes and back. ' +
+    "Kafkit validates before encoding by default: avsc's compiled check on every value, zod only to " +
+    'explain a value that fails it (`validate: false` skips both). It then writes and reads with a writer ' +
+    "and a reader compiled per schema from avsc's types (held to avsc's bytes and values over every " +
+    'fixture schema by a property test), writing each record straight into a pooled slab as ' +
+    'Buffer.allocUnsafe does and reading it in place; every Avro encoder is checked to produce identical ' +
+    'bytes before timing. Bytes per operation are the heap growth over a 200-operation burst after a full ' +
+    "GC, so garbage counts too (buffer memory outside the heap, such as Node's and Kafkit's pools, does " +
+    'not); the encoders of the async peers (csr, Confluent) also pay for a promise per call, and every ' +
+    'decoder answers with a promise.',
   'Peers that cannot be installed on this machine are listed with the reason and not measured.',
   "The registry tables compare Kafkit's registry with Apicurio Registry 3.3.3 (fetched from Maven Central into " +
     '~/.cache/kafkit on first use, run on a Java 21+ JDK through its Confluent-compatible API under ' +

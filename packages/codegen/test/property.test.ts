@@ -18,7 +18,8 @@ import { corpusInputs, fixtures, generateInto, tempProject } from './helpers'
  * zod schema and round-trip through avsc; mutated values (a field replaced by an alien value) are
  * accepted by zod exactly when avsc's `isValid` accepts them, so invalid ones are rejected by both.
  * The descriptors' `fastCheck` (the producer's happy path) answers as zod does on values changed
- * anywhere inside, and what it accepts encodes to the same bytes as zod's output.
+ * anywhere inside, and what it accepts encodes to the same bytes as zod's output. Kafkit's own writer and
+ * reader (compiled per schema in @kafkit/client) write avsc's bytes and read back avsc's values.
  */
 
 type AnySerde = AvroSerdeDescriptor<unknown, unknown>
@@ -150,7 +151,7 @@ function propertySuite(inputs: readonly Input[]): void {
     expect(accepted).toBeGreaterThan(0)
   })
 
-  it("Kafkit's encoder and compiled reader give avsc's bytes and values", () => {
+  it("Kafkit's compiled writer and reader give avsc's bytes and values", () => {
     let checked = 0
     let restrung = 0
     for (const { name, serdes } of loaded) {
