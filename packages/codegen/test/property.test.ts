@@ -151,6 +151,34 @@ function propertySuite(inputs: readonly Input[]): void {
     expect(accepted).toBeGreaterThan(0)
   })
 
+  it("the fast check answers as avsc's isValid on values changed anywhere inside", () => {
+    let accepted = 0
+    let rejected = 0
+    for (const { name, serdes } of loaded) {
+      for (const [serdeName, serde] of serdes) {
+        fc.assert(
+          fc.property(
+            fc.nat(),
+            fc.constantFrom('keep', 'replace', 'omit', 'extra'),
+            fc.constantFrom(...ALIENS),
+            (pick, how, alien) => {
+              const value = mutateDeep(randomValue(serde.type).value, pick, how, alien)
+              const fast = serde.fastCheck!(value)
+              expect(fast, `${name} ${serdeName} ${how} ${String(alien)}`).toBe(
+                avscAccepts(serde.type, value),
+              )
+              if (fast) accepted++
+              else rejected++
+            },
+          ),
+          { numRuns: 200 },
+        )
+      }
+    }
+    expect(accepted).toBeGreaterThan(inputs.length * 20)
+    expect(rejected).toBeGreaterThan(inputs.length * 20)
+  })
+
   it("Kafkit's compiled writer and reader give avsc's bytes and values", () => {
     let checked = 0
     let restrung = 0

@@ -1,6 +1,7 @@
 import type avro from 'avsc'
 import type { ZodType } from 'zod'
 import type { AvroSerdeDescriptor } from '../topic'
+import { compileChecker } from './checker'
 import { type AvroTypeOptions, createAvroType } from './type-options'
 
 export interface CreateAvroSerdeOptions<Out, In> extends AvroTypeOptions {
@@ -26,6 +27,7 @@ export function createAvroSerde<Out, In = Out>(
   const typeOptions: AvroTypeOptions = { longMode: options.longMode ?? 'number' }
   let type: avro.Type | undefined
   let schema: unknown
+  let isValid: ((value: unknown) => boolean) | undefined
   const descriptor = {
     kind: 'avro' as const,
     fullName: options.fullName,
@@ -42,9 +44,11 @@ export function createAvroSerde<Out, In = Out>(
     ...(options.validatorMatchesType
       ? {
           fastCheck: (value: unknown): boolean => {
-            // avsc throws on some alien values (a bigint for an int) instead of answering: a no.
+            // avsc's isValid, compiled for this schema. avsc throws on some alien values (a bigint
+            // for an int) instead of answering, and so does this: a no.
+            isValid ??= compileChecker(descriptor.type)
             try {
-              return descriptor.type.isValid(value)
+              return isValid(value)
             } catch {
               return false
             }
