@@ -101,7 +101,8 @@ export function encodeAvro(type: Type, schemaId: number, value: unknown): Buffer
 // does not fit in what is left of the slab is written again into a fresh one; one larger than half
 // a slab gets a buffer of its own, so a huge record neither pins a slab nor wastes one.
 const SLAB_SIZE = 64 * 1024
-let slab = Buffer.allocUnsafeSlow(SLAB_SIZE)
+// Empty until the first record (which then does not fit), so a process that never encodes holds none.
+let slab = Buffer.alloc(0)
 let slabUsed = 0
 
 /**
