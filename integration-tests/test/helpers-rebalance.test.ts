@@ -83,4 +83,102 @@ describe('rebalance safety', () => {
       seen.add(id)
     }
   })
+  // @platformatic/kafka's stream keeps each partition's position after its last fetch across
+  // rebalances and, with no committed offset, resumes there: records fetched but never handled
+  // before a rebalance were skipped (the group-member kill drill lost a whole partition this way).
+  it('records fetched but neither handled nor committed before a rebalance are handled after it', async () => {
+    const name = `rebalance-uncommitted-${s}`
+    const groupId = `g-rebalance-uncommitted-${s}`
+    const t = topic(name, stringKey, stringKey)
+    const perPartition = 150
+    await createTopic(brokers, name, 2)
+    try {
+      const producer = createProducer({ brokers })
+      for (const partition of [0, 1]) {
+        await producer.sendBatch(
+          t,
+          Array.from({ length: perPartition }, (_, i) => ({
+            key: `k${i % 10}`,
+            value: `${partition}:${i}`,
+            partition,
+          })),
+        )
+      }
+      await producer.disconnect()
+
+      const member = () =>
+        createGroupConsumer({
+          brokers,
+          groupId,
+          topics: [t],
+          fromBeginning: true,
+          concurrency: 4,
+          partitionsConsumedConcurrently: 2,
+          heartbeatIntervalMs: 300,
+          sessionTimeoutMs: 10_000,
+          revocationGraceMs: 100,
+          deadLetter: false,
+        })
+      // Until released, every handler waits: nothing is handled, so nothing is committed.
+      let release!: () => void
+      const released = new Promise<void>((r) => {
+        release = r
+      })
+      const untilReleasedOrAborted = (signal: AbortSignal) =>
+        Promise.race([
+          released,
+          new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
+        ])
+      const startedByA = new Set<number>()
+      const handledByA = new Set<string>()
+      const a = member()
+      await a.run({
+        eachMessage: async (m, { signal }) => {
+          startedByA.add(m.partition)
+          await untilReleasedOrAborted(signal)
+          // Work the helper gave up (revoked) does not count as handled.
+          if (!signal.aborted) handledByA.add(`${m.partition}:${m.offset}`)
+        },
+      })
+      let b: GroupConsumer | undefined
+      try {
+        // A alone owns both partitions and has fetched them.
+        await waitFor(
+          () => startedByA.size === 2,
+          60_000,
+          () => `a started on partitions ${[...startedByA]}`,
+        )
+        // B joins (a rebalance: each gets one partition), starts work it never finishes, and leaves
+        // (another rebalance: A owns both again). No offset was committed by anyone.
+        let startedByB = 0
+        b = member()
+        await b.run({
+          eachMessage: async (_m, { signal }) => {
+            startedByB++
+            await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))
+          },
+        })
+        await waitFor(
+          () => startedByB > 0,
+          60_000,
+          () => 'b never started a record',
+        )
+        const report = await b.stop({ timeoutMs: 100 })
+        expect(report.committed).toEqual([])
+        release()
+        await waitFor(
+          () => handledByA.size === 2 * perPartition,
+          60_000,
+          () =>
+            `a handled ${handledByA.size}/${2 * perPartition}: partition 0 ${[...handledByA].filter((x) => x.startsWith('0:')).length}, partition 1 ${[...handledByA].filter((x) => x.startsWith('1:')).length}`,
+        )
+      } finally {
+        release()
+        await b?.stop({ timeoutMs: 100 })
+        await a.stop()
+      }
+    } finally {
+      await deleteTopics(brokers, [name])
+    }
+  })
 })

@@ -294,6 +294,9 @@ class PlatformaticConsumer implements EngineConsumer {
   #topics: string[] = []
   #fromBeginning = false
   #stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined
+  /** Bumped for every stream opened: an open that finishes after a newer one started is closed. */
+  #streamSeq = 0
+  #replacing = false
   #eachBatch: ((batch: EngineBatch) => Promise<void>) | undefined
   #concurrency = 1
   readonly #queues = new Map<string, Queue>()
@@ -377,19 +380,51 @@ class PlatformaticConsumer implements EngineConsumer {
   }
 
   async #startStream(): Promise<void> {
+    const seq = ++this.#streamSeq
     const stream = (await this.#consumer.consume({
       topics: this.#topics,
       mode: 'committed',
       fallbackMode: this.#fromBeginning ? 'earliest' : 'latest',
       autocommit: false,
     })) as unknown as MessagesStream<Buffer, Buffer, string, Buffer>
-    if (this.#state !== 'running') {
+    if (this.#state !== 'running' || seq !== this.#streamSeq) {
       await stream.close().catch(() => {})
       return
     }
     this.#stream = stream
-    stream.on('data', (m: Message<Buffer, Buffer, string, Buffer>) => this.#enqueue(m))
+    // Records a replaced or closed stream still emits are not ours any more.
+    stream.on('data', (m: Message<Buffer, Buffer, string, Buffer>) => {
+      if (this.#stream === stream) this.#enqueue(m)
+    })
     stream.on('error', (error: Error) => this.#streamFailed(stream, error))
+  }
+
+  /**
+   * A classic rebalance: read on from the committed offsets through a new stream. The library's
+   * stream keeps, per partition, the position after its last fetch, across rebalances: for a
+   * partition without a committed offset it resumes there instead of at the fallback (a partition
+   * this member had fetched ahead in an earlier generation, lost, and gets back from a member that
+   * died before committing is skipped to that old position), and a fetch in flight during the
+   * rejoin overwrites the re-read position with its stale one. Both skip records that were never
+   * handled; a new stream starts with no positions and its in-flight fetches are its own.
+   */
+  #replaceStream(): void {
+    if (this.#state !== 'running' || this.#restartTimer) return
+    const old = this.#stream
+    // While run() opens the first stream there is nothing to replace: that stream reads the new
+    // assignment. A replacement still opening is replaced again (it closes itself when it opens).
+    if (!old && !this.#replacing) return
+    this.#stream = undefined
+    this.#replacing = true
+    const seq = this.#streamSeq + 1
+    // The new stream is opened before the old one is closed: closing the last stream of a topic
+    // untracks it, and the next consume() would join the group again (another rebalance).
+    this.#startStream()
+      .catch((error: Error) => this.#failed(error))
+      .finally(() => {
+        if (seq === this.#streamSeq) this.#replacing = false
+        void old?.close().catch(() => {})
+      })
   }
 
   #streamFailed(stream: MessagesStream<Buffer, Buffer, string, Buffer>, error: Error): void {
@@ -407,6 +442,9 @@ class PlatformaticConsumer implements EngineConsumer {
     const stream = this.#stream
     this.#stream = undefined
     void stream?.close().catch(() => {})
+    // A replacement stream still opening closes itself.
+    this.#streamSeq++
+    this.#replacing = false
     this.#epoch++
     this.#dropQueued()
     if (!this.#o.restartOnFailure(error)) {
@@ -552,9 +590,10 @@ class PlatformaticConsumer implements EngineConsumer {
   #rebalanced(): void {
     this.#epoch++
     this.#dropQueued()
-    // The library reads the committed offsets again after a rejoin: progress made in the old
+    // Reading goes on from the committed offsets after a rejoin: progress made in the old
     // generation is redone (at least once), never committed over another member's.
     this.#resolved.clear()
+    if (this.#groupProtocol === 'classic') this.#replaceStream()
   }
 
   #dropQueued(): void {
