@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { createConsumer, createProducer } from '@kafkit/client'
+import { createConsumer, createEngine, createProducer } from '@kafkit/client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   bytesKey,
@@ -134,6 +134,46 @@ describe('partition parity with the Java client (real broker)', () => {
     } finally {
       await producer.disconnect()
       await bad.disconnect()
+    }
+  })
+  it('a record for a partition its topic does not have is refused with a typed error, on the engine seam too', async () => {
+    const range = topic(`parity-range-${s}`, stringKey, stringKey)
+    const dropRange = await createTopics(brokers, [{ topic: range, partitions: 3 }])
+    // The engine KAFKIT_ENGINE names: this runs on both.
+    const engine = createEngine(undefined, { brokers })
+    const raw = engine.producer({
+      idempotent: true,
+      acks: -1,
+      retries: 2,
+      timeoutMs: 10_000,
+      compression: 'none',
+    })
+    const admin = engine.admin()
+    const producer = createProducer({ brokers })
+    const to = (partition: number) => [
+      { topic: range.name, messages: [{ key: Buffer.from('k'), value: Buffer.from('v'), partition }] },
+    ]
+    try {
+      await Promise.all([raw.connect(), admin.connect()])
+      for (const partition of [3, 7, -1]) {
+        await expect(raw.send(to(partition))).rejects.toMatchObject({
+          code: 'KAFKIT_CLIENT_PARTITION_INVALID',
+          details: { topic: range.name, partition, partitionCount: 3 },
+        })
+      }
+      await expect(producer.send(range, { key: 'k', value: 'v', partition: 3 })).rejects.toMatchObject({
+        code: 'KAFKIT_CLIENT_PARTITION_INVALID',
+        details: { topic: range.name, partition: 3, partitionCount: 3 },
+      })
+      // Nothing reached the log (platformatic's library writes partition 3 to partition 0), and a
+      // partition the topic has still gets its record.
+      const ends = async () => ((await admin.endOffsets?.(range.name)) ?? []).map((e) => e.offset)
+      expect(await ends()).toEqual(['0', '0', '0'])
+      expect(await raw.send(to(2))).toMatchObject([{ topic: range.name, partition: 2 }])
+      expect(await ends()).toEqual(['0', '0', '1'])
+    } finally {
+      await Promise.allSettled([raw.disconnect(), admin.disconnect(), producer.disconnect()])
+      await dropRange()
     }
   })
 })

@@ -30,7 +30,8 @@ export const ERROR_DEFINITIONS = defineErrors({
       'A record could not be decoded: not Confluent-framed, unknown schema id, or the writer schema cannot be read with the reader schema',
   },
   KAFKIT_CLIENT_PARTITION_INVALID: {
-    message: 'A partitioner returned a partition outside 0..partitionCount-1, or the topic has no partitions',
+    message:
+      "A record's partition (set on the record, or returned by a partitioner) is outside 0..partitionCount-1, or the topic has no partitions; nothing of that send was written",
   },
   KAFKIT_CLIENT_SEND_FAILED: {
     message: 'The broker did not acknowledge the records after the configured retries',

@@ -99,7 +99,7 @@ export function checkPartition(topic: string, partition: number, partitionCount:
   if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
     throw new ClientError(
       'KAFKIT_CLIENT_PARTITION_INVALID',
-      `partition ${partition} is not valid for topic '${topic}' with ${partitionCount} partitions: return an integer in 0..${partitionCount - 1}`,
+      `partition ${partition} is not valid for topic '${topic}' with ${partitionCount} partitions: use an integer in 0..${partitionCount - 1}`,
       { details: { topic, partition, partitionCount } },
     )
   }

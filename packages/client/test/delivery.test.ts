@@ -172,6 +172,41 @@ describe('VerifiedProducer', () => {
     await expect(producer.send(batch('t', [0, 1]))).resolves.toHaveLength(2)
   })
 
+  it('a send the engine refuses for a partition its topic lacks fails with that typed error; sends merged with it go on', async () => {
+    // Engines refuse before sending anything (the topic here has partitions 0..3).
+    const refusal = (partition: number) =>
+      new ClientError('KAFKIT_CLIENT_PARTITION_INVALID', `partition ${partition} is not valid`, {
+        details: { topic: 't', partition, partitionCount: 4 },
+      })
+    const engine = fakeEngine((request) => {
+      const bad = request.flatMap((b) => b.messages).find((m) => m.partition >= 4)
+      return bad ? refusal(bad.partition) : ackAllBut()(request)
+    })
+    const producer = new VerifiedProducer(() => engine.create(), { acks: -1 })
+    const first = producer.send(batch('t', [0], 'a'))
+    const merged = [
+      producer.send(batch('t', [1], 'b')),
+      producer.send(batch('t', [2, 9], 'c')),
+      producer.send(batch('t', [3], 'd')),
+    ]
+    const [a, b, c, d] = await Promise.allSettled([first, ...merged])
+    expect(a?.status).toBe('fulfilled')
+    expect(b?.status).toBe('fulfilled')
+    expect(d?.status).toBe('fulfilled')
+    expect(c).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'KAFKIT_CLIENT_PARTITION_INVALID', details: { partition: 9 } },
+    })
+    // The refused send's records only went out in requests the engine refused (they hold partition
+    // 9); the sends merged with it went out again without them, on the same engine producer.
+    for (const r of engine.requests.map(values)) {
+      if (r.some((v) => v.includes('=c'))) expect(r).toContain('t[9]=c1')
+    }
+    const sentWithout = engine.requests.map(values).filter((r) => !r.some((v) => v.includes('=c')))
+    expect(sentWithout.flat()).toEqual(expect.arrayContaining(['t[0]=a0', 't[1]=b0', 't[3]=d0']))
+    expect(engine.disconnected).toBe(0)
+  })
+
   it('disconnect waits for accepted sends to settle', async () => {
     const engine = fakeEngine(ackAllBut())
     const producer = new VerifiedProducer(() => engine.create(), { acks: -1 })

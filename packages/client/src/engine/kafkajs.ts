@@ -1,5 +1,6 @@
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib'
 import kafkajs, {
+  type Admin,
   type Consumer,
   type Kafka,
   type KafkaConfig,
@@ -10,6 +11,7 @@ import kafkajs, {
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
 import { fixKafkajsRequestQueue } from './kafkajs-request-queue'
+import { type PartitionCountsOf, refuseMissingPartitions } from './partitions'
 import type {
   EngineAdmin,
   EngineCompression,
@@ -88,14 +90,20 @@ function kafkajsTransactionalProducer(
     transactionTimeout: o.timeoutMs,
     allowAutoTopicCreation: false,
   })
+  const partitions = kafkajsPartitionCounts(kafka)
   return {
     connect: () => producer.connect(),
-    disconnect: () => producer.disconnect(),
+    async disconnect() {
+      await partitions.close().catch(() => {})
+      await producer.disconnect()
+    },
     async begin() {
       const txn = await producer.transaction()
       return {
-        send: (batches) =>
-          sendPerPartition(batches, -1, (topicMessages) => txn.sendBatch({ acks: -1, topicMessages })),
+        async send(batches) {
+          await refuseMissingPartitions(batches, partitions.countsOf)
+          return sendPerPartition(batches, -1, (topicMessages) => txn.sendBatch({ acks: -1, topicMessages }))
+        },
         async sendOffsets(groupId, offsets) {
           const byTopic = new Map<string, { partition: number; offset: string }[]>()
           for (const x of offsets) {
@@ -205,6 +213,39 @@ function kafkaConfig(options: KafkajsEngineOptions): KafkaConfig {
   }
 }
 
+/**
+ * Partition counts for refuseMissingPartitions (kafkajs resolves a send to a partition the topic
+ * does not have with nothing acknowledged and no error): cached per producer, read through an admin
+ * client opened on first use and closed with the producer. One retry: an unknown topic is left to
+ * the send rather than waited for.
+ */
+function kafkajsPartitionCounts(kafka: Kafka): { countsOf: PartitionCountsOf; close(): Promise<void> } {
+  const counts = new Map<string, number>()
+  let admin: Promise<Admin> | undefined
+  return {
+    async countsOf(topics, fresh) {
+      if (!fresh && topics.every((t) => counts.has(t))) return counts
+      try {
+        admin ??= (async () => {
+          const a = kafka.admin({ retry: { retries: 1 } })
+          await a.connect()
+          return a
+        })()
+        const meta = await (await admin).fetchTopicMetadata({ topics: [...topics] })
+        for (const t of meta.topics) counts.set(t.name, t.partitions.length)
+      } catch {
+        // An unknown topic, or no answer: the send reports it.
+      }
+      return counts
+    },
+    async close() {
+      const a = admin
+      admin = undefined
+      await (await a?.catch(() => undefined))?.disconnect()
+    },
+  }
+}
+
 function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer {
   const compression = KAFKAJS_CODECS[o.compression]
   if (compression === undefined) {
@@ -221,18 +262,24 @@ function kafkajsProducer(kafka: Kafka, o: EngineProducerOptions): EngineProducer
     retry: { ...CLUSTER_RETRY, retries: o.retries },
     allowAutoTopicCreation: false,
   })
+  const partitions = kafkajsPartitionCounts(kafka)
   return {
     connect: () => producer.connect(),
-    disconnect: () => producer.disconnect(),
-    send: (batches) =>
-      sendPerPartition(batches, o.acks, (topicMessages) =>
+    async disconnect() {
+      await partitions.close().catch(() => {})
+      await producer.disconnect()
+    },
+    send: async (batches) => {
+      await refuseMissingPartitions(batches, partitions.countsOf)
+      return sendPerPartition(batches, o.acks, (topicMessages) =>
         producer.sendBatch({
           acks: o.acks,
           timeout: o.timeoutMs,
           compression,
           topicMessages,
         }),
-      ),
+      )
+    },
   }
 }
 

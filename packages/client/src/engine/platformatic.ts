@@ -12,6 +12,8 @@ import {
   type ProduceResult,
   Producer,
 } from '@platformatic/kafka'
+import { ClientError } from '../errors'
+import { refuseMissingPartitions } from './partitions'
 import type {
   EngineAdmin,
   EngineBatch,
@@ -55,7 +57,13 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
     connectTimeout: options.connectionTimeoutMs ?? 3000,
     // Short, capped back-off that outlasts a broker being fenced (~9 s) after a crash, like the kafkajs engine.
     retries: 15,
-    retryDelay: (_client: unknown, _op: string, attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+    retryDelay: (client: unknown, _op: string, attempt: number, _retries: number, error: unknown) => {
+      // The library refreshes metadata between attempts only after network errors: a produce refused
+      // with NOT_LEADER_OR_FOLLOWER went to the same (old) leader on every retry until they ran out.
+      // Forgetting the cached metadata makes the next attempt ask the cluster who leads now.
+      if (hasStaleMetadata(error)) (client as { clearMetadata?: () => void }).clearMetadata?.()
+      return Math.min(100 * 2 ** attempt, 2000)
+    },
   }
   const live: LiveConsumers = new Map()
   return {
@@ -72,7 +80,15 @@ type BaseOptions = {
   bootstrapBrokers: string[]
   connectTimeout: number
   retries: number
-  retryDelay: (client: unknown, op: string, attempt: number) => number
+  retryDelay: (client: unknown, op: string, attempt: number, retries: number, error: unknown) => number
+}
+
+/** Whether the library marked an error (or one inside it) as caused by stale metadata. */
+function hasStaleMetadata(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false
+  const e = error as { hasStaleMetadata?: unknown; errors?: unknown[]; cause?: unknown }
+  if (e.hasStaleMetadata === true) return true
+  return (e.errors ?? []).some((x) => hasStaleMetadata(x, depth + 1)) || hasStaleMetadata(e.cause, depth + 1)
 }
 
 function toMessages(batches: readonly EngineTopicMessages[]) {
@@ -192,11 +208,14 @@ function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): Engi
       await p?.close()
     },
     async send(batches) {
+      const client = open()
       let result: ProduceResult
       try {
-        result = await open().send({ messages: toMessages(batches) })
+        await refuseMissingPartitions(batches, (topics, fresh) => partitionCounts(client, topics, fresh))
+        result = await client.send({ messages: toMessages(batches) })
       } catch (error) {
-        if (!(error instanceof Error)) throw error
+        // Refused before anything was sent: the typed error as it is.
+        if (error instanceof ClientError || !(error instanceof Error)) throw error
         // "Producing messages failed." says nothing: name the brokers' reasons (MESSAGE_TOO_LARGE, ...).
         const failure = new Error(`${error.message} ${reasonsOf(error)}`.trim(), { cause: error })
         const offsets = o.acks === 0 ? [] : acknowledgedInError(error)
@@ -206,6 +225,22 @@ function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): Engi
       return o.acks === 0 ? [] : acknowledged(batches, result)
     },
   }
+}
+
+/** Partition counts from the library's metadata (cached; `fresh` asks the cluster). */
+async function partitionCounts(
+  client: Producer,
+  topics: readonly string[],
+  fresh: boolean,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  try {
+    const meta = await client.metadata({ topics: [...topics], forceUpdate: fresh })
+    for (const [name, t] of meta.topics) out.set(name, t.partitionsCount)
+  } catch {
+    // An unknown topic: the send reports it.
+  }
+  return out
 }
 
 function platformaticTransactionalProducer(
@@ -235,6 +270,7 @@ function platformaticTransactionalProducer(
       const txn = await producer.beginTransaction()
       return {
         async send(batches) {
+          await refuseMissingPartitions(batches, (topics, fresh) => partitionCounts(producer, topics, fresh))
           return acknowledged(batches, await txn.send({ messages: toMessages(batches) }))
         },
         async sendOffsets(groupId, offsets) {
@@ -316,6 +352,8 @@ class PlatformaticConsumer implements EngineConsumer {
   #lastCommit = Date.now()
   /** Bumped on every rebalance and restart: batches of an older epoch are no longer active. */
   #epoch = 0
+  /** Between a rebalance notice and the JoinGroup: batches are inactive and no new ones start. */
+  #revoking = false
   #state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   #restartTimer: NodeJS.Timeout | undefined
   readonly #groupProtocol: 'classic' | 'consumer'
@@ -354,6 +392,8 @@ class PlatformaticConsumer implements EngineConsumer {
           ...common,
           sessionTimeout: o.sessionTimeoutMs,
           heartbeatInterval: o.heartbeatIntervalMs,
+          // Called before every JoinGroup, which waits for it: the place to give partitions back.
+          protocolsMetadata: () => this.#beforeJoin(),
         })) as unknown as Consumer
     this.#consumer.on('consumer:group:join', () => this.#rebalanced())
     this.#consumer.on('error', (error: Error) => this.#failed(error))
@@ -445,6 +485,7 @@ class PlatformaticConsumer implements EngineConsumer {
     // A replacement stream still opening closes itself.
     this.#streamSeq++
     this.#replacing = false
+    this.#revoking = false
     this.#epoch++
     this.#dropQueued()
     if (!this.#o.restartOnFailure(error)) {
@@ -502,7 +543,7 @@ class PlatformaticConsumer implements EngineConsumer {
   }
 
   #pump(): void {
-    if (this.#state !== 'running' || !this.#eachBatch) return
+    if (this.#state !== 'running' || !this.#eachBatch || this.#revoking) return
     for (const [key, queue] of this.#queues) {
       if (this.#busy.size >= this.#concurrency) return
       if (this.#busy.has(key) || queue.records.length === 0 || this.#isPaused(queue)) continue
@@ -531,6 +572,7 @@ class PlatformaticConsumer implements EngineConsumer {
     const isActive = () =>
       this.#state === 'running' &&
       epoch === this.#epoch &&
+      !this.#revoking &&
       (this.#consumer.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition))
     const last = BigInt((records[records.length - 1] as EngineRecord).offset) + 1n
     if (!this.#endOffsets.has(key)) await this.#refreshEndOffsets().catch(() => {})
@@ -587,7 +629,33 @@ class PlatformaticConsumer implements EngineConsumer {
     this.#failed(error)
   }
 
+  /**
+   * Classic groups, before (re)joining: the revocation kafkajs does before its rejoin. Running batches
+   * turn inactive (the group helper lets started records finish for `revocationGraceMs` and commits
+   * them), no new batch starts, and once they returned (at most a session timeout) what handlers
+   * resolved is committed. The coordinator still takes commits of the old generation until every
+   * member has rejoined, and the library sends this member's JoinGroup only after this resolves:
+   * without it, work done since the last commit was handled again by the partition's next owner.
+   */
+  async #beforeJoin(): Promise<Buffer> {
+    if (this.#state === 'running' && this.#consumer.memberId !== null) {
+      this.#revoking = true
+      const running = Promise.allSettled([...this.#inflight])
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        running,
+        new Promise((r) => {
+          timer = setTimeout(r, this.#o.sessionTimeoutMs)
+        }),
+      ])
+      clearTimeout(timer)
+      await this.#commitResolved().catch(() => {})
+    }
+    return Buffer.alloc(0)
+  }
+
   #rebalanced(): void {
+    this.#revoking = false
     this.#epoch++
     this.#dropQueued()
     // Reading goes on from the committed offsets after a rejoin: progress made in the old

@@ -304,6 +304,14 @@ export class VerifiedProducer implements EngineProducer {
       try {
         result = await (this.#producer as EngineProducer).send(request)
       } catch (error) {
+        if (isRefusedPartition(error) && acked.size === 0) {
+          // The engine refused before sending anything: the send(s) naming a partition the topic
+          // does not have fail with that typed error; the others merged into this request go on.
+          if (flight.length > 1) {
+            for (const p of flight) await this.#fly([p])
+          } else (flight[0] as Pending).reject(error)
+          return
+        }
         // Partitions the engine says were acknowledged before it failed still count as delivered.
         for (const r of (error as EngineSendError).acked ?? []) {
           const k = partitionKey(r.topic, r.partition)
@@ -374,6 +382,9 @@ export function reliableEngineProducer(engine: KafkaEngine, logger?: Logger): Ve
     { acks: -1, logger },
   )
 }
+
+const isRefusedPartition = (error: unknown): error is ClientError =>
+  error instanceof ClientError && error.code === 'KAFKIT_CLIENT_PARTITION_INVALID'
 
 function notDelivered(
   missing: readonly UndeliveredPartition[],
