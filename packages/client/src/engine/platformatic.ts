@@ -12,7 +12,6 @@ import {
   type ProduceResult,
   Producer,
 } from '@platformatic/kafka'
-import { ClientError } from '../errors'
 import { refuseMissingPartitions } from './partitions'
 import type {
   EngineAdmin,
@@ -185,6 +184,7 @@ function reasonsOf(error: Error): string {
 
 function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): EngineProducer {
   let producer: Producer | undefined
+  let idempotentInit: Promise<unknown> | undefined
   const open = () => {
     producer ??= new Producer({
       ...base,
@@ -205,26 +205,62 @@ function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): Engi
     async disconnect() {
       const p = producer
       producer = undefined
+      idempotentInit = undefined
       await p?.close()
     },
     async send(batches) {
       const client = open()
-      let result: ProduceResult
-      try {
-        await refuseMissingPartitions(batches, (topics, fresh) => partitionCounts(client, topics, fresh))
-        result = await client.send({ messages: toMessages(batches) })
-      } catch (error) {
-        // Refused before anything was sent: the typed error as it is.
-        if (error instanceof ClientError || !(error instanceof Error)) throw error
+      await refuseMissingPartitions(batches, (topics, fresh) => partitionCounts(client, topics, fresh))
+      if (o.idempotent) {
+        // Concurrent first sends would each claim a producer id: claim it once.
+        idempotentInit ??= client.initIdempotentProducer({}).catch((error: unknown) => {
+          idempotentInit = undefined
+          throw error
+        })
+        await idempotentInit
+      }
+      // One library send per partition. The library sends all records of a send that share a leader
+      // in one request, and retries that request to the leader of its first record's partition only:
+      // after a leader change that split those partitions across brokers, every retry was refused
+      // (NOT_LEADER_OR_FOLLOWER) by the one broker until the retries ran out.
+      const parts = perPartition(batches)
+      const settled = await Promise.allSettled(
+        parts.map((part) => client.send({ messages: toMessages([part]) })),
+      )
+      const acked: EngineRecordMetadata[] = []
+      let failure: unknown
+      settled.forEach((r, i) => {
+        const part = [parts[i] as EngineTopicMessages]
+        if (r.status === 'fulfilled') acked.push(...acknowledged(part, r.value))
+        else {
+          failure ??= r.reason
+          acked.push(...acknowledged(part, { offsets: acknowledgedInError(r.reason) }))
+        }
+      })
+      if (failure !== undefined) {
+        if (!(failure instanceof Error)) throw failure
         // "Producing messages failed." says nothing: name the brokers' reasons (MESSAGE_TOO_LARGE, ...).
-        const failure = new Error(`${error.message} ${reasonsOf(error)}`.trim(), { cause: error })
-        const offsets = o.acks === 0 ? [] : acknowledgedInError(error)
-        throw Object.assign(failure, { acked: acknowledged(batches, { offsets }) })
+        const error = new Error(`${failure.message} ${reasonsOf(failure)}`.trim(), { cause: failure })
+        throw Object.assign(error, { acked: o.acks === 0 ? [] : acked })
       }
       // acks=0: the broker answers nothing, so nothing is reported as acknowledged.
-      return o.acks === 0 ? [] : acknowledged(batches, result)
+      return o.acks === 0 ? [] : acked
     },
   }
+}
+
+/** The batches split into one per (topic, partition), records in order. */
+function perPartition(batches: readonly EngineTopicMessages[]): EngineTopicMessages[] {
+  const out = new Map<string, { topic: string; messages: EngineTopicMessages['messages'][number][] }>()
+  for (const b of batches) {
+    for (const m of b.messages) {
+      const key = `${b.topic}\0${m.partition}`
+      const part = out.get(key) ?? { topic: b.topic, messages: [] }
+      part.messages.push(m)
+      out.set(key, part)
+    }
+  }
+  return [...out.values()]
 }
 
 /** Partition counts from the library's metadata (cached; `fresh` asks the cluster). */
