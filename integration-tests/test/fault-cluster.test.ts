@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGroupConsumer, createProducer } from '@kafkit/client'
+import { createProducer } from '@kafkit/client'
 import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
@@ -29,7 +29,9 @@ describe('fault tolerance on a 3-node cluster', () => {
     const started = Date.now()
     cluster = await startKafka({ nodes: 3, basePort: await findFreeBasePort(3) })
     registry = await startTestRegistry()
-    console.log(`[fault] 3-node cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+    console.log(
+      `[fault] 3-node cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s (engine: ${process.env.KAFKIT_ENGINE ?? 'kafkajs'})`,
+    )
   }, 240_000)
   afterAll(async () => {
     if (cluster) await deleteTopics(cluster.brokers, topics)
