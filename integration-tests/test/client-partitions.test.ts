@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { createConsumer, createEngine, createProducer } from '@kafkit/client'
+import { createConsumer, createProducer } from '@kafkit/client'
+import { createEngine } from '@kafkit/client/engine'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   bytesKey,
