@@ -21,6 +21,14 @@ export const topicConfigSchema = z.strictObject({
   partitionKey: z.string().min(1).optional(),
 })
 
+export const logicalTypesConfigSchema = z.strictObject({
+  /**
+   * Avro `decimal` as a decimal `string` (default: exact, no arithmetic) or as a `Big` from big.js
+   * (exact, with arithmetic; the app installs big.js and @types/big.js).
+   */
+  decimal: z.enum(['string', 'big.js']).default('string'),
+})
+
 export const kafkitConfigSchema = z.strictObject({
   /** Schema files or folders (searched recursively for .avsc/.avdl), relative to the config file. */
   schemas: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -33,6 +41,8 @@ export const kafkitConfigSchema = z.strictObject({
    * modules like Node (moduleResolution or module Node16/NodeNext), else 'none'.
    */
   importExtension: z.enum(['none', '.js', '.ts']).optional(),
+  /** JS values of Avro logical types that have a choice: `{ decimal: 'big.js' }`. */
+  logicalTypes: logicalTypesConfigSchema.default({ decimal: 'string' }),
   topics: z
     .record(
       z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, . _ - (max 249)'),
@@ -233,6 +243,7 @@ export async function loadKafkitConfig(pathOrDir: string): Promise<LoadedKafkitC
     schemas,
     out,
     longMode: config.longMode,
+    logicalTypes: config.logicalTypes,
     importExtension: config.importExtension ?? detectImportExtension(out ?? base).extension,
     topics: resolveTopics(config.topics, schemaSet, configPath),
     schemaSet,

@@ -13,6 +13,7 @@ import {
 import type {
   GeneratedFile,
   ImportExtension,
+  LogicalTypeOptions,
   NamedDefinition,
   ResolvedSide,
   ResolvedTopic,
@@ -28,6 +29,10 @@ export const HEADER =
  * npm --install-strategy=linked, where @kafkit/common is not reachable) do not matter.
  */
 export const RUNTIME = '@kafkit/client/codegen-runtime'
+
+/** With `logicalTypes.decimal: 'big.js'`: the app installs big.js on purpose, and generated code imports it. */
+export const BIG_JS = 'big.js'
+const BIG = '$Big'
 
 interface TypeInfo {
   readonly fullName: string
@@ -88,6 +93,8 @@ const BUCKETS: Record<string, string> = {
 
 class ModuleWriter {
   readonly imports = new Set<string>()
+  /** The module uses big.js's `Big` (decimals with `logicalTypes.decimal: 'big.js'`). */
+  usesBig = false
   /** The named type being written, for error places. */
   current: TypeInfo | undefined
   constructor(
@@ -120,8 +127,9 @@ class ModuleWriter {
       case 'string':
       case 'logical:date':
       case 'logical:uuid':
-      case 'logical:decimal':
         return 'string'
+      case 'logical:decimal':
+        return this.gen.bigDecimals ? this.big() : 'string'
       case 'bytes':
         return 'Buffer'
       case 'logical:timestamp-millis':
@@ -154,6 +162,11 @@ class ModuleWriter {
     }
   }
 
+  big(): string {
+    this.usesBig = true
+    return BIG
+  }
+
   zod(type: AnyType, where: string): string {
     const name = type.typeName
     switch (name) {
@@ -182,7 +195,10 @@ class ModuleWriter {
       case 'logical:decimal': {
         const p = type.params!
         const size = p.size === undefined ? '' : `, size: ${p.size}`
-        return `$k.avroZod.decimal({ precision: ${p.precision}, scale: ${p.scale}${size} })`
+        const params = `{ precision: ${p.precision}, scale: ${p.scale}${size} }`
+        return this.gen.bigDecimals
+          ? `$k.avroZod.bigDecimal(${this.big()}, ${params})`
+          : `$k.avroZod.decimal(${params})`
       }
       case 'array':
         return `$z.array(${this.zod(type.itemsType as AnyType, `${where}[]`)})`
@@ -221,6 +237,11 @@ export class Emitter {
   private readonly infos = new Map<string, TypeInfo>()
   private readonly byType = new Map<avro.Type, TypeInfo>()
   private readonly inputMemo = new Map<string, boolean>()
+  private readonly decimalMemo = new Map<string, boolean>()
+  /** Decimals are big.js `Big` values (else decimal strings). */
+  readonly bigDecimals: boolean
+  /** Some generated module imports big.js (set by emitFiles). */
+  importsBigJs = false
 
   /** Extension written on relative imports ('' for bundlers, '.js' for Node ESM with NodeNext). */
   private readonly ext: string
@@ -229,7 +250,9 @@ export class Emitter {
     private readonly set: SchemaSet,
     private readonly longMode: LongMode,
     importExtension: ImportExtension = 'none',
+    logicalTypes: LogicalTypeOptions = { decimal: 'string' },
   ) {
+    this.bigDecimals = logicalTypes.decimal === 'big.js'
     this.ext = importExtension === 'none' ? '' : importExtension
     const byNamespace = new Map<string, string[]>()
     for (const fullName of [...set.types.keys()].sort()) {
@@ -298,11 +321,48 @@ export class Emitter {
     }
   }
 
+  /** A named type holds a decimal (itself or through the types it uses): its serde needs the decimal class. */
+  hasDecimal(fullName: string): boolean {
+    const memo = this.decimalMemo.get(fullName)
+    if (memo !== undefined) return memo
+    this.decimalMemo.set(fullName, false) // cycles: settled below
+    const result = this.typeHasDecimal(this.infos.get(fullName)!.type as AnyType, new Set())
+    this.decimalMemo.set(fullName, result)
+    return result
+  }
+
+  typeHasDecimal(type: AnyType, seen: Set<string>): boolean {
+    const info = this.named(type)
+    if (info) {
+      if (seen.has(info.fullName)) return false
+      seen.add(info.fullName)
+    }
+    switch (type.typeName) {
+      case 'logical:decimal':
+        return true
+      case 'record':
+      case 'error':
+        return type.fields!.some((f) => this.typeHasDecimal(f.type as AnyType, seen))
+      case 'array':
+        return this.typeHasDecimal(type.itemsType as AnyType, seen)
+      case 'map':
+        return this.typeHasDecimal(type.valuesType as AnyType, seen)
+      case 'union:wrapped':
+      case 'union:unwrapped':
+        return type.types!.some((t) => this.typeHasDecimal(t as AnyType, seen))
+      default:
+        return false
+    }
+  }
+
   /** avsc throws at run time on values two unwrapped branches both accept: refuse such unions up front. */
   checkUnion(type: AnyType, where: string, owner: TypeInfo | undefined): void {
     const seen = new Map<string, string>()
     for (const branch of type.types as AnyType[]) {
-      const bucket = BUCKETS[branch.typeName] ?? branch.typeName
+      const bucket =
+        branch.typeName === 'logical:decimal' && this.bigDecimals
+          ? 'object (Big)'
+          : (BUCKETS[branch.typeName] ?? branch.typeName)
       const label = branch.name ?? branch.typeName
       const other = seen.get(bucket)
       if (other !== undefined) {
@@ -342,7 +402,9 @@ export class Emitter {
     const w = new ModuleWriter(ns, this)
     const infos = [...this.infos.values()].filter((i) => i.namespace === ns)
     const body = infos.map((info) => this.emitType(w, info)).join('\n')
+    if (w.usesBig) this.importsBigJs = true
     const imports = [
+      ...(w.usesBig ? [`import ${BIG} from '${BIG_JS}'`] : []),
       `import * as $k from '${RUNTIME}'`,
       `import { z as $z } from '${RUNTIME}'`,
       `import { avroDefinitions as $definitions } from './avro-definitions${this.ext}'`,
@@ -357,14 +419,16 @@ export class Emitter {
     }
   }
 
-  private serde(info: TypeInfo, out: string, input: string): string {
+  private serde(w: ModuleWriter, info: TypeInfo, out: string, input: string): string {
     const n = info.names
     const longMode = this.longMode === 'bigint' ? "\n  longMode: 'bigint'," : ''
+    // The avsc type decodes decimals into Big values only when given the class.
+    const decimal = this.bigDecimals && this.hasDecimal(info.fullName) ? `\n  decimalClass: ${w.big()},` : ''
     return (
       `export const ${n.serde}: $k.AvroSerdeDescriptor<${out}, ${input}> = $k.createAvroSerde<${out}, ${input}>({\n` +
       `  fullName: ${q(info.fullName)},\n` +
       `  schema: () => $k.avroSchemaOf(${q(info.fullName)}, $definitions),\n` +
-      `  validator: ${n.schema},${longMode}\n})\n`
+      `  validator: ${n.schema},${longMode}${decimal}\n})\n`
     )
   }
 
@@ -382,14 +446,14 @@ export class Emitter {
           `/** The symbols of ${info.fullName}, in schema order. */\n` +
           `export const ${n.symbols} = [${symbols.map((s) => `'${s}'`).join(', ')}] as const\n` +
           `export const ${n.schema}: $z.ZodType<${n.type}, ${n.type}> = $z.enum(${n.symbols})\n` +
-          this.serde(info, n.type, n.type)
+          this.serde(w, info, n.type, n.type)
         )
       }
       case 'fixed':
         return (
           `${doc || `/** Avro fixed ${info.fullName} (${type.size} bytes). */\n`}export type ${n.type} = Buffer\n` +
           `export const ${n.schema}: $z.ZodType<${n.type}, ${n.type}> = $k.avroZod.fixed(${type.size})\n` +
-          this.serde(info, n.type, n.type)
+          this.serde(w, info, n.type, n.type)
         )
       case 'record':
       case 'error': {
@@ -416,11 +480,15 @@ export class Emitter {
           let z = w.zod(f.type as AnyType, where(f))
           const value = f.defaultValue()
           if (value !== undefined) {
+            // Codegen's avsc types read decimal defaults as strings: a Big default comes from the run-time type.
+            const bigDefault =
+              this.bigDecimals && value !== null && this.typeHasDecimal(f.type as AnyType, new Set())
             const literal =
-              value === null ||
-              typeof value === 'boolean' ||
-              typeof value === 'string' ||
-              (typeof value === 'number' && Number.isFinite(value))
+              !bigDefault &&
+              (value === null ||
+                typeof value === 'boolean' ||
+                typeof value === 'string' ||
+                (typeof value === 'number' && Number.isFinite(value)))
             z += literal
               ? `.default(${typeof value === 'string' ? q(value) : JSON.stringify(value)})`
               : `.default(() => $k.avroFieldDefault<${w.ts(f.type as AnyType, 'out', where(f))}>(${n.serde}, ${q(f.name)}))`
@@ -428,7 +496,7 @@ export class Emitter {
           return `  ${propertyKey(f.name)}: ${z},\n`
         })
         s += `export const ${n.schema}: $z.ZodType<${n.type}, ${n.input}> = $k.avroZod.record(\n  $z.object({\n${zodFields.map((f) => `  ${f}`).join('')}  }),\n)\n`
-        s += this.serde(info, n.type, n.input)
+        s += this.serde(w, info, n.type, n.input)
         return s
       }
       default: {
@@ -443,7 +511,7 @@ export class Emitter {
           `${doc || `/** Avro ${info.fullName}: ${type.typeName.slice('logical:'.length)} on a named type. */\n`}` +
           `export type ${n.type} = ${w.ts(type, 'out', info.fullName)}\n` +
           `export const ${n.schema}: $z.ZodType<${n.type}, ${n.type}> = ${w.zod(type, info.fullName)}\n` +
-          this.serde(info, n.type, n.type)
+          this.serde(w, info, n.type, n.type)
         )
       }
     }

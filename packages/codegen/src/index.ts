@@ -15,6 +15,7 @@ export type {
   GenerateResult,
   ImportExtension,
   LoadedKafkitConfig,
+  LogicalTypeOptions,
   NamedDefinition,
   ResolvedSide,
   ResolvedTopic,

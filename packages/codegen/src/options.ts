@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { topicConfigSchema } from './config'
+import { logicalTypesConfigSchema, topicConfigSchema } from './config'
 import { CodegenError } from './errors'
 
 /** Options of `generate()`: either a config file, or schema paths plus optional topics. */
@@ -12,6 +12,8 @@ export const generateOptionsSchema = z.union([
     /** Schema files or folders (searched recursively for .avsc/.avdl). */
     schemas: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     longMode: z.enum(['number', 'bigint']).default('number'),
+    /** JS values of Avro logical types that have a choice: `{ decimal: 'big.js' }` (default `string`). */
+    logicalTypes: logicalTypesConfigSchema.default({ decimal: 'string' }),
     /** Extension on imports between generated modules; default: what the nearest tsconfig.json wants. */
     importExtension: z.enum(['none', '.js', '.ts']).optional(),
     /** Folder the files are meant for: the tsconfig.json search starts there (default: the working directory). */

@@ -16,6 +16,12 @@ export interface ResolvedTopic {
   readonly partitionKey: string | undefined
 }
 
+/** JS values of the Avro logical types that have a choice (config `logicalTypes`). */
+export interface LogicalTypeOptions {
+  /** `string` (default): decimal strings. `big.js`: `Big` values; generated code imports big.js. */
+  readonly decimal: 'string' | 'big.js'
+}
+
 export interface LoadedKafkitConfig {
   /** Absolute path of the config file. */
   readonly configPath: string
@@ -23,6 +29,7 @@ export interface LoadedKafkitConfig {
   /** Absolute output folder, when the config names one. */
   readonly out: string | undefined
   readonly longMode: LongMode
+  readonly logicalTypes: LogicalTypeOptions
   readonly importExtension: 'none' | '.js' | '.ts'
   readonly topics: readonly ResolvedTopic[]
   readonly schemaSet: SchemaSet
@@ -40,6 +47,8 @@ export interface GenerateResult {
   readonly out: string | undefined
   /** The config file used, if any. */
   readonly configPath: string | undefined
+  /** Things the app should fix that do not stop generation (a package generated code imports is missing). */
+  readonly warnings: readonly string[]
 }
 
 export interface GeneratedFile {

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { kafkitFixtures } from '../../common/test/fixtures/avro-corpora'
@@ -193,6 +194,31 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
     )
     expect((await kafkit(['codegen', 'project'], dir)).code).toBe(0)
     expect(index('project/generated')).toContain("export * from './topics'\n")
+  })
+
+  it('--decimal big.js maps decimals to Big, and warns (exit 0) where big.js cannot be found', async () => {
+    const schemas = join(fixtures, 'big-decimals')
+    // Inside a project that has big.js and @types/big.js (the repo's node_modules): no warning.
+    const dir = temp()
+    const ok = await kafkit(['codegen', schemas, '--out', join(dir, 'gen'), '--decimal', 'big.js'], dir)
+    expect(ok.stderr).toBe('')
+    expect(ok.code).toBe(0)
+    expect(readFileSync(join(dir, 'gen', 'dev.kafkit.pay.avro.ts'), 'utf8')).toContain(
+      "import $Big from 'big.js'",
+    )
+    // A folder with no node_modules anywhere above it.
+    const bare = mkdtempSync(join(tmpdir(), 'kafkit-cli-no-big-'))
+    cleanups.push(() => rmSync(bare, { recursive: true, force: true }))
+    const warned = await kafkit(['codegen', schemas, '--out', join(bare, 'gen'), '--decimal', 'big.js'], bare)
+    expect(warned.code).toBe(0)
+    expect(warned.stderr).toMatch(
+      /^kafkit codegen: warning: logicalTypes.decimal is 'big.js'.*npm install big.js/,
+    )
+    // With a config, the mapping belongs in it.
+    cpSync(join(fixtures, 'project'), join(dir, 'project'), { recursive: true })
+    const refused = await kafkit(['codegen', 'project', '--decimal', 'big.js'], dir)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("logicalTypes: { decimal: 'big.js' }")
   })
 
   it('fails with exit 1 when no --out is given without a config', async () => {

@@ -187,6 +187,18 @@ describe('generated output', { timeout: 60_000 }, () => {
       ['unions', { schemas: join(kafkitFixtures.dir, 'unions.avsc') }],
       ['namespaces', { schemas: join(kafkitFixtures.dir, 'namespaces.avsc') }],
       ['logical-types', { schemas: join(kafkitFixtures.dir, 'logical-types.avsc') }],
+      [
+        'logical-types-big-js',
+        { schemas: join(kafkitFixtures.dir, 'logical-types.avsc'), logicalTypes: { decimal: 'big.js' } },
+      ],
+      [
+        'big-decimals',
+        {
+          schemas: join(fixtures, 'big-decimals'),
+          logicalTypes: { decimal: 'big.js' },
+          topics: { payments: { value: 'dev.kafkit.pay.Payment' } },
+        },
+      ],
       ['defaults', { schemas: join(kafkitFixtures.dir, 'defaults.avsc') }],
       ['recursion', { schemas: join(kafkitFixtures.dir, 'recursion.avsc') }],
       ['idl-import', { schemas: join(kafkitFixtures.dir, 'multi-file/idl-import') }],

@@ -83,7 +83,7 @@ export function nodeNextProject(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'kafkit-codegen-nodenext-'))
   const modules = join(dir, 'node_modules')
   mkdirSync(join(modules, '@kafkit'), { recursive: true })
-  for (const pkg of ['zod', 'avsc', '@types'])
+  for (const pkg of ['zod', 'avsc', 'big.js', '@types'])
     symlinkSync(join(repoRoot, 'node_modules', pkg), join(modules, pkg), 'dir')
   const common = join(modules, '@kafkit', 'common')
   const program = ts.createProgram([join(repoRoot, 'packages/common/src/index.ts')], {

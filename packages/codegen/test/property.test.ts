@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { AvroSerdeDescriptor } from '@kafkit/common'
+import Big from 'big.js'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeAvro } from '../../client/src/serdes/avro'
@@ -55,6 +56,9 @@ const ALIENS: unknown[] = [
   new Date(Number.NaN),
   new Date(0),
   5n,
+  new Big('12.345'),
+  new Big('-1e40'),
+  new Big('0'),
 ]
 
 /** Depth-bounded: avsc's own `random()` overflows the stack on recursive types. */
@@ -295,6 +299,17 @@ describe(
     propertySuite([
       { name: 'own all-constructs', options: { schemas: join(fixtures, 'all-constructs') } },
       { name: 'own bigint', options: { schemas: join(fixtures, 'bigint'), longMode: 'bigint' } },
+      {
+        name: 'own big-decimals (big.js)',
+        options: { schemas: join(fixtures, 'big-decimals'), logicalTypes: { decimal: 'big.js' } },
+      },
+      {
+        name: 'logical-types.avsc (big.js)',
+        options: {
+          schemas: join(kafkitFixtures.dir, 'logical-types.avsc'),
+          logicalTypes: { decimal: 'big.js' },
+        },
+      },
       ...inputsOf(kafkitFixtures),
       ...inputsOf(kafkitFixtures).map((i) => ({
         name: `${i.name} (bigint)`,

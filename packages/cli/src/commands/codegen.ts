@@ -16,6 +16,7 @@ interface CodegenFlags {
   check?: boolean
   watch?: boolean
   longMode?: string
+  decimal?: string
   importExtension?: string
   topic?: string[]
 }
@@ -85,10 +86,11 @@ async function runOnce(input: string, flags: CodegenFlags): Promise<boolean> {
   const started = performance.now()
   let options: GenerateOptions
   if (isConfigInput(input)) {
-    if (flags.topic?.length || flags.longMode || flags.importExtension) {
+    if (flags.topic?.length || flags.longMode || flags.decimal || flags.importExtension) {
       throw new CodegenError(
         'KAFKIT_CODEGEN_INVALID_CONFIG',
-        '--topic, --long-mode and --import-extension go in the config file when one is used',
+        '--topic, --long-mode, --decimal and --import-extension go in the config file when one is used ' +
+          "(--decimal big.js is logicalTypes: { decimal: 'big.js' })",
       )
     }
     options = { config: input }
@@ -102,12 +104,14 @@ async function runOnce(input: string, flags: CodegenFlags): Promise<boolean> {
       schemas: input,
       topics,
       ...(flags.longMode ? { longMode: flags.longMode as 'number' } : {}),
+      ...(flags.decimal ? { logicalTypes: { decimal: flags.decimal as 'string' } } : {}),
       ...(flags.importExtension ? { importExtension: flags.importExtension as 'none' } : {}),
       // Where the files go decides the default import extension (nearest tsconfig.json).
       ...(flags.out ? { out: flags.out } : {}),
     }
   }
   const result = await generate(options)
+  for (const warning of result.warnings) process.stderr.write(`kafkit codegen: warning: ${warning}\n`)
   const outDir = flags.out ?? result.out
   if (!outDir) {
     throw new CodegenError(
@@ -212,6 +216,10 @@ export function registerCodegenCommands(program: Command): void {
     .option('--check', 'write nothing; exit 1 and name the stale files when the output is out of date')
     .option('--watch', 'regenerate whenever an input changes')
     .option('--long-mode <mode>', 'Avro long as "number" (default) or "bigint" (without a config)')
+    .option(
+      '--decimal <mapping>',
+      'Avro decimal as "string" (default) or "big.js" (Big values; install big.js and @types/big.js) (without a config)',
+    )
     .option(
       '--import-extension <ext>',
       'extension on imports between generated modules: "none" (bundlers) or ".js" (Node ESM); default: ".js" when the ' +

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto'
 import avro from 'avsc'
 import {
   bytesToUnscaled,
+  type DecimalClass,
   type DecimalParams,
   daysToIsoDate,
+  decimalText,
   decimalToUnscaled,
   isoDateToDays,
   isUuid,
@@ -41,6 +43,19 @@ function requireUnderlying(self: { underlyingType: avro.Type }, ...names: string
   }
 }
 
+/**
+ * avsc calls `_resolve`'s reader with what the writer type reads: from a writer of the same logical
+ * type that is already the logical value (a Date, a decimal string or Big), so it goes back to the
+ * underlying value first; from a plain underlying writer (`long`, `int`) it is that value.
+ */
+function readFrom<T>(writer: avro.Type, fromValue: (v: never) => T): (v: unknown) => T {
+  if (avro.Type.isType(writer, 'logical')) {
+    const logical = writer as unknown as { _toValue(v: unknown): unknown }
+    return (v) => fromValue(logical._toValue(v) as never)
+  }
+  return (v) => fromValue(v as never)
+}
+
 // The underlying long of a logical type is always avsc's own (number) LongType: avsc builds it
 // without consulting the registry, so timestamps stay number-based in bigint mode too.
 function makeTimestamp(unitsPerMs: 1 | 1000): LogicalTypeClass {
@@ -60,8 +75,8 @@ function makeTimestamp(unitsPerMs: 1 | 1000): LogicalTypeClass {
       const units = ms * unitsPerMs
       return Math.abs(units) <= MAX_SAFE_LONG ? units : undefined
     }
-    _resolve(type: avro.Type): ((v: number) => Date) | undefined {
-      if (avro.Type.isType(type, 'long', logical)) return (v) => this._fromValue(v)
+    _resolve(type: avro.Type): ((v: unknown) => Date) | undefined {
+      if (avro.Type.isType(type, 'long', logical)) return readFrom(type, (v: number) => this._fromValue(v))
       return undefined
     }
     random(): Date {
@@ -82,8 +97,9 @@ class DateType extends Base {
   _toValue(value: unknown): number | undefined {
     return isoDateToDays(value)
   }
-  _resolve(type: avro.Type): ((v: number) => string) | undefined {
-    if (avro.Type.isType(type, 'int', 'logical:date')) return (v) => this._fromValue(v)
+  _resolve(type: avro.Type): ((v: unknown) => string) | undefined {
+    if (avro.Type.isType(type, 'int', 'logical:date'))
+      return readFrom(type, (v: number) => this._fromValue(v))
     return undefined
   }
   random(): string {
@@ -126,41 +142,54 @@ export function decimalParams(schema: Schema, underlying: avro.Type): DecimalPar
   return undefined
 }
 
-class DecimalType extends Base {
-  readonly params: DecimalParams
-  constructor(schema: unknown, opts?: unknown) {
-    super(schema, opts)
-    const params = decimalParams(schema as Schema, this.underlyingType)
-    if (!params) throw new Error('invalid decimal')
-    this.params = params
+/**
+ * Avro decimal as a decimal string (default) or, given a decimal class (big.js's `Big`), as its
+ * instances. Either way the value is exact: too many fraction digits or digits is invalid, never rounded.
+ */
+function makeDecimalType(decimalClass?: DecimalClass): LogicalTypeClass {
+  const toText = (value: unknown): string | undefined => {
+    if (decimalClass === undefined) return typeof value === 'string' ? value : undefined
+    return decimalText(value, decimalClass)
   }
-  _fromValue(buf: Buffer): string {
-    return unscaledToDecimal(bytesToUnscaled(buf), this.params.scale)
-  }
-  _toValue(value: unknown): Buffer | undefined {
-    const unscaled = decimalToUnscaled(value, this.params)
-    return unscaled === undefined ? undefined : unscaledToBytes(unscaled, this.params.size)
-  }
-  _resolve(type: avro.Type): ((v: Buffer) => string) | undefined {
-    if (avro.Type.isType(type, 'logical:decimal')) {
-      const other = (type as unknown as DecimalType).params
-      if (other.scale === this.params.scale && other.precision === this.params.precision) {
-        return (v) => this._fromValue(v)
-      }
+  const fromText = (text: string): unknown => (decimalClass === undefined ? text : new decimalClass(text))
+  class DecimalType extends Base {
+    readonly params: DecimalParams
+    constructor(schema: unknown, opts?: unknown) {
+      super(schema, opts)
+      const params = decimalParams(schema as Schema, this.underlyingType)
+      if (!params) throw new Error('invalid decimal')
+      this.params = params
     }
-    return undefined
+    _fromValue(buf: Buffer): unknown {
+      return fromText(unscaledToDecimal(bytesToUnscaled(buf), this.params.scale))
+    }
+    _toValue(value: unknown): Buffer | undefined {
+      const text = toText(value)
+      const unscaled = text === undefined ? undefined : decimalToUnscaled(text, this.params)
+      return unscaled === undefined ? undefined : unscaledToBytes(unscaled, this.params.size)
+    }
+    _resolve(type: avro.Type): ((v: unknown) => unknown) | undefined {
+      if (avro.Type.isType(type, 'logical:decimal')) {
+        const other = (type as unknown as DecimalType).params
+        if (other.scale === this.params.scale && other.precision === this.params.precision) {
+          return readFrom(type, (v: Buffer) => this._fromValue(v))
+        }
+      }
+      return undefined
+    }
+    _export(attrs: Record<string, unknown>): void {
+      attrs.precision = this.params.precision
+      attrs.scale = this.params.scale
+    }
+    random(): unknown {
+      const digits = Array.from({ length: this.params.precision }, () => Math.floor(Math.random() * 10)).join(
+        '',
+      )
+      const unscaled = BigInt(digits) * (Math.random() < 0.5 ? -1n : 1n)
+      return fromText(unscaledToDecimal(unscaled, this.params.scale))
+    }
   }
-  _export(attrs: Record<string, unknown>): void {
-    attrs.precision = this.params.precision
-    attrs.scale = this.params.scale
-  }
-  random(): string {
-    const digits = Array.from({ length: this.params.precision }, () => Math.floor(Math.random() * 10)).join(
-      '',
-    )
-    const unscaled = BigInt(digits) * (Math.random() < 0.5 ? -1n : 1n)
-    return unscaledToDecimal(unscaled, this.params.scale)
-  }
+  return DecimalType as unknown as LogicalTypeClass
 }
 
 /** The logical types Kafkit maps, by Avro name. Anything else stays its underlying type. */
@@ -169,5 +198,18 @@ export const kafkitLogicalTypes: Readonly<Record<string, LogicalTypeClass>> = Ob
   'timestamp-micros': makeTimestamp(1000),
   date: DateType as unknown as LogicalTypeClass,
   uuid: UuidType as unknown as LogicalTypeClass,
-  decimal: DecimalType as unknown as LogicalTypeClass,
+  decimal: makeDecimalType(),
 })
+
+const withDecimalClass = new WeakMap<DecimalClass, Readonly<Record<string, LogicalTypeClass>>>()
+
+/** Kafkit's logical types, with decimals as instances of `decimalClass` when one is given (kept per class). */
+export function logicalTypesFor(decimalClass?: DecimalClass): Readonly<Record<string, LogicalTypeClass>> {
+  if (decimalClass === undefined) return kafkitLogicalTypes
+  let types = withDecimalClass.get(decimalClass)
+  if (!types) {
+    types = Object.freeze({ ...kafkitLogicalTypes, decimal: makeDecimalType(decimalClass) })
+    withDecimalClass.set(decimalClass, types)
+  }
+  return types
+}

@@ -24,7 +24,10 @@ export interface CreateAvroSerdeOptions<Out, In> extends AvroTypeOptions {
 export function createAvroSerde<Out, In = Out>(
   options: CreateAvroSerdeOptions<Out, In>,
 ): AvroSerdeDescriptor<Out, In> {
-  const typeOptions: AvroTypeOptions = { longMode: options.longMode ?? 'number' }
+  const typeOptions: AvroTypeOptions = {
+    longMode: options.longMode ?? 'number',
+    decimalClass: options.decimalClass,
+  }
   let type: avro.Type | undefined
   let schema: unknown
   let isValid: ((value: unknown) => boolean) | undefined

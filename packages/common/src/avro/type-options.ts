@@ -1,10 +1,13 @@
 import avro from 'avsc'
-import { kafkitLogicalTypes } from './logical-types'
+import { kafkitLogicalTypes, logicalTypesFor } from './logical-types'
 import { bigintLongType, type LongMode } from './long'
+import type { DecimalClass } from './values'
 
 export interface AvroTypeOptions {
   /** `number` (default): avsc's own long, safe integers only. `bigint`: full int64 as bigint. */
   readonly longMode?: LongMode
+  /** Decimals as instances of this class (big.js's `Big`) instead of decimal strings. */
+  readonly decimalClass?: DecimalClass | undefined
 }
 
 /**
@@ -17,7 +20,7 @@ export function avroTypeOptions(options: AvroTypeOptions = {}): Partial<avro.For
   const longMode = options.longMode ?? 'number'
   return {
     registry: {},
-    logicalTypes: kafkitLogicalTypes,
+    logicalTypes: logicalTypesFor(options.decimalClass),
     wrapUnions: 'auto',
     ...(longMode === 'bigint' ? { typeHook: bigintLongHook } : {}),
   } as Partial<avro.ForSchemaOptions>

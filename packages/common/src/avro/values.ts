@@ -77,6 +77,32 @@ export function decimalToUnscaled(value: unknown, params: DecimalParams): bigint
   return unscaled
 }
 
+/**
+ * Why a decimal text does not fit the schema (what was wrong and how to fix it), or undefined when it
+ * fits. `round` names the fix for a value with too many fraction digits in the caller's terms.
+ */
+export function decimalIssue(
+  text: string,
+  params: DecimalParams,
+  round = `round it to ${params.scale} decimal places first`,
+): string | undefined {
+  const { precision, scale, size } = params
+  const m = DECIMAL.exec(text)
+  if (!m)
+    return `${JSON.stringify(text)} is not a decimal number: write digits with an optional - and . (e.g. "-12.50")`
+  const fraction = m[3] ?? ''
+  if (fraction.length > scale) {
+    return `${text} has ${fraction.length} digits after the point, the schema's scale allows ${scale}: ${round}`
+  }
+  if (decimalToUnscaled(text, params) !== undefined) return undefined
+  const largest = `${'9'.repeat(precision - scale) || '0'}${scale > 0 ? `.${'9'.repeat(scale)}` : ''}`
+  return (
+    `${text} is too large for precision ${precision}, scale ${scale}` +
+    `${size === undefined ? '' : ` in ${size} bytes`} (at most ${precision - scale} digits before the point, ` +
+    `largest ${largest}): check the value, or widen the schema's precision in a new schema version`
+  )
+}
+
 /** Unscaled integer to its canonical decimal string with exactly `scale` fraction digits. */
 export function unscaledToDecimal(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n
@@ -100,6 +126,33 @@ export function bytesToUnscaled(buf: Buffer): bigint {
   if (buf.length === 0) return 0n
   const value = BigInt(`0x${buf.toString('hex')}`)
   return (buf[0]! & 0x80) !== 0 ? value - (1n << BigInt(buf.length * 8)) : value
+}
+
+/**
+ * What Kafkit needs of a decimal library's class (big.js's `Big`): built from a decimal string, and
+ * `toFixed()` without arguments gives the exact value in plain notation. Structural, so @kafkit/common
+ * does not depend on the library: generated code passes the class it imported.
+ */
+export interface DecimalClass<T extends DecimalInstance = DecimalInstance> {
+  new (value: string): T
+}
+
+export interface DecimalInstance {
+  toFixed(): string
+}
+
+/**
+ * The exact text of a decimal-class value, or undefined when `value` is not one (or a broken one
+ * whose toFixed throws): the avsc type and the zod schema read values through this same door.
+ */
+export function decimalText(value: unknown, decimalClass: DecimalClass): string | undefined {
+  if (!(value instanceof decimalClass)) return undefined
+  try {
+    const text = value.toFixed()
+    return typeof text === 'string' ? text : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Largest precision a fixed of `size` bytes can hold (Avro spec). */

@@ -1,7 +1,10 @@
 import { type ZodType, z } from 'zod'
 import {
+  type DecimalClass,
+  type DecimalInstance,
   type DecimalParams,
-  decimalToUnscaled,
+  decimalIssue,
+  decimalText,
   isoDateToDays,
   isUuid,
   MAX_BIGINT_LONG,
@@ -95,10 +98,33 @@ export const avroZod = {
   timestampMicros: () => micros,
   date: () => isoDate,
   uuid: () => uuid,
-  decimal: (params: DecimalParams) => {
+  decimal: (params: DecimalParams): ZodType<string, string> => {
     const { precision, scale, size } = params
-    return z.string().refine((s) => decimalToUnscaled(s, { precision, scale, size }) !== undefined, {
-      message: `Expected a decimal string with at most ${precision} digits, ${scale} after the point`,
+    return z.string().superRefine((s, ctx) => {
+      const issue = decimalIssue(s, { precision, scale, size })
+      if (issue !== undefined) ctx.addIssue({ code: 'custom', message: issue })
     })
+  },
+  /** Avro decimal as an instance of `decimalClass` (big.js's `Big`), exact: never rounded. */
+  bigDecimal: <T extends DecimalInstance>(
+    decimalClass: DecimalClass<T>,
+    params: DecimalParams,
+  ): ZodType<T, T> => {
+    const { precision, scale, size } = params
+    const name = decimalClass.name || 'decimal class'
+    return z
+      .custom<T>((v) => decimalText(v, decimalClass) !== undefined, {
+        message: `Expected a ${name} (decimal logical type, precision ${precision}, scale ${scale}): wrap numbers and strings with new ${name}(...)`,
+      })
+      .superRefine((v, ctx) => {
+        const text = decimalText(v, decimalClass)
+        if (text === undefined) return // the check above already said what is wrong
+        const issue = decimalIssue(
+          text,
+          { precision, scale, size },
+          `round it first, e.g. value.round(${scale})`,
+        )
+        if (issue !== undefined) ctx.addIssue({ code: 'custom', message: issue })
+      })
   },
 }
