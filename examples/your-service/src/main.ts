@@ -5,6 +5,7 @@ import {
   FatalError,
   fromConsole,
 } from '@kafkit/client'
+import Big from 'big.js'
 import { brokers, groupId, invoices, orders, registry, seedOrders } from './config.js'
 
 // Libraries never print: give Kafkit a logger to see what it does (pino works as is).
@@ -26,7 +27,7 @@ for (let i = 1; i <= seedOrders; i++) {
   const customerId = i % 100 === 0 ? `blocked-${i}` : `c-${i % 17}`
   await producer.send(orders, {
     key: `o-${i}`,
-    value: { orderId: `o-${i}`, customerId, total: `${i}.99`, placedAt: new Date() },
+    value: { orderId: `o-${i}`, customerId, total: new Big(i).plus('0.99'), placedAt: new Date() },
   })
 }
 
@@ -49,9 +50,11 @@ await billing.run({
     if (value.customerId.startsWith('blocked-')) {
       throw new FatalError(`customer ${value.customerId} is blocked`) // no retry: straight to the DLT
     }
+    // Decimals are big.js values: exact arithmetic, rounded to the schema's scale (2) before sending.
+    const amount = value.total.times('1.2').round(2)
     await producer.send(invoices, {
       key,
-      value: { invoiceId: `inv-${value.orderId}`, orderId: value.orderId, amount: value.total },
+      value: { invoiceId: `inv-${value.orderId}`, orderId: value.orderId, amount },
     })
     if (++invoiced % 100 === 0) console.log(`invoiced ${invoiced}`)
   },

@@ -21,6 +21,9 @@ const example = fileURLToPath(new URL('..', import.meta.url))
 const PACKAGES = ['common', 'registry-client', 'registry', 'codegen', 'client', 'kafka-local', 'cli'] as const
 const ORDERS = 1000
 const BLOCKED = ORDERS / 100
+/** Orders per extra Node line: enough to start, produce, consume as a group and drain; none blocked. */
+const LINE_ORDERS = 20
+const ENGINE = process.env.KAFKIT_ENGINE === 'platformatic' ? 'platformatic' : 'kafkajs'
 
 // npm run from `npm test` exports npm_* settings (workspace, prefix) that must not leak into the app.
 const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
@@ -99,9 +102,15 @@ function createApp(work: string, layout: string, tgz: Record<(typeof PACKAGES)[n
   const pkg = JSON.parse(readFileSync(join(example, 'package.json'), 'utf8'))
   const rootPkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'))
   pkg.name = 'billing-service'
-  pkg.dependencies = { '@kafkit/client': `file:${tgz.client}`, zod: pkg.dependencies.zod }
+  // big.js: the app's own choice (logicalTypes.decimal), an optional peer of @kafkit/client.
+  pkg.dependencies = {
+    '@kafkit/client': `file:${tgz.client}`,
+    'big.js': pkg.dependencies['big.js'],
+    zod: pkg.dependencies.zod,
+  }
   pkg.devDependencies = {
     '@kafkit/codegen': `file:${tgz.codegen}`,
+    '@types/big.js': pkg.devDependencies['@types/big.js'],
     kafkit: `file:${tgz.cli}`,
     typescript: rootPkg.devDependencies.typescript,
     '@types/node': rootPkg.devDependencies['@types/node'],
@@ -124,8 +133,8 @@ interface Service {
   exit: (ms: number) => Promise<number | NodeJS.Signals>
 }
 
-function startService(app: string, env: Record<string, string>): Service {
-  const proc = spawn(process.execPath, ['dist/main.js'], {
+function startService(app: string, env: Record<string, string>, node = process.execPath): Service {
+  const proc = spawn(node, ['dist/main.js'], {
     cwd: app,
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +166,18 @@ function startService(app: string, env: Record<string, string>): Service {
         }),
       ]),
   }
+}
+
+/** A Node binary of another supported major line, from npm (`npx -p node@NN`, cached after the first time). */
+async function nodeOfLine(major: string, cwd: string): Promise<string> {
+  const out = await run(
+    'npx',
+    ['--yes', '--package', `node@${major}`, '--', 'node', '-p', 'process.version + " " + process.execPath'],
+    cwd,
+  )
+  const [version, path] = out.trim().split(' ') as [string, string]
+  expect(version.startsWith(`v${major}.`), `${out} is not Node ${major}`).toBe(true)
+  return path
 }
 
 const sum = (m: Map<number, string>) => [...m.values()].reduce((a, b) => a + Number(b), 0)
@@ -224,6 +245,7 @@ describe('examples/your-service installed from npm pack tarballs (outside the wo
     expect(loaded.trim()).toBe('function')
   }, 900_000)
 
+  let built: string | undefined
   for (const layout of ['hoisted', 'linked'] as const) {
     it(`${layout} install: codegen, NodeNext strict build, ${ORDERS} orders processed, exit 0 after SIGTERM`, async () => {
       const app = createApp(work, layout, tgz)
@@ -267,6 +289,42 @@ describe('examples/your-service installed from npm pack tarballs (outside the wo
       expect(service.out()).toContain(`stopped: invoiced ${ORDERS - BLOCKED}, drain clean: true`)
       // No run-time warnings (kafkajs' negative timers, deprecations) and no handle left open.
       expect(service.err()).not.toMatch(/Warning|still open/)
+      built ??= app
     }, 900_000)
   }
+
+  // The cases above run on the test's own Node (24 in CI), once per engine project; this runs the same
+  // built service on the other supported lines, so every line meets every engine without a warning.
+  const otherLines = ['22', '24', '26'].filter((m) => m !== process.versions.node.split('.')[0])
+  it(`runs without a warning on Node ${otherLines.join(' and ')} too (engine ${ENGINE})`, async () => {
+    expect(built, 'an install above must have built the app').toBeDefined()
+    const app = built as string
+    await Promise.all(
+      otherLines.map(async (major) => {
+        const node = await nodeOfLine(major, app)
+        const id = `-node${major}-${suffix()}`
+        topics.push(`orders${id}`, `invoices${id}`, `orders${id}-dlt`)
+        const service = startService(
+          app,
+          {
+            KAFKA_BROKERS: brokers.join(','),
+            REGISTRY_URL: registry.url,
+            SEED_ORDERS: String(LINE_ORDERS),
+            TOPIC_SUFFIX: id,
+          },
+          node,
+        )
+        services.push(service)
+        await waitFor(
+          async () => (await total(brokers, `invoices${id}`)) === LINE_ORDERS,
+          120_000,
+          () => `Node ${major} service output:\n${service.out()}\n${service.err()}`,
+        )
+        service.proc.kill('SIGTERM')
+        expect(await service.exit(15_000), `Node ${major}: ${service.err()}`).toBe(0)
+        expect(service.out()).toContain(`stopped: invoiced ${LINE_ORDERS}, drain clean: true`)
+        expect(service.err(), `Node ${major}`).not.toMatch(/Warning|still open/)
+      }),
+    )
+  }, 300_000)
 })

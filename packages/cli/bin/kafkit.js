@@ -3,6 +3,13 @@
 // TypeScript sources directly, resolving @kafkit/* packages to their `source` export condition.
 import { existsSync } from 'node:fs'
 import { register } from 'node:module'
+import { unsupportedNode } from './node-check.js'
+
+const refusal = unsupportedNode(process.versions.node)
+if (refusal) {
+  process.stderr.write(`${refusal}\n`)
+  process.exit(1)
+}
 
 const built = new URL('../dist/main.js', import.meta.url)
 if (existsSync(built)) {
