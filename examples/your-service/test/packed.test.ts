@@ -294,7 +294,7 @@ describe('examples/your-service installed from npm pack tarballs (outside the wo
   }
 
   // The cases above run on the test's own Node (24 in CI), once per engine project; this runs the same
-  // built service on the other supported lines, so every line meets every engine without a warning.
+  // CLI and built service on the other supported lines, so every line meets every engine without a warning.
   const otherLines = ['22', '24', '26'].filter((m) => m !== process.versions.node.split('.')[0])
   it(`runs without a warning on Node ${otherLines.join(' and ')} too (engine ${ENGINE})`, async () => {
     expect(built, 'an install above must have built the app').toBeDefined()
@@ -302,6 +302,16 @@ describe('examples/your-service installed from npm pack tarballs (outside the wo
     await Promise.all(
       otherLines.map(async (major) => {
         const node = await nodeOfLine(major, app)
+        // The CLI too: it loads kafkit.config.ts through tsx (Node 26 deprecates its module.register()).
+        const cli = await new Promise<{ code: number; stderr: string }>((resolve) =>
+          execFile(
+            node,
+            [join(app, 'node_modules', 'kafkit', 'bin', 'kafkit.js'), 'codegen', '.', '--check'],
+            { cwd: app, env: cleanEnv(), timeout: 120_000 },
+            (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr }),
+          ),
+        )
+        expect(cli, `Node ${major}: kafkit codegen . --check`).toEqual({ code: 0, stderr: '' })
         const id = `-node${major}-${suffix()}`
         topics.push(`orders${id}`, `invoices${id}`, `orders${id}-dlt`)
         const service = startService(
