@@ -1,4 +1,4 @@
-import { avroZod, createAvroSerde, createAvroType, maxDecimalPrecision } from '@kafkit/common'
+import { avroZod, createAvroSerde, createAvroType } from '@kafkit/common'
 import Big from 'big.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest'
  * any precision and scale, bytes and fixed, and the same bytes as the decimal-string mapping writes
  * (so string-mode and Big-mode apps, and other languages, read each other's records).
  */
+
+/** Largest precision a fixed of `size` bytes holds (Avro spec). */
+const maxDecimalPrecision = (size: number) => Math.floor(Math.log10(2) * (8 * size - 1))
 
 interface Shape {
   precision: number

@@ -1,4 +1,4 @@
-export { decimalParams, kafkitLogicalTypes, logicalTypesFor } from './logical-types'
+export { decimalParams, kafkitLogicalTypes } from './logical-types'
 export { bigintLongType, type LongMode } from './long'
 export { type AvroDefinitions, avroSchemaOf } from './schema-assembly'
 export {
@@ -13,12 +13,10 @@ export {
   type DecimalInstance,
   type DecimalParams,
   daysToIsoDate,
-  decimalIssue,
   decimalToUnscaled,
   isoDateToDays,
   isUuid,
   MAX_SAFE_LONG,
-  maxDecimalPrecision,
   UUID_PATTERN,
   unscaledToDecimal,
 } from './values'
