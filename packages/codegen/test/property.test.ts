@@ -277,7 +277,10 @@ function mutateDeep(value: unknown, pick: number, how: string, alien: unknown): 
   if (how === 'keep') return value
   const containers: (Record<string, unknown> | unknown[])[] = []
   const walk = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || Buffer.isBuffer(v) || v instanceof Date) return
+    // Values of a class (Date, big.js Big, shared in ALIENS) are leaves: a Big with its exponent replaced
+    // by 2**60 would make toFixed() build a string of that many zeros.
+    if (typeof v !== 'object' || v === null || Buffer.isBuffer(v) || v instanceof Date || v instanceof Big)
+      return
     containers.push(v as Record<string, unknown>)
     for (const child of Object.values(v)) walk(child)
   }
