@@ -639,7 +639,9 @@ class PlatformaticConsumer implements EngineConsumer {
       this.#handlerFailed(error as Error)
       return
     }
-    await this.#commitResolved().catch(() => {})
+    // Not awaited: the partition's next batch need not wait for this commit's round trip. Commits run
+    // one at a time and merge what was resolved meanwhile; stop() and the pre-rejoin hook await the chain.
+    void this.#commitResolved().catch(() => {})
   }
 
   /**
