@@ -20,8 +20,10 @@ export type {
   ValueOf,
 } from '@kafkit/common'
 export { createTopicAdmin, TopicAdmin } from './admin/index'
+export type { TopicAdminOptions, TopicDeclaration } from './admin/options'
 export type * from './admin/types'
 export { Consumer, createConsumer } from './consumer/index'
+export type { ConsumerOptions } from './consumer/options'
 export type * from './consumer/types'
 export type { BackoffOptions } from './consumer-group/backoff'
 export {
@@ -46,6 +48,7 @@ export {
   type TransformOutput,
 } from './consumer-group/exactly-once'
 export { createGroupConsumer, GroupConsumer } from './consumer-group/index'
+export type { GroupConsumerOptions, RetryOptions } from './consumer-group/options'
 export {
   REPLAYED_FROM_HEADER,
   type ReplayedRecord,
@@ -69,5 +72,6 @@ export { openHandles } from './handles'
 export { type ConsoleLike, fromConsole, type Logger, silentLogger } from './logger'
 export { murmur2, type Partitioner, type PartitionerContext, partitionForKey } from './partitioners'
 export { createProducer, Producer } from './producer/index'
+export type { ProducerOptions } from './producer/options'
 export type * from './producer/types'
 export type { SchemaRegistry } from './serdes/registry'

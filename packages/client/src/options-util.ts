@@ -1,9 +1,18 @@
-import { parseOptions as parseKafkitOptions } from '@kafkit/common'
+import { parseOptions as parseKafkitOptions, type TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import { ENGINE_NAMES, type EngineOption, isEngineOption, toEngine } from './engine/resolve'
 import { ClientError } from './errors'
 import type { Logger } from './logger'
 import { type SchemaRegistry, toSchemaRegistry } from './serdes/registry'
+
+/**
+ * The options a user passes, derived from the schema that validates them so the two cannot drift: the
+ * schema's input type, read-only. Keys in `Generic` are left out for the caller to type more precisely
+ * (topics and partitioners are typed per topic descriptor).
+ */
+export type OptionsInput<S extends z.ZodType, Generic extends PropertyKey = never> = {
+  readonly [K in keyof z.input<S> as K extends Generic ? never : K]: z.input<S>[K]
+}
 
 /** Validates options once (the one parser, from @kafkit/common); errors are ClientErrors. */
 export function parseOptions<S extends z.ZodType>(
@@ -32,9 +41,11 @@ export const withMethods = <T>(what: string, methods: readonly string[]) =>
 export const functionOption = <T = (...args: never[]) => unknown>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', `${what} must be a function`)
 
+/** Bootstrap servers (`host:port`); or pass `kafka`. */
 export const brokersOption = z
   .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'a broker is host:port'))
   .min(1)
+  .readonly()
   .optional()
 
 export const engineOption = z
@@ -59,7 +70,7 @@ export const registryOption = (methods: readonly string[]) =>
     .transform(toSchemaRegistry)
     .optional()
 
-export const topicDescriptor = z.custom<{ name: string }>(
+export const topicDescriptor = z.custom<TopicDescriptor>(
   (v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
   'a topic descriptor',
 )

@@ -8,11 +8,19 @@ import type {
 import { ClientError } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
-import { type ResolvedTopicAdminOptions, resolveTopicAdminOptions } from './options'
+import {
+  type ResolvedTopicAdminOptions,
+  resolveTopicAdminOptions,
+  type TopicAdminOptions,
+  type TopicDeclaration,
+} from './options'
 import { planTopics, topicName } from './plan'
-import type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdminOptions, TopicDeclaration } from './types'
+import type { EnsureTopicsOptions, EnsureTopicsResult } from './types'
 
 /** Topics declared in code, reconciled with the cluster by ensureTopics(). */
+/** How long ensureTopics waits for applied changes to show in the cluster's metadata. */
+const VISIBLE_WITHIN_MS = 10_000
+
 export class TopicAdmin {
   readonly options: Readonly<ResolvedTopicAdminOptions>
   readonly #engine: KafkaEngine
@@ -98,7 +106,31 @@ export class TopicAdmin {
         )
       }
     }
-    return { ...plan, dryRun: false, applied: true }
+    const pending = await this.#untilVisible(admin)
+    const warnings =
+      pending === 0
+        ? plan.warnings
+        : [
+            ...plan.warnings,
+            `ensureTopics: the brokers accepted every change, but ${pending} were not yet visible in their ` +
+              `metadata after ${VISIBLE_WITHIN_MS / 1000} s; they normally appear within seconds`,
+          ]
+    return { ...plan, warnings, dryRun: false, applied: true }
+  }
+
+  /**
+   * Waits until the cluster shows what was applied. A broker acknowledges a change once the controller
+   * has it; other brokers (which answer describe and metadata requests) apply it a little later, so a
+   * caller that produces to a new partition or reads a config right after would see the old state.
+   * Returns the number of changes still not visible at the deadline.
+   */
+  async #untilVisible(admin: EngineAdmin): Promise<number> {
+    const deadline = Date.now() + VISIBLE_WITHIN_MS
+    for (;;) {
+      const left = planTopics(this.declarations, await this.#state(admin)).actions.length
+      if (left === 0 || Date.now() >= deadline) return left
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 
   /** Deletes the declared topics (tests and local setups); like ensureTopics, closes a connection it opened. */

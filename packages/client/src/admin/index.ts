@@ -1,8 +1,12 @@
 import { TopicAdmin } from './admin'
-import type { TopicAdminOptions } from './types'
+import type { TopicAdminOptions } from './options'
 
 export { TopicAdmin } from './admin'
-export { topicAdminOptionsSchema } from './options'
+export {
+  type TopicAdminOptions,
+  type TopicDeclaration,
+  topicAdminOptionsSchema,
+} from './options'
 export { type ClusterState, declaredConfigs, planTopics } from './plan'
 export type * from './types'
 

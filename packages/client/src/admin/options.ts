@@ -5,38 +5,53 @@ import {
   engineOption,
   engineWithBrokers,
   loggerOption,
+  type OptionsInput,
   oneConnection,
   parseOptions,
   topicDescriptor,
 } from '../options-util'
 
-const declaration = z
+const declarationSchema = z
   .object({
+    /** The topic descriptor (from codegen) or a plain name. */
     topic: z.union([
       z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a topic name is 1-249 of [a-zA-Z0-9._-]'),
       topicDescriptor,
     ]),
     partitions: z.number().int().min(1),
+    /** Replicas per partition; the broker's default.replication.factor when omitted. */
     replicationFactor: z.number().int().min(1).optional(),
+    /** retention.ms (-1 = forever). */
     retentionMs: z.number().int().min(-1).optional(),
+    /** retention.bytes (-1 = no size limit). */
     retentionBytes: z.number().int().min(-1).optional(),
     cleanupPolicy: z.enum(['delete', 'compact', 'compact,delete']).optional(),
+    /** Any other topic config, as Kafka names it (e.g. `min.insync.replicas`). */
     configs: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   })
   .strict()
 
 export const topicAdminOptionsSchema = z
   .object({
+    /** Bootstrap servers (`host:port`); or pass `kafka`. */
     brokers: brokersOption,
+    /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
     kafka: engineOption,
+    /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
     engine: engineNameOption,
     clientId: z.string().min(1).default('kafkit-admin'),
-    topics: z.array(declaration),
+    /** The topics this admin ensures. */
+    topics: z.array(declarationSchema).readonly(),
     logger: loggerOption,
   })
   .strict()
   .refine(...oneConnection)
   .refine(...engineWithBrokers)
+
+/** A topic declared in code. Only what is declared is checked; other settings are left alone. */
+export type TopicDeclaration = OptionsInput<typeof declarationSchema>
+
+export type TopicAdminOptions = OptionsInput<typeof topicAdminOptionsSchema>
 
 export type ResolvedTopicAdminOptions = z.output<typeof topicAdminOptionsSchema>
 

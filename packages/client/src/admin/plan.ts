@@ -1,5 +1,6 @@
 import type { EngineTopicConfigEntry, EngineTopicDescription } from '../engine/types'
-import type { TopicAction, TopicDeclaration, TopicDrift, TopicPlan } from './types'
+import type { TopicDeclaration } from './options'
+import type { TopicAction, TopicDrift, TopicPlan } from './types'
 
 export function topicName(d: TopicDeclaration): string {
   return typeof d.topic === 'string' ? d.topic : d.topic.name

@@ -1,23 +1,3 @@
-import type { TopicDescriptor } from '@kafkit/common'
-import type { EngineName, EngineOption } from '../engine/resolve'
-import type { Logger } from '../logger'
-
-/** A topic declared in code. Only what is declared is checked; other settings are left alone. */
-export interface TopicDeclaration {
-  /** The topic descriptor (from codegen) or a plain name. */
-  readonly topic: TopicDescriptor | string
-  readonly partitions: number
-  /** Replicas per partition; the broker's default.replication.factor when omitted. */
-  readonly replicationFactor?: number | undefined
-  /** retention.ms (-1 = forever). */
-  readonly retentionMs?: number | undefined
-  /** retention.bytes (-1 = no size limit). */
-  readonly retentionBytes?: number | undefined
-  readonly cleanupPolicy?: 'delete' | 'compact' | 'compact,delete' | undefined
-  /** Any other topic config, as Kafka names it (e.g. `min.insync.replicas`). */
-  readonly configs?: Readonly<Record<string, string | number>> | undefined
-}
-
 export type TopicAction =
   | {
       readonly type: 'create'
@@ -74,15 +54,4 @@ export interface EnsureTopicsOptions {
    * closes the connection it opened, so it never keeps the process alive.
    */
   readonly keepConnected?: boolean | undefined
-}
-
-export interface TopicAdminOptions {
-  readonly brokers?: readonly string[] | undefined
-  /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
-  readonly kafka?: EngineOption | undefined
-  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
-  readonly engine?: EngineName | undefined
-  readonly clientId?: string | undefined
-  readonly topics: readonly TopicDeclaration[]
-  readonly logger?: Logger | undefined
 }

@@ -20,13 +20,16 @@ import {
 } from './dead-letter'
 import { FailureRouter } from './failure-router'
 import { KeyOrderedScheduler } from './key-scheduler'
-import { type ResolvedGroupConsumerOptions, resolveGroupConsumerOptions } from './options'
+import {
+  type GroupConsumerOptions,
+  type ResolvedGroupConsumerOptions,
+  resolveGroupConsumerOptions,
+} from './options'
 import { retryInPlace } from './retry-loop'
 import type {
   AbandonedRecord,
   CommittedOffset,
   DrainReport,
-  GroupConsumerOptions,
   GroupHealth,
   GroupMetrics,
   GroupRunOptions,

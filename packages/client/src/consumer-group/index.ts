@@ -1,6 +1,6 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { GroupConsumer } from './group-consumer'
-import type { GroupConsumerOptions } from './types'
+import type { GroupConsumerOptions } from './options'
 
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff'
 export {
@@ -27,7 +27,11 @@ export {
 export { GroupConsumer } from './group-consumer'
 export { KeyOrderedScheduler } from './key-scheduler'
 export { OffsetTracker } from './offset-tracker'
-export { groupConsumerOptionsSchema } from './options'
+export {
+  type GroupConsumerOptions,
+  groupConsumerOptionsSchema,
+  type RetryOptions,
+} from './options'
 export type * from './types'
 
 /** Creates a consumer-group runner with retries, dead letters, key-ordered concurrency and drain; see docs/client.md. */

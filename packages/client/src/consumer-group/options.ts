@@ -1,3 +1,4 @@
+import type { TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import {
   brokersOption,
@@ -6,6 +7,7 @@ import {
   engineWithBrokers,
   functionOption,
   loggerOption,
+  type OptionsInput,
   oneConnection,
   parseOptions,
   registryOption,
@@ -17,20 +19,31 @@ import type { CommittedOffset } from './types'
 
 export const groupConsumerOptionsSchema = z
   .object({
+    /** Bootstrap servers (`host:port`); or pass `kafka`. */
     brokers: brokersOption,
+    /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
     kafka: engineOption,
+    /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
     engine: engineNameOption,
     clientId: z.string().min(1).default('kafkit-group-consumer'),
     groupId: z.string().min(1, 'groupId is required'),
-    topics: z.array(topicDescriptor).min(1, 'give at least one topic descriptor'),
+    topics: z.array(topicDescriptor).min(1, 'give at least one topic descriptor').readonly(),
+    /** Needed when a topic has an Avro key or value: a URL or a `SchemaRegistry`. */
     registry: registryOption(['getSchemaById']),
+    /** Where a group with no committed offset starts (default false: only new records). */
     fromBeginning: z.boolean().default(false),
+    /** Also zod-check decoded values (default false: the Avro reader already guarantees the shape). */
     validate: z.boolean().default(false),
+    /** Records of one partition handled at once (default 1); records with the same key never overlap. */
     concurrency: z.number().int().min(1).max(10_000).default(1),
+    /** Most records of one partition queued or running before fetching that partition waits (default 1000). */
     maxInFlight: z.number().int().min(1).default(1000),
+    /** Partitions handled in parallel (default 1); records of one partition are always in order. */
     partitionsConsumedConcurrently: z.number().int().min(1).default(1),
+    /** In-place retries of a failed record or batch. */
     retry: z
       .object({
+        /** Attempts in place, including the first (default 3). Records read from retry topics get one each. */
         attempts: z.number().int().min(1).max(100).default(3),
         backoff: z
           .object({
@@ -44,17 +57,24 @@ export const groupConsumerOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Non-blocking retries: after in-place attempts fail with a retriable error, the record goes to
+     * `<topic>-retry-1` and is handled again after `delaysMs[0]`, then `-retry-2`, ... (default: none).
+     */
     retryTopics: z
-      .object({ delaysMs: z.array(z.number().int().min(0)).max(20, 'at most 20 retry topics') })
+      .object({ delaysMs: z.array(z.number().int().min(0)).max(20, 'at most 20 retry topics').readonly() })
       .strict()
       .optional(),
+    /** Send records that finally failed to `<topic>-dlt` (default true); false stops the consumer instead. */
     deadLetter: z.boolean().default(true),
+    /** Which errors are retried: lists of classes/predicates, or a function. */
     classify: z
       .union([
         functionOption<(error: unknown) => ErrorClassification>('classify'),
         z.custom<ClassifyOptions>((v) => typeof v === 'object' && v !== null, 'classify options'),
       ])
       .optional(),
+    /** eachBatch mode: most records per handler call (default 500), and how long to wait for them. */
     batch: z
       .object({
         maxRecords: z.number().int().min(1).default(500),
@@ -62,15 +82,24 @@ export const groupConsumerOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Deadline for in-flight work on stop() and on signals (default 30 s). */
     drainTimeoutMs: z.number().int().min(0).default(30_000),
+    /** How often the completed prefix of a long-running batch is committed (default 1000 ms). */
     commitIntervalMs: z.number().int().min(50).default(1_000),
-    // On a rebalance, work already started may finish (and be committed) for this long before the
-    // partition is given up, so that only a crashed member's work is ever repeated.
+    /**
+     * On a rebalance, how long records already started may finish before the partition is given up;
+     * the completed prefix is committed first (default 5000 ms), so only a crashed member's work is repeated.
+     */
     revocationGraceMs: z.number().int().min(0).default(5_000),
+    /**
+     * Opt-in: drain and leave the group on SIGTERM and SIGINT; a second signal during the drain exits
+     * the process at once (code 128 + signal number).
+     */
     handleSignals: z.boolean().default(false),
     sessionTimeoutMs: z.number().int().positive().default(30_000),
     heartbeatIntervalMs: z.number().int().positive().default(3_000),
     maxBytesPerPartition: z.number().int().positive().default(1_048_576),
+    /** Called after the group committed offsets (next offsets to read), e.g. for metrics or audits. */
     onCommit: functionOption<(offsets: readonly CommittedOffset[]) => void>('onCommit').optional(),
     logger: loggerOption,
   })
@@ -85,6 +114,15 @@ export const groupConsumerOptionsSchema = z
     message: 'maxInFlight must be at least concurrency',
     path: ['maxInFlight'],
   })
+
+/** Group consumer options: the schema's input, with `topics` typed as the descriptors given. */
+export interface GroupConsumerOptions<Topics extends readonly TopicDescriptor[] = readonly TopicDescriptor[]>
+  extends OptionsInput<typeof groupConsumerOptionsSchema, 'topics'> {
+  readonly topics: Topics
+}
+
+/** In-place retries: `attempts` and `backoff`. */
+export type RetryOptions = NonNullable<GroupConsumerOptions['retry']>
 
 export type ResolvedGroupConsumerOptions = z.output<typeof groupConsumerOptionsSchema>
 

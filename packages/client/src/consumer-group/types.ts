@@ -1,11 +1,5 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import type { ConsumerMessage } from '../consumer/types'
-import type { EngineName } from '../engine/resolve'
-import type { KafkaEngine } from '../engine/types'
-import type { Logger } from '../logger'
-import type { SchemaRegistry } from '../serdes/registry'
-import type { BackoffOptions } from './backoff'
-import type { ClassifyOptions, ErrorClassification } from './classify'
 
 /** Where a record was actually read from (a retry topic for retried records) and which attempt this is. */
 export interface Delivery {
@@ -43,66 +37,6 @@ export type GroupBatchHandler<T extends TopicDescriptor> = (
 export type GroupRunOptions<T extends TopicDescriptor> =
   | { readonly eachMessage: GroupMessageHandler<T>; readonly eachBatch?: undefined }
   | { readonly eachBatch: GroupBatchHandler<T>; readonly eachMessage?: undefined }
-
-export interface RetryOptions {
-  /** Attempts in place, including the first (default 3). Records read from retry topics get one each. */
-  readonly attempts?: number | undefined
-  readonly backoff?: Partial<BackoffOptions> | undefined
-}
-
-export interface GroupConsumerOptions<
-  Topics extends readonly TopicDescriptor[] = readonly TopicDescriptor[],
-> {
-  readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
-  readonly engine?: EngineName | undefined
-  readonly clientId?: string | undefined
-  readonly groupId: string
-  readonly topics: Topics
-  readonly registry?: SchemaRegistry | string | undefined
-  readonly fromBeginning?: boolean | undefined
-  readonly validate?: boolean | undefined
-  /** Records of one partition handled at once (default 1); records with the same key never overlap. */
-  readonly concurrency?: number | undefined
-  /** Most records of one partition queued or running before fetching that partition waits (default 1000). */
-  readonly maxInFlight?: number | undefined
-  readonly partitionsConsumedConcurrently?: number | undefined
-  readonly retry?: RetryOptions | undefined
-  /**
-   * Non-blocking retries: after in-place attempts fail with a retriable error, the record goes to
-   * `<topic>-retry-1` and is handled again after `delaysMs[0]`, then `-retry-2`, ... (default: none).
-   */
-  readonly retryTopics?: { readonly delaysMs: readonly number[] } | undefined
-  /** Send records that finally failed to `<topic>-dlt` (default true); false stops the consumer instead. */
-  readonly deadLetter?: boolean | undefined
-  /** Which errors are retried: lists of classes/predicates, or a function. */
-  readonly classify?: ClassifyOptions | ((error: unknown) => ErrorClassification) | undefined
-  /** eachBatch mode: most records per handler call (default 500). */
-  readonly batch?:
-    | { readonly maxRecords?: number | undefined; readonly maxWaitMs?: number | undefined }
-    | undefined
-  /** Deadline for in-flight work on stop() and on signals (default 30 s). */
-  readonly drainTimeoutMs?: number | undefined
-  /** How often the completed prefix of a long-running batch is committed (default 1000 ms). */
-  readonly commitIntervalMs?: number | undefined
-  /**
-   * On a rebalance, how long records already started may finish before the partition is given up;
-   * the completed prefix is committed first (default 5000 ms).
-   */
-  readonly revocationGraceMs?: number | undefined
-  /**
-   * Opt-in: drain and leave the group on SIGTERM and SIGINT; a second signal during the drain exits
-   * the process at once (code 128 + signal number).
-   */
-  readonly handleSignals?: boolean | undefined
-  readonly sessionTimeoutMs?: number | undefined
-  readonly heartbeatIntervalMs?: number | undefined
-  readonly maxBytesPerPartition?: number | undefined
-  /** Called after the group committed offsets (next offsets to read), e.g. for metrics or audits. */
-  readonly onCommit?: ((offsets: readonly CommittedOffset[]) => void) | undefined
-  readonly logger?: Logger | undefined
-}
 
 export interface CommittedOffset {
   readonly topic: string

@@ -6,15 +6,8 @@ import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { createDecodeStep, type DecodeOutcome } from './decode-step'
 import { createInvalidRecordStep } from './invalid-policy'
-import { type ResolvedConsumerOptions, resolveConsumerOptions } from './options'
-import type {
-  ConsumerBatch,
-  ConsumerMessage,
-  ConsumerOptions,
-  HandlerContext,
-  InvalidRecord,
-  RunOptions,
-} from './types'
+import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './options'
+import type { ConsumerBatch, ConsumerMessage, HandlerContext, InvalidRecord, RunOptions } from './types'
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped'
 

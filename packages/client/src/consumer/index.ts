@@ -1,11 +1,11 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { Consumer } from './consumer'
-import type { ConsumerOptions } from './types'
+import type { ConsumerOptions } from './options'
 
 export { Consumer } from './consumer'
 export { createDecodeStep, type DecodeOutcome } from './decode-step'
 export { createInvalidRecordStep } from './invalid-policy'
-export { consumerOptionsSchema } from './options'
+export { type ConsumerOptions, consumerOptionsSchema } from './options'
 export type * from './types'
 
 /** Creates a typed consumer for a group over several topics; see docs/client.md. */

@@ -1,8 +1,5 @@
 import type { KeyOf, TopicDescriptor, ValueOf } from '@kafkit/common'
-import type { EngineName, EngineOption } from '../engine/resolve'
 import type { ClientError } from '../errors'
-import type { Logger } from '../logger'
-import type { SchemaRegistry } from '../serdes/registry'
 
 /** One decoded record; a union over the consumer's topics, discriminated by `topic`. */
 export type ConsumerMessage<T extends TopicDescriptor> = T extends TopicDescriptor
@@ -75,33 +72,3 @@ export interface InvalidRecord {
 export type InvalidRecordPolicy = 'fail' | 'skip' | 'dead-letter'
 
 export type DeadLetterHandler = (record: InvalidRecord) => Promise<void>
-
-export interface ConsumerOptions<Topics extends readonly TopicDescriptor[] = readonly TopicDescriptor[]> {
-  readonly brokers?: readonly string[] | undefined
-  /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
-  readonly kafka?: EngineOption | undefined
-  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
-  readonly engine?: EngineName | undefined
-  readonly clientId?: string | undefined
-  readonly groupId: string
-  readonly topics: Topics
-  /** Needed when a topic has an Avro key or value. */
-  readonly registry?: SchemaRegistry | string | undefined
-  /** Where a group with no committed offset starts (default false: only new records). */
-  readonly fromBeginning?: boolean | undefined
-  /** Policy for records that cannot be decoded or validated (default 'fail'). */
-  readonly onInvalid?: InvalidRecordPolicy | undefined
-  /**
-   * Required with onInvalid 'dead-letter': receives each invalid record (`createDeadLetterSender` is a
-   * ready one). Named apart from the group consumer's `deadLetter` switch, which is a boolean.
-   */
-  readonly deadLetterSink?: DeadLetterHandler | undefined
-  /** Also zod-check decoded values (default false: the Avro reader already guarantees the shape). */
-  readonly validate?: boolean | undefined
-  readonly sessionTimeoutMs?: number | undefined
-  readonly heartbeatIntervalMs?: number | undefined
-  readonly maxBytesPerPartition?: number | undefined
-  /** Partitions handled in parallel (default 1); records of one partition are always in order. */
-  readonly partitionsConsumedConcurrently?: number | undefined
-  readonly logger?: Logger | undefined
-}

@@ -1,9 +1,9 @@
 import type { TopicDescriptor } from '@kafkit/common'
+import type { ProducerOptions } from './options'
 import { Producer } from './producer'
-import type { ProducerOptions } from './types'
 
 export type { WriterSchema } from './guard'
-export { producerOptionsSchema } from './options'
+export { type ProducerOptions, producerOptionsSchema } from './options'
 export { Producer } from './producer'
 export type * from './types'
 

@@ -27,15 +27,8 @@ import {
 import { VerifiedProducer } from './delivery'
 import { PublishGuard, type WriterSchema } from './guard'
 import { PartitionCounts } from './metadata'
-import { type ResolvedProducerOptions, resolveProducerOptions } from './options'
-import type {
-  ProducerOptions,
-  ProducerRecord,
-  RecordHeaders,
-  RecordMetadata,
-  TopicByName,
-  TopicNames,
-} from './types'
+import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './options'
+import type { ProducerRecord, RecordHeaders, RecordMetadata, TopicByName, TopicNames } from './types'
 
 interface EncodedRecord {
   readonly message: EngineMessage
