@@ -20,7 +20,7 @@ export const ERROR_DEFINITIONS = defineErrors({
     message: 'A union has two branches whose JS values look alike, so avsc cannot tell which to write',
   },
   KAFKIT_CODEGEN_INVALID_CONFIG: {
-    message: 'The kafkit config (or codegen options) is invalid: fix the fields named',
+    message: 'The kafkit config file is invalid: fix the fields named',
   },
   KAFKIT_CODEGEN_NO_INPUT: { message: 'No .avsc or .avdl file was found at the given path' },
 })

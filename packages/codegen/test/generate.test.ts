@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { CodegenError, generate, HEADER, loadSchemaSet } from '@kafkit/codegen'
-import { avroSchemaOf, createAvroType } from '@kafkit/common'
+import { avroSchemaOf, createAvroType, KafkitError } from '@kafkit/common'
 import avro from 'avsc'
 import { describe, expect, it } from 'vitest'
 import {
@@ -349,6 +349,10 @@ describe('bad input: typed CodegenError with file, place and what is wrong', { t
     const error = await generate({ schemas: join(fixtures, 'bigint'), longMode: 'huge' as 'bigint' }).catch(
       (e: unknown) => e,
     )
-    expect((error as CodegenError).code).toBe('KAFKIT_CODEGEN_INVALID_CONFIG')
+    expect(error).toBeInstanceOf(KafkitError)
+    expect((error as KafkitError).code).toBe('KAFKIT_INVALID_OPTIONS')
+    expect((error as KafkitError).message).toMatch(/invalid generate\(\) options: longMode: /)
+    const noSchemas = await generate({ config: 3 } as unknown as { config: string }).catch((e: unknown) => e)
+    expect((noSchemas as KafkitError).message).toMatch(/invalid generate\(\) options: config: /)
   })
 })
