@@ -89,21 +89,29 @@ describe('RegistryState (pure state machine)', () => {
     )
   })
 
-  it('check() refuses exactly what apply() refuses, and changes nothing', () => {
+  it('plan() refuses exactly what apply() refuses, and changes nothing', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
         const state = new RegistryState()
         for (const [i, c] of commands.entries()) {
           const before = JSON.stringify(state.snapshot())
           let refused: number | undefined
+          let plan: ReturnType<RegistryState['plan']> | undefined
           try {
-            state.check(c)
+            plan = state.plan(c)
           } catch (error) {
             refused = (error as { errorCode: number }).errorCode
           }
           expect(JSON.stringify(state.snapshot())).toBe(before)
           const result = state.apply({ proposalId: `p${i}`, command: c })
           expect(result.ok ? undefined : result.error.errorCode).toBe(refused)
+          // A plan that changes nothing answers as apply does, and apply then changes nothing either.
+          if (plan?.op === 'unchanged') {
+            expect(result.ok && result.value).toEqual(plan.answer)
+            const { proposals: _p, ...after } = state.snapshot() as { proposals: number }
+            const { proposals: _q, ...was } = JSON.parse(before) as { proposals: number }
+            expect(after).toEqual(was)
+          }
         }
       }),
       { numRuns: 200 },

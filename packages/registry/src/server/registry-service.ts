@@ -232,16 +232,10 @@ export class RegistryService {
     const caughtUp = await Promise.race([syncing, gaveUp])
     clearTimeout(timer)
     if (!caughtUp) return undefined
-    if (command.op === 'register') {
-      try {
-        const answer = this.state.registeredAnswer(command)
-        if (answer !== undefined) return answer
-      } catch {
-        // An invalid schema is reported by the check below.
-      }
-    }
     try {
-      this.state.check(command)
+      const plan = this.state.plan(command)
+      // A register of what the subject already has is answered without writing to the log.
+      if (plan.op === 'unchanged' && command.op === 'register') return plan.answer
     } catch (error) {
       if (error instanceof RegistryApiError) throw error
       // Anything else is left for apply to report in log order.

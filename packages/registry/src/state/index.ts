@@ -3,6 +3,7 @@ export {
   type CompatibilityAnswer,
   DEFAULT_COMPATIBILITY,
   DEFAULT_MODE,
+  type Plan,
   parseVersion,
   RegistryState,
   validateSubject,

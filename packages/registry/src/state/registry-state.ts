@@ -82,6 +82,46 @@ interface VersionEntry {
 
 export type RegisterAnswer = Omit<SubjectVersionView, 'subject'>
 
+/**
+ * What a command changes, decided by `RegistryState.plan` from the current state after every check
+ * passed; applying it only mutates. `unchanged` carries the answer of a command that changes nothing.
+ */
+export type Plan =
+  | { readonly op: 'unchanged'; readonly answer: unknown }
+  | {
+      readonly op: 'register'
+      readonly subject: string
+      readonly entry: VersionEntry
+      /** The schema to store under `entry.id`, when the context has no schema with that id yet. */
+      readonly stored: StoredSchema | undefined
+      readonly textKey: string
+      readonly schemaKey: string
+    }
+  | {
+      readonly op: 'deleteVersion'
+      readonly subject: string
+      readonly entry: VersionEntry
+      readonly permanent: boolean
+    }
+  | {
+      readonly op: 'deleteSubject'
+      readonly subject: string
+      readonly versions: readonly VersionEntry[]
+      readonly permanent: boolean
+    }
+  | { readonly op: 'setConfig'; readonly subject: string | null; readonly compatibility: CompatibilityLevel }
+  | { readonly op: 'deleteConfig'; readonly subject: string | null }
+  | { readonly op: 'setMode'; readonly subject: string | null; readonly mode: RegistryMode }
+  | { readonly op: 'deleteMode'; readonly subject: string }
+  | {
+      readonly op: 'updateConfig'
+      readonly subject: string | null
+      readonly compatibility: CompatibilityLevel | undefined
+      readonly config: Extract<RegistryCommand, { op: 'updateConfig' }>['config']
+    }
+  | { readonly op: 'putAssociations'; readonly command: AssociationCommand }
+  | { readonly op: 'deleteAssociations'; readonly keys: readonly string[] }
+
 export type ApplyResult = { ok: true; value: unknown } | { ok: false; error: RegistryApiError }
 
 /** How many recent proposals keep their answer, for retries that arrive after the first copy was applied. */
@@ -175,10 +215,6 @@ export class RegistryState {
   #results = new Map<string, ApplyResult>()
   #resultRing: Array<string | undefined> = []
   #resultCursor = 0
-  /** Set by a dry register that found the schema already in the subject (see registeredAnswer). */
-  #existingHit = false
-  /** Set while `check` runs: every write stops right before its first mutation. */
-  #dry = false
   /** Data-contract config (metadata, rule sets, normalize, group); the key '' is the global one. */
   #contractConfig = new Map<string, DataContractConfig>()
   /** Associations by `${resourceId}\u0000${associationType}`. */
@@ -257,33 +293,46 @@ export class RegistryState {
   }
 
   /**
-   * Runs every check `apply` would run for the command, without changing anything: throws the
-   * error `apply` would answer with. Lets a server refuse doomed writes before they reach the log.
+   * Decides what `command` would do, without changing anything: validates it against the current state
+   * and throws the error `apply` would answer with, or returns the change to make (`unchanged` with the
+   * answer when there is none, e.g. a schema the subject already has). A server refuses doomed writes
+   * with it, and answers repeated registers without writing to the log.
    */
-  check(command: RegistryCommand): void {
-    this.#dry = true
-    try {
-      this.#run(command)
-    } finally {
-      this.#dry = false
-    }
-  }
-
-  /**
-   * What a register would answer without changing anything (the subject already holds the schema,
-   * with the same contract, and no version is asked for), or undefined. Runs the register's own
-   * checks dry, so the answer is exactly apply's. Lets a server answer a repeated register without
-   * writing to the log.
-   */
-  registeredAnswer(command: Extract<RegistryCommand, { op: 'register' }>): unknown {
-    this.#dry = true
-    this.#existingHit = false
-    try {
-      const answer = this.#register(command)
-      return this.#existingHit ? answer : undefined
-    } finally {
-      this.#dry = false
-      this.#existingHit = false
+  plan(command: RegistryCommand): Plan {
+    switch (command.op) {
+      case 'register':
+        return this.#planRegister(command)
+      case 'deleteVersion':
+        return this.#planDeleteVersion(command.subject, command.version, command.permanent)
+      case 'deleteSubject':
+        return this.#planDeleteSubject(command.subject, command.permanent)
+      case 'setConfig':
+        if (command.subject !== null) validateSubject(command.subject)
+        return { op: 'setConfig', subject: command.subject, compatibility: command.compatibility }
+      case 'deleteConfig':
+        // Confluent answers 40401 when there is no subject-level config to delete.
+        if (
+          command.subject !== null &&
+          !this.#config.has(command.subject) &&
+          !this.#contractConfig.has(command.subject)
+        ) {
+          throw subjectNotFound(command.subject)
+        }
+        return { op: 'deleteConfig', subject: command.subject }
+      case 'setMode':
+        return this.#planSetMode(command.subject, command.mode, command.force)
+      case 'deleteMode':
+        if (!this.#modes.has(command.subject)) throw subjectNotFound(command.subject)
+        return { op: 'deleteMode', subject: command.subject }
+      case 'updateConfig': {
+        const subject = command.subject === null ? null : normalizeSubject(command.subject)
+        if (subject !== null) validateSubject(subject)
+        return { op: 'updateConfig', subject, compatibility: command.compatibility, config: command.config }
+      }
+      case 'putAssociations':
+        return this.#planPutAssociations(command)
+      case 'deleteAssociations':
+        return this.#planDeleteAssociations(command)
     }
   }
 
@@ -308,7 +357,7 @@ export class RegistryState {
 
   #applyOnce(record: LogRecord): ApplyResult {
     try {
-      return { ok: true, value: this.#run(record.command) }
+      return { ok: true, value: this.#applyPlan(this.plan(record.command)) }
     } catch (error) {
       if (error instanceof RegistryApiError) return { ok: false, error }
       // A schema the parser or checker chokes on is still the client's input: 42201, not a 5xx.
@@ -329,63 +378,73 @@ export class RegistryState {
     }
   }
 
-  #run(command: RegistryCommand): unknown {
-    switch (command.op) {
+  /** Makes the change a plan decided; every check ran in `plan`, so this only mutates and answers. */
+  #applyPlan(plan: Plan): unknown {
+    switch (plan.op) {
+      case 'unchanged':
+        return plan.answer
       case 'register':
-        return this.#register(command)
-      case 'deleteVersion':
-        return this.#deleteVersion(command.subject, command.version, command.permanent)
-      case 'deleteSubject':
-        return this.#deleteSubject(command.subject, command.permanent)
+        return this.#applyRegister(plan)
+      case 'deleteVersion': {
+        const { subject, entry } = plan
+        if (plan.permanent) {
+          this.#use(subject, entry.id, -1)
+          const rest = (this.#subjects.get(subject) ?? []).filter((v) => v !== entry)
+          if (rest.length === 0) this.#subjects.delete(subject)
+          else this.#subjects.set(subject, rest)
+        } else entry.deleted = true
+        return entry.version
+      }
+      case 'deleteSubject': {
+        const { subject, versions } = plan
+        if (plan.permanent) {
+          for (const v of versions) this.#use(subject, v.id, -1)
+          this.#subjects.delete(subject)
+          // Only a hard delete drops the subject's own config and mode (as Confluent does).
+          this.#config.delete(subject)
+          this.#contractConfig.delete(subject)
+          this.#modes.delete(subject)
+        } else for (const v of versions) v.deleted = true
+        return versions.map((v) => v.version)
+      }
       case 'setConfig':
-        if (command.subject !== null) validateSubject(command.subject)
-        if (this.#dry) return undefined
-        if (command.subject === null) this.#globalConfig = command.compatibility
-        else {
-          validateSubject(command.subject)
-          this.#config.set(command.subject, command.compatibility)
-        }
-        return { compatibility: command.compatibility }
+        if (plan.subject === null) this.#globalConfig = plan.compatibility
+        else this.#config.set(plan.subject, plan.compatibility)
+        return { compatibility: plan.compatibility }
       case 'deleteConfig': {
-        if (command.subject === null) {
-          const previous = this.getFullConfig(null, false)
-          if (this.#dry) return undefined
+        const previous = this.getFullConfig(plan.subject, false)
+        if (plan.subject === null) {
           this.#globalConfig = DEFAULT_COMPATIBILITY
           this.#contractConfig.delete('')
-          return previous
+        } else {
+          this.#config.delete(plan.subject)
+          this.#contractConfig.delete(plan.subject)
         }
-        // Confluent answers 40401 when there is no subject-level config to delete.
-        if (!this.#config.has(command.subject) && !this.#contractConfig.has(command.subject)) {
-          throw subjectNotFound(command.subject)
-        }
-        const previous = this.getFullConfig(command.subject, false)
-        if (this.#dry) return undefined
-        this.#config.delete(command.subject)
-        this.#contractConfig.delete(command.subject)
         return previous
       }
       case 'setMode':
-        return this.#setMode(command.subject, command.mode, command.force)
-      case 'updateConfig':
-        return this.#updateConfig(command)
-      case 'putAssociations':
-        return this.#putAssociations(command)
-      case 'deleteAssociations':
-        return this.#deleteAssociations(command)
+        if (plan.subject === null) this.#globalMode = plan.mode
+        else this.#modes.set(plan.subject, plan.mode)
+        return { mode: plan.mode }
       case 'deleteMode': {
-        const previous = this.#modes.get(command.subject)
-        if (previous === undefined) throw subjectNotFound(command.subject)
-        if (this.#dry) return undefined
-        this.#modes.delete(command.subject)
+        const previous = this.#modes.get(plan.subject)
+        this.#modes.delete(plan.subject)
         return { mode: previous }
       }
+      case 'updateConfig':
+        return this.#applyUpdateConfig(plan)
+      case 'putAssociations':
+        return this.#applyPutAssociations(plan.command)
+      case 'deleteAssociations':
+        for (const key of plan.keys) this.#associations.delete(key)
+        return null
     }
   }
 
   // ---------------------------------------------------------------- writes
 
-  /** Answers as Confluent 8's RegisterSchemaResponse: id, version, guid, the schema and its contract. */
-  #register(input: Extract<RegistryCommand, { op: 'register' }>): RegisterAnswer {
+  /** Every check of a register; the plan holds the id, version and (for a new id) the schema to store. */
+  #planRegister(input: Extract<RegistryCommand, { op: 'register' }>): Plan {
     const subject = normalizeSubject(input.subject)
     const command = { ...input, subject, references: this.#concreteReferences(subject, input.references) }
     validateSubject(subject)
@@ -397,13 +456,13 @@ export class RegistryState {
     })
     const text = normalize ? parsed.normalized : parsed.canonical
     const versions = this.#subjects.get(subject) ?? []
-    // Read without creating: a refused (or dry-run) register must leave no trace, not even an empty context.
-    const space = this.#spaces.get(contextOf(subject)) ?? newIdSpace()
+    // Read without creating: planning must leave no trace, not even an empty context.
+    const space = this.#spaces.get(contextOf(subject))
 
     // As Confluent: metadata and rule set not sent are inherited from the latest live version, then
     // merged between the config's defaults and overrides. All of it is part of the schema's identity.
     const previous = versions.filter((v) => !v.deleted).at(-1)
-    const previousSchema = previous === undefined ? undefined : space.schemas.get(previous.id)
+    const previousSchema = previous === undefined ? undefined : space?.schemas.get(previous.id)
     const importing = command.id !== undefined || command.version !== undefined
     const mode = this.modeOf(subject)
     const inherit = mode !== 'IMPORT'
@@ -449,8 +508,7 @@ export class RegistryState {
       command.version === undefined &&
       (command.id ?? existing.id) === existing.id
     ) {
-      this.#existingHit = true
-      return this.#registerAnswer(subject, existing)
+      return { op: 'unchanged', answer: this.#registerAnswer(subject, existing) }
     }
 
     if (mode === 'READONLY') {
@@ -473,9 +531,9 @@ export class RegistryState {
       )
     }
 
-    let id = space.idByGuid.get(key)
+    let id = space?.idByGuid.get(key)
     if (command.id !== undefined) {
-      const holder = space.schemas.get(command.id)
+      const holder = space?.schemas.get(command.id)
       // An import may give the same text a second id (as exported from another registry), never reuse an id.
       if (holder !== undefined && schemaKey(holder.schemaType, holder.guid) !== key) {
         throw api(
@@ -523,33 +581,50 @@ export class RegistryState {
       }
     }
 
-    // Every check passed: mutate.
-    if (id === undefined) id = space.maxId + 1
-    if (this.#dry) return { id, guid, version, schema: text }
-    if (!this.#spaces.has(contextOf(subject))) this.#spaces.set(contextOf(subject), space)
-    if (!space.schemas.has(id)) {
-      this.#canonicalKeys.add(
-        textKey(contextOf(subject), command.schemaType, parsed.canonical, command.references),
-      )
-      space.schemas.set(id, {
-        id,
-        schemaType: command.schemaType,
-        schema: text,
-        references: command.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
-        parsed,
-        metadata,
-        ruleSet,
-        guid,
-      })
-      if (!space.idByGuid.has(key)) space.idByGuid.set(key, id)
+    if (id === undefined) id = (space?.maxId ?? 0) + 1
+    const stored = space?.schemas.has(id)
+      ? undefined
+      : {
+          id,
+          schemaType: command.schemaType,
+          schema: text,
+          references: command.references.map((r) => ({
+            name: r.name,
+            subject: r.subject,
+            version: r.version,
+          })),
+          parsed,
+          metadata,
+          ruleSet,
+          guid,
+        }
+    return {
+      op: 'register',
+      subject,
+      entry: { version, id, deleted: false },
+      stored,
+      textKey: textKey(contextOf(subject), command.schemaType, parsed.canonical, command.references),
+      schemaKey: key,
     }
-    space.maxId = Math.max(space.maxId, id)
-    this.#use(subject, id, 1)
-    const list = [...versions, { version, id, deleted: false }]
+  }
+
+  /** Answers as Confluent 8's RegisterSchemaResponse: id, version, guid, the schema and its contract. */
+  #applyRegister(plan: Extract<Plan, { op: 'register' }>): RegisterAnswer {
+    const { subject, entry, stored } = plan
+    const space = this.#space(contextOf(subject))
+    if (stored !== undefined) {
+      this.#canonicalKeys.add(plan.textKey)
+      space.schemas.set(entry.id, stored)
+      if (!space.idByGuid.has(plan.schemaKey)) space.idByGuid.set(plan.schemaKey, entry.id)
+    }
+    space.maxId = Math.max(space.maxId, entry.id)
+    this.#use(subject, entry.id, 1)
+    const versions = this.#subjects.get(subject) ?? []
+    const list = [...versions, entry]
     // Only an imported version can land below the highest; a replay of a long log should not sort each time.
-    if (version < (versions.at(-1)?.version ?? 0)) list.sort((a, b) => a.version - b.version)
+    if (entry.version < (versions.at(-1)?.version ?? 0)) list.sort((a, b) => a.version - b.version)
     this.#subjects.set(subject, list)
-    return this.#registerAnswer(subject, { version, id, deleted: false })
+    return this.#registerAnswer(subject, entry)
   }
 
   #registerAnswer(subject: string, entry: VersionEntry): RegisterAnswer {
@@ -565,7 +640,7 @@ export class RegistryState {
     return versions.filter((v) => this.#stored(subject, v.id)?.metadata?.properties[group] === value)
   }
 
-  #deleteVersion(subject: string, versionSpec: number | 'latest', permanent: boolean): number {
+  #planDeleteVersion(subject: string, versionSpec: number | 'latest', permanent: boolean): Plan {
     const versions = this.#subjects.get(subject)
     if (versions === undefined || (!permanent && versions.every((v) => v.deleted)))
       throw subjectNotFound(subject)
@@ -586,12 +661,7 @@ export class RegistryState {
         )
       }
       this.#assertNotReferenced(subject, entry.version, true)
-      if (this.#dry) return entry.version
-      this.#use(subject, entry.id, -1)
-      const rest = versions.filter((v) => v !== entry)
-      if (rest.length === 0) this.#subjects.delete(subject)
-      else this.#subjects.set(subject, rest)
-      return entry.version
+      return { op: 'deleteVersion', subject, entry, permanent }
     }
     if (entry.deleted) {
       throw api(
@@ -601,12 +671,10 @@ export class RegistryState {
       )
     }
     this.#assertNotReferenced(subject, entry.version, false)
-    if (this.#dry) return entry.version
-    entry.deleted = true
-    return entry.version
+    return { op: 'deleteVersion', subject, entry, permanent }
   }
 
-  #deleteSubject(subject: string, permanent: boolean): number[] {
+  #planDeleteSubject(subject: string, permanent: boolean): Plan {
     const versions = this.#subjects.get(subject)
     if (versions === undefined) throw subjectNotFound(subject)
     this.#assertWritable(subject)
@@ -620,14 +688,7 @@ export class RegistryState {
         )
       }
       for (const v of versions) this.#assertNotReferenced(subject, v.version, true)
-      if (this.#dry) return versions.map((v) => v.version)
-      for (const v of versions) this.#use(subject, v.id, -1)
-      this.#subjects.delete(subject)
-      // Only a hard delete drops the subject's own config and mode (as Confluent does).
-      this.#config.delete(subject)
-      this.#contractConfig.delete(subject)
-      this.#modes.delete(subject)
-      return versions.map((v) => v.version)
+      return { op: 'deleteSubject', subject, versions, permanent }
     }
     if (live.length === 0) {
       throw api(
@@ -637,12 +698,10 @@ export class RegistryState {
       )
     }
     for (const v of live) this.#assertNotReferenced(subject, v.version, false)
-    if (this.#dry) return live.map((v) => v.version)
-    for (const v of live) v.deleted = true
-    return live.map((v) => v.version)
+    return { op: 'deleteSubject', subject, versions: live, permanent }
   }
 
-  #setMode(subject: string | null, mode: RegistryMode, force: boolean): { mode: RegistryMode } {
+  #planSetMode(subject: string | null, mode: RegistryMode, force: boolean): Plan {
     if (subject !== null) validateSubject(subject)
     if (mode === 'IMPORT' && !force) {
       const nonEmpty =
@@ -656,10 +715,7 @@ export class RegistryState {
         )
       }
     }
-    if (this.#dry) return { mode }
-    if (subject === null) this.#globalMode = mode
-    else this.#modes.set(subject, mode)
-    return { mode }
+    return { op: 'setMode', subject, mode }
   }
 
   #assertWritable(subject: string): void {
@@ -1200,16 +1256,14 @@ export class RegistryState {
     return out
   }
 
-  #updateConfig(command: Extract<RegistryCommand, { op: 'updateConfig' }>): Record<string, unknown> {
-    const subject = command.subject === null ? null : normalizeSubject(command.subject)
-    if (subject !== null) validateSubject(subject)
-    if (this.#dry) return {}
-    if (command.compatibility !== undefined) {
-      if (subject === null) this.#globalConfig = command.compatibility
-      else this.#config.set(subject, command.compatibility)
+  #applyUpdateConfig(plan: Extract<Plan, { op: 'updateConfig' }>): Record<string, unknown> {
+    const { subject } = plan
+    if (plan.compatibility !== undefined) {
+      if (subject === null) this.#globalConfig = plan.compatibility
+      else this.#config.set(subject, plan.compatibility)
     }
     const key = subject ?? ''
-    const merged = { ...(this.#contractConfig.get(key) ?? emptyConfig()), ...command.config }
+    const merged = { ...(this.#contractConfig.get(key) ?? emptyConfig()), ...plan.config }
     if (Object.keys(merged).length > 0) this.#contractConfig.set(key, merged)
     const out = this.getFullConfig(subject, false)
     // Confluent answers a config update with the request's field name for the level.
@@ -1222,7 +1276,7 @@ export class RegistryState {
 
   // ---------------------------------------------------------------- associations
 
-  #putAssociations(command: AssociationCommand): Record<string, unknown> {
+  #planPutAssociations(command: AssociationCommand): Plan {
     for (const a of command.associations) {
       const subject = normalizeSubject(a.subject)
       validateSubject(subject)
@@ -1258,7 +1312,10 @@ export class RegistryState {
         }
       }
     }
-    if (this.#dry) return {}
+    return { op: 'putAssociations', command }
+  }
+
+  #applyPutAssociations(command: AssociationCommand): Record<string, unknown> {
     const infos: Array<Record<string, unknown>> = []
     for (const a of command.associations) {
       const key = `${command.resourceId}\u0000${a.associationType}`
@@ -1288,7 +1345,7 @@ export class RegistryState {
     }
   }
 
-  #deleteAssociations(command: Extract<RegistryCommand, { op: 'deleteAssociations' }>): null {
+  #planDeleteAssociations(command: Extract<RegistryCommand, { op: 'deleteAssociations' }>): Plan {
     const matching = [...this.#associations.entries()].filter(
       ([, a]) =>
         a.resourceId === command.resourceId &&
@@ -1312,9 +1369,7 @@ export class RegistryState {
         { subject: frozen[1].subject },
       )
     }
-    if (this.#dry) return null
-    for (const [key] of matching) this.#associations.delete(key)
-    return null
+    return { op: 'deleteAssociations', keys: matching.map(([key]) => key) }
   }
 
   /** Associations matching a filter; namespace `-` matches any (the clients' wildcard). */
