@@ -75,6 +75,16 @@ export const topicDescriptor = z.custom<TopicDescriptor>(
   'a topic descriptor',
 )
 
+/** How a client reaches Kafka, in every factory's options (with `oneConnection` and `engineWithBrokers`). */
+export const connectionShape = {
+  /** Bootstrap servers (`host:port`); or pass `kafka`. */
+  brokers: brokersOption,
+  /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
+  kafka: engineOption,
+  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
+  engine: engineNameOption,
+}
+
 /** For `.refine`: `engine` names the engine built on `brokers`; a `kafka` engine is already one. */
 export const engineWithBrokers = [
   (o: { engine?: unknown; kafka?: unknown }) => o.engine === undefined || o.kafka === undefined,

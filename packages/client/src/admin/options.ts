@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import {
-  brokersOption,
-  engineNameOption,
-  engineOption,
+  connectionShape,
   engineWithBrokers,
   loggerOption,
   type OptionsInput,
@@ -33,12 +31,7 @@ const declarationSchema = z
 
 export const topicAdminOptionsSchema = z
   .object({
-    /** Bootstrap servers (`host:port`); or pass `kafka`. */
-    brokers: brokersOption,
-    /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
-    kafka: engineOption,
-    /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
-    engine: engineNameOption,
+    ...connectionShape,
     clientId: z.string().min(1).default('kafkit-admin'),
     /** The topics this admin ensures. */
     topics: z.array(declarationSchema).readonly(),

@@ -1,9 +1,7 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import {
-  brokersOption,
-  engineNameOption,
-  engineOption,
+  connectionShape,
   engineWithBrokers,
   functionOption,
   loggerOption,
@@ -19,12 +17,7 @@ import type { CommittedOffset } from './types'
 
 export const groupConsumerOptionsSchema = z
   .object({
-    /** Bootstrap servers (`host:port`); or pass `kafka`. */
-    brokers: brokersOption,
-    /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
-    kafka: engineOption,
-    /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
-    engine: engineNameOption,
+    ...connectionShape,
     clientId: z.string().min(1).default('kafkit-group-consumer'),
     groupId: z.string().min(1, 'groupId is required'),
     topics: z.array(topicDescriptor).min(1, 'give at least one topic descriptor').readonly(),

@@ -1,9 +1,7 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import {
-  brokersOption,
-  engineNameOption,
-  engineOption,
+  connectionShape,
   engineWithBrokers,
   functionOption,
   loggerOption,
@@ -17,12 +15,7 @@ import type { TopicPartitioners } from './types'
 
 export const producerOptionsSchema = z
   .object({
-    /** Bootstrap servers (`host:port`); or pass `kafka`. */
-    brokers: brokersOption,
-    /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
-    kafka: engineOption,
-    /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
-    engine: engineNameOption,
+    ...connectionShape,
     clientId: z.string().min(1).default('kafkit-producer'),
     /** Needed when a topic has an Avro key or value: a URL or a `SchemaRegistry`. */
     registry: registryOption([
