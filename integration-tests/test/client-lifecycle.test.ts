@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import {
   createGroupConsumer,
@@ -10,48 +9,16 @@ import {
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
 import { deleteTopics, suffix, waitFor } from '../fault/kafka-tools'
+import { type ServiceProcess, spawnService } from '../fault/service-process'
 
 const service = fileURLToPath(new URL('../fixtures/lifecycle/service.ts', import.meta.url))
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
-interface Child {
-  proc: ChildProcess
-  out: () => string
-  err: () => string
-  /** Exit code, or the signal that killed it; rejects when it is still alive after `ms`. */
-  exit: (ms: number) => Promise<number | NodeJS.Signals>
-}
-
-function startService(env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', service], {
+function startService(env: Record<string, string>): ServiceProcess {
+  return spawnService(process.execPath, ['--conditions=source', '--import', 'tsx', service], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let out = ''
-  let err = ''
-  proc.stdout?.on('data', (d) => {
-    out += String(d)
-  })
-  proc.stderr?.on('data', (d) => {
-    err += String(d)
-  })
-  const ended = new Promise<number | NodeJS.Signals>((resolve) =>
-    proc.once('exit', (code, signal) => resolve(code ?? (signal as NodeJS.Signals))),
-  )
-  return {
-    proc,
-    out: () => out,
-    err: () => err,
-    exit: (ms) =>
-      Promise.race([
-        ended,
-        new Promise<never>((_, reject) => {
-          const t = setTimeout(() => reject(new Error(`still running ${ms} ms later; stderr: ${err}`)), ms)
-          ended.finally(() => clearTimeout(t))
-        }),
-      ]),
-  }
 }
 
 const capture = (): Logger & { warnings: string[] } => {
@@ -63,7 +30,7 @@ describe('lifecycle: nothing Kafkit creates keeps the process alive', () => {
   const brokers = inject('kafkaBrokers')
   const s = suffix()
   const created: string[] = []
-  const children: Child[] = []
+  const children: ServiceProcess[] = []
 
   afterAll(async () => {
     for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL')

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { startRegistry } from '@kafkit/registry'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { deleteTopics, endOffsets, suffix, waitFor } from '../../../integration-tests/fault/kafka-tools'
+import { type ServiceProcess, spawnService } from '../../../integration-tests/fault/service-process'
 
 /**
  * The proof of "Use Kafkit in your service": this example is installed the way a user installs
@@ -126,46 +127,8 @@ function createApp(work: string, layout: string, tgz: Record<(typeof PACKAGES)[n
   return app
 }
 
-interface Service {
-  proc: ChildProcess
-  out: () => string
-  err: () => string
-  exit: (ms: number) => Promise<number | NodeJS.Signals>
-}
-
-function startService(app: string, env: Record<string, string>, node = process.execPath): Service {
-  const proc = spawn(node, ['dist/main.js'], {
-    cwd: app,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  let err = ''
-  proc.stdout?.on('data', (d) => {
-    out += String(d)
-  })
-  proc.stderr?.on('data', (d) => {
-    err += String(d)
-  })
-  const ended = new Promise<number | NodeJS.Signals>((resolve) =>
-    proc.once('exit', (code, signal) => resolve(code ?? (signal as NodeJS.Signals))),
-  )
-  return {
-    proc,
-    out: () => out,
-    err: () => err,
-    exit: (ms) =>
-      Promise.race([
-        ended,
-        new Promise<never>((_, reject) => {
-          const t = setTimeout(
-            () => reject(new Error(`still running ${ms} ms after SIGTERM:\n${out}\n${err}`)),
-            ms,
-          )
-          ended.finally(() => clearTimeout(t))
-        }),
-      ]),
-  }
+function startService(app: string, env: Record<string, string>, node = process.execPath): ServiceProcess {
+  return spawnService(node, ['dist/main.js'], { cwd: app, env: cleanEnv(env) })
 }
 
 /** A Node binary of another supported major line, from npm (`npx -p node@NN`, cached after the first time). */
@@ -188,7 +151,7 @@ describe('examples/your-service installed from npm pack tarballs (outside the wo
   const brokers = inject('kafkaBrokers')
   const work = mkdtempSync(join(tmpdir(), 'kafkit-your-service-'))
   const topics: string[] = []
-  const services: Service[] = []
+  const services: ServiceProcess[] = []
   let tgz: Record<(typeof PACKAGES)[number], string>
   let registry: Awaited<ReturnType<typeof startRegistry>>
 
