@@ -33,6 +33,20 @@ for (const dir of packages) {
     failed += problems.length
   }
 }
+// import.meta.url in the CommonJS build (tsup shims): loading a TypeScript config needs it.
+for (const [how, codegen] of [
+  ['require()', require('@kafkit/codegen')],
+  ['import()', await import('@kafkit/codegen')],
+]) {
+  const config = new URL('../packages/codegen/test/fixtures/project/kafkit.config.ts', import.meta.url)
+  try {
+    const { files } = await codegen.generate({ config: config.pathname })
+    console.log(`ok   @kafkit/codegen through ${how}: generate() from a .ts config, ${files.length} files`)
+  } catch (error) {
+    console.log(`FAIL @kafkit/codegen through ${how}: generate() from a .ts config: ${error.message}`)
+    failed++
+  }
+}
 const bin = new URL('../packages/cli/bin/kafkit.js', import.meta.url)
 const version = execFileSync(process.execPath, [bin.pathname, '--version'], { encoding: 'utf8' }).trim()
 console.log(`ok   kafkit --version from dist: ${version}`)

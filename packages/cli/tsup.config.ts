@@ -5,6 +5,8 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
+    // import.meta.url (config loading, finding the repository) must work in the CommonJS build too.
+    shims: true,
     dts: true,
     sourcemap: true,
     clean: true,
