@@ -13,14 +13,12 @@ import {
   Producer,
 } from '@platformatic/kafka'
 import { refuseMissingPartitions } from './partitions'
+import { platformaticProducer, toRecord } from './platformatic-producer'
 import type {
   EngineAdmin,
   EngineBatch,
   EngineConsumer,
   EngineConsumerOptions,
-  EngineHeaders,
-  EngineProducer,
-  EngineProducerOptions,
   EngineRecord,
   EngineRecordMetadata,
   EngineTopicConfigEntry,
@@ -67,7 +65,20 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
   const live: LiveConsumers = new Map()
   return {
     name: 'platformatic',
-    producer: (o) => platformaticProducer(base, o),
+    producer: (o) =>
+      platformaticProducer(
+        base,
+        o,
+        () =>
+          // Metadata and the producer id only: produce requests are built by platformaticProducer.
+          new Producer({
+            ...base,
+            idempotent: false,
+            acks: o.acks,
+            timeout: o.timeoutMs,
+            autocreateTopics: false,
+          }),
+      ),
     consumer: (o) => new PlatformaticConsumer(base, o, options.groupProtocol ?? 'classic', live),
     admin: () => platformaticAdmin(base, options.requestTimeoutMs),
     transactionalProducer: (o) => platformaticTransactionalProducer(base, o, live),
@@ -91,24 +102,7 @@ function hasStaleMetadata(error: unknown, depth = 0): boolean {
 }
 
 function toMessages(batches: readonly EngineTopicMessages[]) {
-  return batches.flatMap((b) =>
-    b.messages.map((m) => ({
-      topic: b.topic,
-      partition: m.partition,
-      ...(m.key !== null ? { key: m.key } : {}),
-      ...(m.value !== null ? { value: m.value } : {}),
-      ...(m.headers ? { headers: toHeaderMap(m.headers) } : {}),
-      ...(m.timestamp ? { timestamp: BigInt(m.timestamp) } : {}),
-    })),
-  )
-}
-
-function toHeaderMap(headers: EngineHeaders): Map<Buffer, Buffer> {
-  const out = new Map<Buffer, Buffer>()
-  for (const [k, v] of Object.entries(headers)) {
-    if (v !== undefined) out.set(Buffer.from(k), Buffer.isBuffer(v) ? v : Buffer.from(v))
-  }
-  return out
+  return batches.flatMap((b) => b.messages.map((m) => toRecord(b.topic, m)))
 }
 
 /**
@@ -126,139 +120,6 @@ function acknowledged(
     const key = `${r.topic}\0${r.partition}`
     if (!sent.has(key) || typeof r.offset !== 'bigint' || r.offset < 0n || out.has(key)) continue
     out.set(key, { topic: r.topic, partition: r.partition, baseOffset: r.offset.toString() })
-  }
-  return [...out.values()]
-}
-
-/**
- * Partitions a failed send did get acknowledged: the library's `produced` (brokers that answered
- * without error) plus, inside each broker's error response, the partitions whose own error code is 0
- * (Kafka appends partitions independently: one refused partition fails the whole response).
- */
-function acknowledgedInError(error: unknown): NonNullable<ProduceResult['offsets']> {
-  const out: NonNullable<ProduceResult['offsets']> = []
-  const seen = new Set<unknown>()
-  const walk = (e: unknown, depth: number) => {
-    if (typeof e !== 'object' || e === null || seen.has(e) || depth > 5) return
-    seen.add(e)
-    const x = e as {
-      produced?: ProduceResult
-      response?: {
-        responses?: {
-          name: string
-          partitionResponses?: { index: number; errorCode: number; baseOffset: bigint }[]
-        }[]
-      }
-      errors?: unknown[]
-      cause?: unknown
-    }
-    out.push(...(x.produced?.offsets ?? []))
-    for (const t of x.response?.responses ?? []) {
-      for (const p of t.partitionResponses ?? []) {
-        if (p.errorCode === 0) out.push({ topic: t.name, partition: p.index, offset: p.baseOffset })
-      }
-    }
-    for (const inner of x.errors ?? []) walk(inner, depth + 1)
-    walk(x.cause, depth + 1)
-  }
-  walk(error, 0)
-  return out
-}
-
-/** The innermost errors' codes and messages, e.g. "(MESSAGE_TOO_LARGE: The request included ...)". */
-function reasonsOf(error: Error): string {
-  const leaves: string[] = []
-  const walk = (e: unknown, depth: number) => {
-    if (typeof e !== 'object' || e === null || depth > 5) return
-    const x = e as { errors?: unknown[]; apiId?: string; message?: string }
-    if (x.errors && x.errors.length > 0) {
-      for (const inner of x.errors) walk(inner, depth + 1)
-      return
-    }
-    if (depth > 0) leaves.push(x.apiId ? `${x.apiId}: ${x.message ?? ''}` : (x.message ?? ''))
-  }
-  walk(error, 0)
-  const unique = [...new Set(leaves.filter(Boolean))]
-  return unique.length > 0 ? `(${unique.join('; ')})` : ''
-}
-
-function platformaticProducer(base: BaseOptions, o: EngineProducerOptions): EngineProducer {
-  let producer: Producer | undefined
-  let idempotentInit: Promise<unknown> | undefined
-  const open = () => {
-    producer ??= new Producer({
-      ...base,
-      idempotent: o.idempotent,
-      acks: o.acks,
-      compression: o.compression,
-      retries: o.retries,
-      timeout: o.timeoutMs,
-      autocreateTopics: false,
-    })
-    return producer
-  }
-  return {
-    async connect() {
-      // Clients connect lazily; asking for metadata fails fast on unreachable brokers.
-      await open().metadata({ topics: [] })
-    },
-    async disconnect() {
-      const p = producer
-      producer = undefined
-      idempotentInit = undefined
-      await p?.close()
-    },
-    async send(batches) {
-      const client = open()
-      await refuseMissingPartitions(batches, (topics, fresh) => partitionCounts(client, topics, fresh))
-      if (o.idempotent) {
-        // Concurrent first sends would each claim a producer id: claim it once.
-        idempotentInit ??= client.initIdempotentProducer({}).catch((error: unknown) => {
-          idempotentInit = undefined
-          throw error
-        })
-        await idempotentInit
-      }
-      // One library send per partition. The library sends all records of a send that share a leader
-      // in one request, and retries that request to the leader of its first record's partition only:
-      // after a leader change that split those partitions across brokers, every retry was refused
-      // (NOT_LEADER_OR_FOLLOWER) by the one broker until the retries ran out.
-      const parts = perPartition(batches)
-      const settled = await Promise.allSettled(
-        parts.map((part) => client.send({ messages: toMessages([part]) })),
-      )
-      const acked: EngineRecordMetadata[] = []
-      let failure: unknown
-      settled.forEach((r, i) => {
-        const part = [parts[i] as EngineTopicMessages]
-        if (r.status === 'fulfilled') acked.push(...acknowledged(part, r.value))
-        else {
-          failure ??= r.reason
-          acked.push(...acknowledged(part, { offsets: acknowledgedInError(r.reason) }))
-        }
-      })
-      if (failure !== undefined) {
-        if (!(failure instanceof Error)) throw failure
-        // "Producing messages failed." says nothing: name the brokers' reasons (MESSAGE_TOO_LARGE, ...).
-        const error = new Error(`${failure.message} ${reasonsOf(failure)}`.trim(), { cause: failure })
-        throw Object.assign(error, { acked: o.acks === 0 ? [] : acked })
-      }
-      // acks=0: the broker answers nothing, so nothing is reported as acknowledged.
-      return o.acks === 0 ? [] : acked
-    },
-  }
-}
-
-/** The batches split into one per (topic, partition), records in order. */
-function perPartition(batches: readonly EngineTopicMessages[]): EngineTopicMessages[] {
-  const out = new Map<string, { topic: string; messages: EngineTopicMessages['messages'][number][] }>()
-  for (const b of batches) {
-    for (const m of b.messages) {
-      const key = `${b.topic}\0${m.partition}`
-      const part = out.get(key) ?? { topic: b.topic, messages: [] }
-      part.messages.push(m)
-      out.set(key, part)
-    }
   }
   return [...out.values()]
 }
