@@ -63,6 +63,8 @@ const PRODUCE_APIS: readonly ProduceApi[] = [
   produceV3.api,
 ] as unknown as ProduceApi[]
 
+const METADATA_MAX_AGE_MS = 5_000
+
 /** Kafka's producer sequence numbers are int32 and wrap to 0. */
 const SEQUENCE_LIMIT = 2 ** 31
 
@@ -118,6 +120,23 @@ export function platformaticProducer(
     )
     return api
   }
+  // The library's metadata() validates its options on every call: a send reuses the last answer for
+  // as long as the library would (its metadataMaxAge, 5 s); every retry asks the cluster.
+  let cached: { meta: ClusterMetadata; at: number } | undefined
+  const metadataOf = async (c: Producer, topics: readonly string[], fresh: boolean) => {
+    const hit = cached
+    if (
+      !fresh &&
+      hit &&
+      Date.now() - hit.at < METADATA_MAX_AGE_MS &&
+      topics.every((t) => hit.meta.topics.has(t))
+    ) {
+      return hit.meta
+    }
+    const meta = await c.metadata({ topics: [...topics], forceUpdate: fresh })
+    cached = { meta, at: Date.now() }
+    return meta
+  }
   const idOf = (c: Producer) => {
     // Concurrent first sends would each claim a producer id: claim it once.
     producerId ??= c.initIdempotentProducer({}).then(
@@ -133,9 +152,9 @@ export function platformaticProducer(
   async function send(batches: readonly EngineTopicMessages[]): Promise<EngineRecordMetadata[]> {
     const { client: c, pool: p } = open()
     const topics = [...new Set(batches.map((b) => b.topic))]
-    let meta = await c.metadata({ topics })
+    let meta = await metadataOf(c, topics, false)
     await refuseMissingPartitions(batches, async (names, fresh) => {
-      if (fresh) meta = await c.metadata({ topics, forceUpdate: true })
+      if (fresh) meta = await metadataOf(c, topics, true)
       const counts = new Map<string, number>()
       for (const name of names) {
         const t = meta.topics.get(name)
@@ -177,7 +196,7 @@ export function platformaticProducer(
         await sleep(Math.min(100 * 2 ** (attempt - 1), 2_000))
         try {
           // Who leads now: every retry follows a refusal or a lost connection.
-          meta = await c.metadata({ topics, forceUpdate: true })
+          meta = await metadataOf(c, topics, true)
         } catch (error) {
           lastError = error
           continue
@@ -253,6 +272,7 @@ export function platformaticProducer(
       client = undefined
       pool = undefined
       api = undefined
+      cached = undefined
       producerId = undefined
       sequences.clear()
       await chain.catch(() => {})
@@ -343,14 +363,13 @@ async function request(
 
 /** An engine message in the library's record shape. */
 export function toRecord(topic: string, m: EngineTopicMessages['messages'][number]): MessageRecord {
-  return {
-    topic,
-    partition: m.partition,
-    ...(m.key !== null ? { key: m.key } : {}),
-    ...(m.value !== null ? { value: m.value } : {}),
-    ...(m.headers ? { headers: toHeaderMap(m.headers) } : {}),
-    ...(m.timestamp ? { timestamp: BigInt(m.timestamp) } : {}),
-  } as MessageRecord
+  // Plain assignments: this runs for every record (spreads of optional parts cost more).
+  const r = { topic, partition: m.partition } as MessageRecord
+  if (m.key !== null) r.key = m.key
+  if (m.value !== null) r.value = m.value
+  if (m.headers) r.headers = toHeaderMap(m.headers)
+  if (m.timestamp) r.timestamp = BigInt(m.timestamp)
+  return r
 }
 
 export function toHeaderMap(headers: EngineHeaders): Map<Buffer, Buffer> {
