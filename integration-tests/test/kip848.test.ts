@@ -1,4 +1,4 @@
-import { createGroupConsumer, createProducer } from '@kafkit/client'
+import { createGroupConsumer, createProducer, type GroupConsumer } from '@kafkit/client'
 import { createPlatformaticEngine } from '@kafkit/client/engine'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
@@ -83,5 +83,97 @@ describe('KIP-848 consumer groups on the platformatic engine', () => {
     // Both members got partitions once the broker reassigned them (server-side assignor).
     expect(handled.get('a')?.size).toBeGreaterThan(0)
     expect(handled.get('b')?.size).toBeGreaterThan(0)
+  })
+
+  it('records read ahead in a partition that is taken away and comes back uncommitted are handled', async () => {
+    // The library's stream keeps a partition's position after its last fetch across assignment
+    // changes: without the engine's new stream on revocation, A resumed the returned partition where
+    // it had read to, and its records were never handled.
+    const name = `kip848-revoked-${s}`
+    const groupId = `g-kip848-revoked-${s}`
+    const t = topic(name, stringKey, stringKey)
+    const perPartition = 150
+    await createTopic(brokers, name, 2)
+    try {
+      const producer = createProducer({ brokers })
+      for (const partition of [0, 1]) {
+        await producer.sendBatch(
+          t,
+          Array.from({ length: perPartition }, (_, i) => ({
+            key: `k${i % 10}`,
+            value: `${partition}:${i}`,
+            partition,
+          })),
+        )
+      }
+      await producer.disconnect()
+      const member = (): GroupConsumer =>
+        createGroupConsumer({
+          kafka: createPlatformaticEngine({ brokers, groupProtocol: 'consumer' }),
+          groupId,
+          topics: [t],
+          fromBeginning: true,
+          concurrency: 4,
+          partitionsConsumedConcurrently: 2,
+          revocationGraceMs: 100,
+          deadLetter: false,
+        })
+      // Until released, every handler of A waits: nothing is handled, so nothing is committed.
+      let release!: () => void
+      const released = new Promise<void>((r) => {
+        release = r
+      })
+      const startedByA = new Set<number>()
+      const handledByA = new Set<string>()
+      const a = member()
+      await a.run({
+        eachMessage: async (m, { signal }) => {
+          startedByA.add(m.partition)
+          await Promise.race([
+            released,
+            new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
+          ])
+          if (!signal.aborted) handledByA.add(`${m.partition}:${m.offset}`)
+        },
+      })
+      let b: GroupConsumer | undefined
+      try {
+        await waitFor(
+          () => startedByA.size === 2,
+          60_000,
+          () => `a started on partitions ${[...startedByA]}`,
+        )
+        // B joins (the broker moves one partition to it), starts a record it never finishes, and
+        // leaves: the partition goes back to A with no offset committed by anyone.
+        let startedByB = 0
+        b = member()
+        await b.run({
+          eachMessage: async (_m, { signal }) => {
+            startedByB++
+            await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))
+          },
+        })
+        await waitFor(
+          () => startedByB > 0,
+          90_000,
+          () => 'b never started a record',
+        )
+        const report = await b.stop({ timeoutMs: 100 })
+        expect(report.committed).toEqual([])
+        release()
+        await waitFor(
+          () => handledByA.size === 2 * perPartition,
+          90_000,
+          () =>
+            `a handled ${handledByA.size}/${2 * perPartition}: partition 0 ${[...handledByA].filter((x) => x.startsWith('0:')).length}, partition 1 ${[...handledByA].filter((x) => x.startsWith('1:')).length}`,
+        )
+      } finally {
+        release()
+        await b?.stop({ timeoutMs: 100 })
+        await a.stop()
+      }
+    } finally {
+      await deleteTopics(brokers, [name])
+    }
   })
 })

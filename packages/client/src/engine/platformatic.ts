@@ -230,6 +230,8 @@ class PlatformaticConsumer implements EngineConsumer {
   /** Bumped for every stream opened: an open that finishes after a newer one started is closed. */
   #streamSeq = 0
   #replacing = false
+  /** KIP-848 revocations seen (the latest one replaces the stream). */
+  #revocations = 0
   #eachBatch: ((batch: EngineBatch) => Promise<void>) | undefined
   #concurrency = 1
   readonly #queues = new Map<string, Queue>()
@@ -293,6 +295,9 @@ class PlatformaticConsumer implements EngineConsumer {
           protocolsMetadata: () => this.#beforeJoin(),
         })) as unknown as Consumer
     this.#consumer.on('consumer:group:join', () => this.#rebalanced())
+    // KIP-848 groups join once; later changes arrive as heartbeat assignments, and only a revocation
+    // emits an event (before the library applies it).
+    if (groupProtocol === 'consumer') this.#consumer.on('consumer:group:rebalance', () => this.#revoked())
     this.#consumer.on('error', (error: Error) => this.#failed(error))
   }
 
@@ -561,6 +566,37 @@ class PlatformaticConsumer implements EngineConsumer {
     // generation is redone (at least once), never committed over another member's.
     this.#resolved.clear()
     if (this.#groupProtocol === 'classic') this.#replaceStream()
+  }
+
+  /**
+   * KIP-848 groups, when partitions are taken away: the same stale-position bug as classic rebalances
+   * (see #replaceStream) skips records of a partition this member read ahead in, lost, and gets back
+   * without a commit by its owner in between. Batches turn inactive, queued records are dropped, what
+   * handlers resolved is committed (the member still owns the partitions until the next heartbeat),
+   * and reading goes on from the committed offsets through a new stream once the library shows the
+   * new assignment (at most a session timeout later): a stream
+   * opened earlier would fetch the revoked partitions and hold their positions again.
+   */
+  #revoked(): void {
+    if (this.#state !== 'running') return
+    const before = this.#consumer.assignments
+    // No batch starts until the new stream reads (what the old one still fetches is dropped then).
+    this.#revoking = true
+    this.#epoch++
+    this.#dropQueued()
+    const seq = ++this.#revocations
+    void (async () => {
+      const deadline = Date.now() + this.#o.sessionTimeoutMs
+      while (this.#consumer.assignments === before && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      await this.#commitResolved().catch(() => {})
+      // A later revocation replaces the stream itself.
+      if (seq !== this.#revocations || this.#state !== 'running') return
+      this.#revoking = false
+      this.#dropQueued()
+      this.#replaceStream()
+    })()
   }
 
   #dropQueued(): void {
