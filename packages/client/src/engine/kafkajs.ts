@@ -45,10 +45,21 @@ const {
 
 // kafkajs ships only gzip; zstd comes from Node's zlib (Node 22.15+), so kafkajs producers can write it
 // and kafkajs consumers can read zstd batches written by other clients. Snappy and lz4 stay unsupported.
-CompressionCodecs[CompressionTypes.ZSTD] ??= () => ({
-  compress: async (encoder: { buffer: Buffer }) => zstdCompressSync(encoder.buffer),
-  decompress: async (buffer: Buffer) => zstdDecompressSync(buffer),
-})
+// kafkajs's own ZSTD entry is a placeholder that throws "not implemented" when looked up: replace it
+// unless an application registered a working codec (one whose lookup returns it).
+const hasZstd = (() => {
+  try {
+    return Boolean(CompressionCodecs[CompressionTypes.ZSTD]?.())
+  } catch {
+    return false
+  }
+})()
+if (!hasZstd) {
+  CompressionCodecs[CompressionTypes.ZSTD] = () => ({
+    compress: async (encoder: { buffer: Buffer }) => zstdCompressSync(encoder.buffer),
+    decompress: async (buffer: Buffer) => zstdDecompressSync(buffer),
+  })
+}
 
 const KAFKAJS_CODECS: Partial<Record<EngineCompression, number>> = {
   none: CompressionTypes.None,
