@@ -40,6 +40,8 @@ const READER_MAX_WAIT_MS = 1_000
 /** Pause after a failed fetch, doubled per failure up to the cap: a new leader is found within a pause of its election. */
 const READER_BACKOFF_MS = { initial: 25, max: 250 }
 const READER_FETCH_BYTES = 8 * 1024 * 1024
+/** How soon the reader dials a leader again that just failed, while metadata still names it. */
+const SAME_LEADER_REDIAL_MS = 2_000
 /** How long `sync` keeps looking for the log's end while the leader moves; the pre-check gives up at 5 s. */
 const SYNC_RETRY_MS = 10_000
 
@@ -104,6 +106,12 @@ function createCluster(kafka: Kafka): KafkajsCluster {
 function isFatal(error: unknown): boolean {
   const e = error as { name?: string; retriable?: boolean }
   return e.name === 'KafkaJSOffsetOutOfRange' || (e.name === 'KafkaJSProtocolError' && e.retriable === false)
+}
+
+/** The broker could not be reached or stopped answering (not a refusal from a live broker). */
+function isUnreachable(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? ''
+  return name.startsWith('KafkaJSConnection') || name === 'KafkaJSRequestTimeoutError'
 }
 
 /**
@@ -220,13 +228,28 @@ export class KafkaRegistryLog implements RegistryLog {
   /** Fetches from the partition leader, from the receiver's next offset, until closed or a fatal error. */
   async #read(cluster: KafkajsCluster, onRecord: OnLogRecord): Promise<void> {
     const { topic, logger } = this.#options
-    let leader: KafkajsBroker | undefined
+    let leader: { nodeId: number; broker: KafkajsBroker } | undefined
+    /** The node the last fetch could not reach, and when: it is not dialled again at once. */
+    let failed: { nodeId: number; at: number } | undefined
     let failures = 0
     while (!this.#closed) {
       const offset = this.#resume()
+      let nodeId: number | undefined
+      let dialled = false
       try {
-        leader ??= await this.#leader(cluster)
-        const response = await leader.fetch({
+        nodeId = leader?.nodeId ?? this.#leaderId(cluster)
+        // Until the cluster fences a dead leader (seconds), metadata still names it. Each failed
+        // dial makes kafkajs close the broker's connections again, and kafkajs leaks a listener
+        // on the dead socket per close (a MaxListenersExceededWarning after ten): dial the same node
+        // again only after a pause; a newly named leader is dialled at once.
+        if (failed?.nodeId === nodeId && Date.now() - failed.at < SAME_LEADER_REDIAL_MS) {
+          throw new Error(
+            `the leader of partition 0 of '${topic}' is still node ${nodeId}, which just failed`,
+          )
+        }
+        dialled = true
+        leader ??= { nodeId, broker: await cluster.findBroker({ nodeId }) }
+        const response = await leader.broker.fetch({
           replicaId: CONSUMER_REPLICA_ID,
           isolationLevel: READ_COMMITTED,
           maxWaitTime: READER_MAX_WAIT_MS,
@@ -242,6 +265,7 @@ export class KafkaRegistryLog implements RegistryLog {
         if (this.#closed) return
         this.#fetches++
         failures = 0
+        failed = undefined
         for (const message of response.responses[0]?.partitions[0]?.messages ?? []) {
           const at = Number(message.offset)
           // A fetch answers whole record batches, so one may start before the offset asked for.
@@ -273,6 +297,7 @@ export class KafkaRegistryLog implements RegistryLog {
           return
         }
         // A dead or deposed leader, a lost connection: look the leader up again and retry.
+        if (dialled && nodeId !== undefined && isUnreachable(error)) failed = { nodeId, at: Date.now() }
         leader = undefined
         this.#retries++
         if (failures++ % 40 === 0)
@@ -283,11 +308,12 @@ export class KafkaRegistryLog implements RegistryLog {
     }
   }
 
-  async #leader(cluster: KafkajsCluster): Promise<KafkajsBroker> {
+  /** The partition leader's node id, by the cluster's current metadata. */
+  #leaderId(cluster: KafkajsCluster): number {
     const topic = this.#options.topic
     const [nodeId] = Object.keys(cluster.findLeaderForPartitions(topic, [0]))
     if (nodeId === undefined) throw new Error(`no leader known for partition 0 of '${topic}'`)
-    return cluster.findBroker({ nodeId: Number(nodeId) })
+    return Number(nodeId)
   }
 
   async #ensureTopic(admin: Admin): Promise<void> {
