@@ -191,7 +191,8 @@ export class KafkaRegistryLog implements RegistryLog {
       await admin.connect()
       await this.#ensureTopic(admin)
       await cluster.connect()
-      await cluster.addTargetTopic(topic)
+      // Another broker than the one that answered above may not know the new topic yet.
+      await this.#whileTopicUnknown(() => cluster.addTargetTopic(topic))
     } catch (cause) {
       if (cause instanceof RegistryStoreError) throw cause
       throw new RegistryApiError(
@@ -355,14 +356,18 @@ export class KafkaRegistryLog implements RegistryLog {
 
   /** A broker that just started (or a just-created topic) can answer UNKNOWN_TOPIC_OR_PARTITION for a few seconds. */
   async #topicMetadata(admin: Admin): ReturnType<Admin['fetchTopicMetadata']> {
+    return this.#whileTopicUnknown(() => admin.fetchTopicMetadata({ topics: [this.#options.topic] }))
+  }
+
+  async #whileTopicUnknown<T>(attempt: () => Promise<T>): Promise<T> {
     const until = Date.now() + 15_000
     for (;;) {
       try {
-        return await admin.fetchTopicMetadata({ topics: [this.#options.topic] })
+        return await attempt()
       } catch (error) {
         if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || Date.now() > until)
           throw error
-        await new Promise((resolve) => setTimeout(resolve, 250))
+        await sleep(250)
       }
     }
   }
