@@ -218,12 +218,9 @@ export class KafkaRegistryLog implements RegistryLog {
     const reading = this.#read(cluster, onRecord)
     this.#reading = reading
     // The loop only ends on close or on a fatal error; the latter must fail the start, not hang it.
-    await Promise.race([
-      caughtUp,
-      reading.then(() => {
-        if (this.#failure) throw this.#failure
-      }),
-    ])
+    await Promise.race([caughtUp, reading])
+    // A fatal error also releases every waiter, so it ends the wait either way.
+    if (this.#failure) throw this.#failure
   }
 
   /** Fetches from the partition leader, from the receiver's next offset, until closed or a fatal error. */
@@ -288,7 +285,15 @@ export class KafkaRegistryLog implements RegistryLog {
       } catch (error) {
         if (this.#closed) return
         if (isFatal(error)) {
-          this.#failure = error as Error
+          const gone = (error as { name?: string }).name === 'KafkaJSOffsetOutOfRange'
+          this.#failure = new RegistryStoreError(
+            'KAFKIT_REGISTRY_STORE_ERROR',
+            gone
+              ? `Offset ${offset} of the registry log topic '${topic}' is no longer in the topic: records were deleted from it (deleteRecords, or a retention policy). ` +
+                  'Every instance needs the whole log; restore the topic or start the registry on a new --topic.'
+              : `Cannot read the registry log topic '${topic}' at offset ${offset}: ${(error as Error).message}`,
+            { cause: error, details: { topic, offset } },
+          )
           logger.error(
             { topic, offset, err: error },
             'cannot read the registry log any more; this instance cannot apply changes',
