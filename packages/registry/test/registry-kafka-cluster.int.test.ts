@@ -102,6 +102,36 @@ describe('Kafka store shared by several registry instances', () => {
     expect((await call(app, 'GET', '/ready')).status).toBe(503)
   })
 
+  it('refuses to start, with a store error that says how to fix it, on a log whose first records were deleted', async () => {
+    const topic = uniq('_schemas-truncated')
+    const first = await start(topic)
+    for (let i = 0; i < 3; i++) {
+      const schema = record(`T${i}`, [{ name: `f${i}`, type: 'int' }])
+      expect((await call(first, 'POST', `/subjects/${uniq('t')}/versions`, { schema })).status).toBe(200)
+    }
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    try {
+      // Kafka refuses deleteRecords on a compacted topic: make it deletable first, as an operator might.
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: 2, name: topic, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }],
+      })
+      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '2' }] })
+    } finally {
+      await admin.disconnect()
+    }
+    // A new instance reads from offset 0, which is gone: no hang and no partial state, a clear refusal.
+    const app = createRegistryApp({ store: { type: 'kafka', brokers, topic } })
+    apps.push(app)
+    await expect(app.registry.ready).rejects.toMatchObject({
+      code: 'KAFKIT_REGISTRY_STORE_ERROR',
+      message: expect.stringContaining('records were deleted from it'),
+    })
+    expect((await call(app, 'GET', '/ready')).status).toBe(503)
+    expect(app.registry.state.appliedCount).toBe(0)
+  })
+
   it('answers 50002 when a write is not read back from the topic in time', async () => {
     const app = createRegistryApp({
       store: { type: 'kafka', brokers, topic: uniq('_schemas-timeout') },

@@ -1,13 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import {
-  type Admin,
-  type Consumer,
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Producer,
-  type SASLOptions,
-} from 'kafkajs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type Admin, Kafka, logLevel, Partitioners, type Producer, type SASLOptions } from 'kafkajs'
 import { RegistryApiError, RegistryStoreError } from '../errors'
 import type { RegistryLogger } from '../server/types'
 import type { LogRecord } from '../state/types'
@@ -43,27 +35,95 @@ function isLogRecord(value: unknown): value is LogRecord {
  * elected a new leader: every failed attempt refreshes the leader, the next one uses it.
  */
 const RETRY = { initialRetryTime: 50, maxRetryTime: 250, retries: 14 }
-/**
- * How old the reader's view of the partition leader may get. kafkajs' consumer does not look the
- * leader up again after a connection error (only when its metadata is this old), so this bounds
- * how long it keeps fetching from a dead leader after a new one was elected. One small metadata
- * request per fetch at most.
- */
-const READER_METADATA_MAX_AGE_MS = 500
+/** How long one fetch waits at the leader for new records (a long poll); it bounds how late `close` returns. */
+const READER_MAX_WAIT_MS = 1_000
+/** Pause after a failed fetch, doubled per failure up to the cap: a new leader is found within a pause of its election. */
+const READER_BACKOFF_MS = { initial: 25, max: 250 }
 const READER_FETCH_BYTES = 8 * 1024 * 1024
+/** How soon the reader dials a leader again that just failed, while metadata still names it. */
+const SAME_LEADER_REDIAL_MS = 2_000
 /** How long `sync` keeps looking for the log's end while the leader moves; the pre-check gives up at 5 s. */
 const SYNC_RETRY_MS = 10_000
 
+/** A fetched record, as kafkajs' protocol layer decodes it. */
+interface FetchedRecord {
+  offset: string
+  value: Buffer | null
+  isControlRecord?: boolean
+}
+interface FetchResponse {
+  responses: Array<{ partitions: Array<{ highWatermark: string; messages: FetchedRecord[] }> }>
+}
+/** The parts of a kafkajs broker connection the reader uses (kafkajs 2.2.4, src/broker/index.js). */
+interface KafkajsBroker {
+  fetch(request: {
+    replicaId: number
+    isolationLevel: number
+    maxWaitTime: number
+    minBytes: number
+    maxBytes: number
+    topics: Array<{
+      topic: string
+      partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }>
+    }>
+  }): Promise<FetchResponse>
+}
+/** The parts of a kafkajs cluster the reader uses (kafkajs 2.2.4, src/cluster/index.js). */
+interface KafkajsCluster {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  addTargetTopic(topic: string): Promise<void>
+  refreshMetadata(): Promise<void>
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>
+  findBroker(options: { nodeId: number }): Promise<KafkajsBroker>
+}
+
+/** Not a replica: a plain client fetch (Kafka's CONSUMER_REPLICA_ID). */
+const CONSUMER_REPLICA_ID = -1
+const READ_COMMITTED = 1
+
+/**
+ * kafkajs has no public group-less consumer, but every consumer and producer fetches through a
+ * cluster object its `Kafka` builds under a private symbol. kafkajs 2.2.4 is frozen (unmaintained
+ * since 2023, pinned exactly in package.json), so that method will not move; if it ever does, the
+ * store refuses to start with a clear error instead of reading nothing.
+ */
+function createCluster(kafka: Kafka): KafkajsCluster {
+  const symbol = Object.getOwnPropertySymbols(kafka).find(
+    (s) => s.description === 'private:Kafka:createCluster',
+  )
+  const create = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol]
+  if (typeof create !== 'function') {
+    throw new RegistryStoreError(
+      'KAFKIT_REGISTRY_STORE_ERROR',
+      'The installed kafkajs has no cluster factory the Kafka store can read its log with; install kafkajs 2.2.4 (the version @kafkit/registry pins).',
+    )
+  }
+  return create({ allowAutoTopicCreation: false, isolationLevel: READ_COMMITTED }) as KafkajsCluster
+}
+
+/** Errors after which fetching again cannot succeed (the offset is gone, access is denied...). */
+function isFatal(error: unknown): boolean {
+  const e = error as { name?: string; retriable?: boolean }
+  return e.name === 'KafkaJSOffsetOutOfRange' || (e.name === 'KafkaJSProtocolError' && e.retriable === false)
+}
+
+/** The broker could not be reached or stopped answering (not a refusal from a live broker). */
+function isUnreachable(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? ''
+  return name.startsWith('KafkaJSConnection') || name === 'KafkaJSRequestTimeoutError'
+}
+
 /**
  * Ordered-log design on one single-partition compacted topic: every write from any instance is
- * produced as a proposal; every instance consumes the whole topic in offset order and applies it
+ * produced as a proposal; every instance reads the whole topic in offset order and applies it
  * to its own state machine. Ids and versions are decided by log order, so they are identical on
  * every instance without a leader. Keys are unique proposal ids, so compaction never drops history.
  *
- * Reading: kafkajs has no assign(), so each instance reads through a consumer group of its own
- * (one member, nothing committed). Whatever that consumer does (a rejoin after a coordinator loss
- * starts it over at offset 0), the receiver applies each offset at most once (`RegistryState.applyAt`),
- * and every join seeks back to the receiver's next offset, so a rejoin costs no replay.
+ * Reading: by direct assignment, with no consumer group (nothing to rejoin, commit or lose). A
+ * fetch loop asks the partition leader for the records from the receiver's next offset (its state
+ * tracks it: `RegistryState.nextOffset`), applies them, and asks again; on any error it looks the
+ * leader up again and retries after a short pause, for as long as the store is open.
  */
 export class KafkaRegistryLog implements RegistryLog {
   readonly kind = 'kafka'
@@ -71,15 +131,17 @@ export class KafkaRegistryLog implements RegistryLog {
   #kafka: Kafka
   #admin: Admin | undefined
   #producer: Producer | undefined
-  #consumer: Consumer | undefined
-  /** Offset after the last record delivered; only grows. */
+  #cluster: KafkajsCluster | undefined
+  #reading: Promise<void> | undefined
+  /**
+   * Offset after the last record read; only grows. The fetch offset is the receiver's own next
+   * offset (`position`); this only carries the reader past records the receiver does not apply.
+   */
   #next = 0
   #position: () => number = () => this.#next
-  readonly #groupId = `kafkit-registry-${randomUUID()}`
-  /** Group joins of the consumer (the first one included): a diagnostic for tests and logs. */
-  #joins = 0
-  /** Records delivered again below the receiver's position, dropped here. */
-  #redelivered = 0
+  /** Fetches answered, and leader look-ups after a failed one: diagnostics for tests and logs. */
+  #fetches = 0
+  #retries = 0
   #waiters: Array<{ offset: number; resolve: () => void }> = []
   #closed = false
   #failure: Error | undefined
@@ -88,9 +150,9 @@ export class KafkaRegistryLog implements RegistryLog {
     return this.#failure
   }
 
-  /** How often the consumer joined its group, and how many records it delivered again (and were dropped). */
-  get stats(): { groupId: string; joins: number; redelivered: number; next: number } {
-    return { groupId: this.#groupId, joins: this.#joins, redelivered: this.#redelivered, next: this.#next }
+  /** Fetches answered, failed fetches retried, and the next offset the reader will ask for. */
+  get stats(): { fetches: number; retries: number; next: number } {
+    return { fetches: this.#fetches, retries: this.#retries, next: this.#resume() }
   }
 
   constructor(options: KafkaRegistryLogOptions) {
@@ -119,13 +181,18 @@ export class KafkaRegistryLog implements RegistryLog {
   }
 
   async start(onRecord: OnLogRecord, position?: () => number): Promise<void> {
-    const { topic, logger } = this.#options
+    const { topic } = this.#options
     if (position) this.#position = position
     const admin = this.#kafka.admin()
     this.#admin = admin
+    const cluster = createCluster(this.#kafka)
+    this.#cluster = cluster
     try {
       await admin.connect()
       await this.#ensureTopic(admin)
+      await cluster.connect()
+      // Another broker than the one that answered above may not know the new topic yet.
+      await this.#whileTopicUnknown(() => cluster.addTargetTopic(topic))
     } catch (cause) {
       if (cause instanceof RegistryStoreError) throw cause
       throw new RegistryApiError(
@@ -147,73 +214,112 @@ export class KafkaRegistryLog implements RegistryLog {
     this.#producer = producer
     await producer.connect()
 
-    // A private group per instance: every instance must read every record, from the beginning.
-    const consumer = this.#kafka.consumer({
-      groupId: this.#groupId,
-      allowAutoTopicCreation: false,
-      // A lone member: a lost coordinator is noticed within a few seconds, and nothing waits on others.
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 1_000,
-      // One partition: fetch up to 8 MiB of it at a time (kafkajs' default is 1 MiB), so a replay of
-      // 100,000 records (~37 MB) takes about five fetches instead of some thirty-five.
-      maxBytesPerPartition: READER_FETCH_BYTES,
-      maxBytes: READER_FETCH_BYTES,
-      metadataMaxAge: READER_METADATA_MAX_AGE_MS,
-      // Fetch retries must outlast the fencing of a dead leader (6-9 s), about 12 s here: when they
-      // run out, kafkajs restarts the consumer, which rejoins its group and costs seconds more.
-      retry: { ...RETRY, retries: 50 },
-    })
-    this.#consumer = consumer
-    await consumer.connect()
-    await consumer.subscribe({ topic, fromBeginning: true })
-    // Nothing is committed, so every join starts at offset 0: resume where the receiver is instead.
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.#joins++
-      const next = this.#resume()
-      try {
-        if (next > 0) consumer.seek({ topic, partition: 0, offset: String(next) })
-      } catch (error) {
-        // The offset guard below still drops what comes again; only the replay is wasted.
-        logger.warn({ topic, err: error }, 'could not seek the registry log consumer after a join')
-      }
-    })
-    // kafkajs restarts the consumer after retriable errors; anything else leaves this instance blind.
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart: boolean }
-      if (restart) {
-        logger.warn({ topic, err: error }, 'registry log consumer crashed; kafkajs restarts it')
-        return
-      }
-      this.#failure = error
-      logger.error({ topic, err: error }, 'registry log consumer stopped; this instance cannot apply changes')
-    })
     const caughtUp = this.#waitFor(high)
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          const offset = Number(message.offset)
-          if (offset < this.#resume()) {
-            this.#redelivered++
-            continue
-          }
-          if (message.value !== null) {
+    const reading = this.#read(cluster, onRecord)
+    this.#reading = reading
+    // The loop only ends on close or on a fatal error; the latter must fail the start, not hang it.
+    await Promise.race([caughtUp, reading])
+    // A fatal error also releases every waiter, so it ends the wait either way.
+    if (this.#failure) throw this.#failure
+  }
+
+  /** Fetches from the partition leader, from the receiver's next offset, until closed or a fatal error. */
+  async #read(cluster: KafkajsCluster, onRecord: OnLogRecord): Promise<void> {
+    const { topic, logger } = this.#options
+    let leader: { nodeId: number; broker: KafkajsBroker } | undefined
+    /** The node the last fetch could not reach, and when: it is not dialled again at once. */
+    let failed: { nodeId: number; at: number } | undefined
+    let failures = 0
+    while (!this.#closed) {
+      const offset = this.#resume()
+      let nodeId: number | undefined
+      let dialled = false
+      try {
+        nodeId = leader?.nodeId ?? this.#leaderId(cluster)
+        // Until the cluster fences a dead leader (seconds), metadata still names it. Each failed
+        // dial makes kafkajs close the broker's connections again, and kafkajs leaks a listener
+        // on the dead socket per close (a MaxListenersExceededWarning after ten): dial the same node
+        // again only after a pause; a newly named leader is dialled at once.
+        if (failed?.nodeId === nodeId && Date.now() - failed.at < SAME_LEADER_REDIAL_MS) {
+          throw new Error(
+            `the leader of partition 0 of '${topic}' is still node ${nodeId}, which just failed`,
+          )
+        }
+        dialled = true
+        leader ??= { nodeId, broker: await cluster.findBroker({ nodeId }) }
+        const response = await leader.broker.fetch({
+          replicaId: CONSUMER_REPLICA_ID,
+          isolationLevel: READ_COMMITTED,
+          maxWaitTime: READER_MAX_WAIT_MS,
+          minBytes: 1,
+          maxBytes: READER_FETCH_BYTES,
+          topics: [
+            {
+              topic,
+              partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes: READER_FETCH_BYTES }],
+            },
+          ],
+        })
+        if (this.#closed) return
+        this.#fetches++
+        failures = 0
+        failed = undefined
+        for (const message of response.responses[0]?.partitions[0]?.messages ?? []) {
+          const at = Number(message.offset)
+          // A fetch answers whole record batches, so one may start before the offset asked for.
+          if (at < this.#resume()) continue
+          if (message.value !== null && message.isControlRecord !== true) {
             let record: unknown
             try {
               record = JSON.parse(message.value.toString('utf8'))
             } catch {
               record = undefined
             }
-            if (isLogRecord(record)) onRecord(record, offset)
-            else logger.warn({ topic, offset }, 'skipping a record that is not a kafkit registry change')
+            if (isLogRecord(record)) onRecord(record, at)
+            else logger.warn({ topic, offset: at }, 'skipping a record that is not a kafkit registry change')
           }
-          this.#advance(offset + 1)
+          this.#advance(at + 1)
         }
-      },
-    })
-    await caughtUp
+        // The receiver may have applied records another way meanwhile; wake whoever waits on them.
+        this.#advance(this.#position())
+      } catch (error) {
+        if (this.#closed) return
+        if (isFatal(error)) {
+          const gone = (error as { name?: string }).name === 'KafkaJSOffsetOutOfRange'
+          this.#failure = new RegistryStoreError(
+            'KAFKIT_REGISTRY_STORE_ERROR',
+            gone
+              ? `Offset ${offset} of the registry log topic '${topic}' is no longer in the topic: records were deleted from it (deleteRecords, or a retention policy). ` +
+                  'Every instance needs the whole log; restore the topic or start the registry on a new --topic.'
+              : `Cannot read the registry log topic '${topic}' at offset ${offset}: ${(error as Error).message}`,
+            { cause: error, details: { topic, offset } },
+          )
+          logger.error(
+            { topic, offset, err: error },
+            'cannot read the registry log any more; this instance cannot apply changes',
+          )
+          for (const w of this.#waiters) w.resolve()
+          this.#waiters = []
+          return
+        }
+        // A dead or deposed leader, a lost connection: look the leader up again and retry.
+        if (dialled && nodeId !== undefined && isUnreachable(error)) failed = { nodeId, at: Date.now() }
+        leader = undefined
+        this.#retries++
+        if (failures++ % 40 === 0)
+          logger.warn({ topic, offset, err: error }, 'reading the registry log failed; retrying')
+        await sleep(Math.min(READER_BACKOFF_MS.max, READER_BACKOFF_MS.initial * 2 ** (failures - 1)))
+        if (!this.#closed) await cluster.refreshMetadata().catch(() => {})
+      }
+    }
+  }
+
+  /** The partition leader's node id, by the cluster's current metadata. */
+  #leaderId(cluster: KafkajsCluster): number {
+    const topic = this.#options.topic
+    const [nodeId] = Object.keys(cluster.findLeaderForPartitions(topic, [0]))
+    if (nodeId === undefined) throw new Error(`no leader known for partition 0 of '${topic}'`)
+    return Number(nodeId)
   }
 
   async #ensureTopic(admin: Admin): Promise<void> {
@@ -255,14 +361,18 @@ export class KafkaRegistryLog implements RegistryLog {
 
   /** A broker that just started (or a just-created topic) can answer UNKNOWN_TOPIC_OR_PARTITION for a few seconds. */
   async #topicMetadata(admin: Admin): ReturnType<Admin['fetchTopicMetadata']> {
+    return this.#whileTopicUnknown(() => admin.fetchTopicMetadata({ topics: [this.#options.topic] }))
+  }
+
+  async #whileTopicUnknown<T>(attempt: () => Promise<T>): Promise<T> {
     const until = Date.now() + 15_000
     for (;;) {
       try {
-        return await admin.fetchTopicMetadata({ topics: [this.#options.topic] })
+        return await attempt()
       } catch (error) {
         if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || Date.now() > until)
           throw error
-        await new Promise((resolve) => setTimeout(resolve, 250))
+        await sleep(250)
       }
     }
   }
@@ -303,7 +413,7 @@ export class KafkaRegistryLog implements RegistryLog {
   }
 
   #waitFor(offset: number): Promise<void> {
-    if (offset <= this.#next) return Promise.resolve()
+    if (offset <= this.#next || this.#failure) return Promise.resolve()
     return new Promise((resolve) => this.#waiters.push({ offset, resolve }))
   }
 
@@ -328,6 +438,7 @@ export class KafkaRegistryLog implements RegistryLog {
 
   async sync(): Promise<void> {
     await this.#waitFor(await this.#highWatermark())
+    if (this.#failure) throw this.#failure
   }
 
   async close(): Promise<void> {
@@ -335,7 +446,11 @@ export class KafkaRegistryLog implements RegistryLog {
     this.#closed = true
     for (const w of this.#waiters) w.resolve()
     this.#waiters = []
-    await this.#consumer?.disconnect().catch(() => {})
+    // A fetch in flight fails with the connections; the loop sees the store closed and ends.
+    await this.#cluster?.disconnect().catch(() => {})
+    await this.#reading
+    // A metadata refresh racing the close may have connected again.
+    await this.#cluster?.disconnect().catch(() => {})
     await this.#producer?.disconnect().catch(() => {})
     await this.#admin?.disconnect().catch(() => {})
   }
