@@ -23,6 +23,7 @@ import {
 } from './platformatic-producer'
 import {
   type EngineSecurity,
+  isSecurityRefusal,
   nodeTlsOptions,
   resolveSecurity,
   type SaslOptions,
@@ -81,6 +82,8 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
       // with NOT_LEADER_OR_FOLLOWER went to the same (old) leader on every retry until they ran out.
       // Forgetting the cached metadata makes the next attempt ask the cluster who leads now.
       if (hasStaleMetadata(error)) (client as { clearMetadata?: () => void }).clearMetadata?.()
+      // Wrong credentials or an untrusted certificate fail the same way every time: no back-off.
+      if (isSecurityRefusal(error)) return 0
       return Math.min(100 * 2 ** attempt, 2000)
     },
   }

@@ -178,12 +178,36 @@ export function saslFailure(error: unknown, sasl: ResolvedSasl | undefined): Cli
 }
 
 /** kafkajs' KafkaJSSASLAuthenticationError, or @platformatic/kafka's AuthenticationError, anywhere in the chain. */
-function isSaslRefusal(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 6) return false
-  const e = error as { name?: unknown; code?: unknown; errors?: unknown; cause?: unknown }
-  if (e.name === 'KafkaJSSASLAuthenticationError' || e.code === 'PLT_KFK_AUTHENTICATION') return true
+function isSaslRefusal(error: unknown): boolean {
+  return inChain(
+    error,
+    (e) => e.name === 'KafkaJSSASLAuthenticationError' || e.code === 'PLT_KFK_AUTHENTICATION',
+  )
+}
+
+/**
+ * A refusal that fails the same way on every attempt (SASL credentials, an untrusted certificate).
+ * @platformatic/kafka 2.12 retries its AuthenticationError (it sits in a retriable NetworkError's
+ * `cause`, which the retry check does not read), so its engine spends no back-off on these.
+ */
+export function isSecurityRefusal(error: unknown): boolean {
+  return inChain(
+    error,
+    (e) =>
+      e.code === 'PLT_KFK_AUTHENTICATION' ||
+      e.name === 'KafkaJSSASLAuthenticationError' ||
+      (typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)),
+  )
+}
+
+type ErrorLike = { name?: unknown; code?: unknown; errors?: unknown; cause?: unknown }
+
+function inChain(error: unknown, match: (e: ErrorLike) => boolean, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 8) return false
+  const e = error as ErrorLike
+  if (match(e)) return true
   const nested = Array.isArray(e.errors) ? e.errors : []
-  return nested.some((x) => isSaslRefusal(x, depth + 1)) || isSaslRefusal(e.cause, depth + 1)
+  return nested.some((x) => inChain(x, match, depth + 1)) || inChain(e.cause, match, depth + 1)
 }
 
 /**

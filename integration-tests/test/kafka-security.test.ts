@@ -1,0 +1,156 @@
+import {
+  createConsumer,
+  createProducer,
+  createTopicAdmin,
+  ENGINE_NAMES,
+  type EngineName,
+  type SaslOptions,
+  type TlsOptions,
+} from '@kafkit/client'
+import { type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeTopics } from '../../packages/client/test/fixtures/descriptors'
+import {
+  collect,
+  memoryLogger,
+  startTestRegistry,
+  suffix,
+  type TestRegistry,
+} from '../../packages/client/test/fixtures/integration'
+
+// One secured broker (kafka-local's opt-in SASL_PLAINTEXT, SSL and SASL_SSL listeners) for both
+// engines: each engine is named explicitly, so this file runs once, not once per integration project.
+describe('TLS and SASL against a real broker', () => {
+  let cluster: KafkaLocalCluster
+  let registry: TestRegistry
+  const users = { alice: 'alice-Secret.1', bob: 'bob-Secret.2' }
+
+  beforeAll(async () => {
+    ;[cluster, registry] = await Promise.all([
+      startKafka({ nodes: 1, basePort: 'auto', security: { users } }),
+      startTestRegistry(),
+    ])
+  })
+  afterAll(async () => {
+    await Promise.all([cluster?.stop(), registry?.close()])
+  })
+
+  const sec = () => {
+    const s = cluster.security
+    if (!s) throw new Error('the cluster was started without security')
+    return s
+  }
+
+  /** Creates a topic, sends one typed record and reads it back, all over the given connection. */
+  async function roundTrip(
+    engine: EngineName,
+    brokers: string[],
+    security: { tls?: TlsOptions; sasl?: SaslOptions },
+  ): Promise<void> {
+    const s = suffix()
+    const t = makeTopics(s)
+    const admin = createTopicAdmin({
+      brokers,
+      engine,
+      ...security,
+      topics: [{ topic: t.orders, partitions: 1 }],
+    })
+    await admin.ensureTopics()
+    const producer = createProducer({
+      brokers,
+      engine,
+      ...security,
+      registry: registry.client,
+      topics: [t.orders],
+    })
+    try {
+      await producer.send(t.orders, { key: 'o-1', value: { id: 'o-1', amount: 12.5, customerId: 'c-1' } })
+    } finally {
+      await producer.disconnect()
+    }
+    const consumer = createConsumer({
+      brokers,
+      engine,
+      ...security,
+      registry: registry.client,
+      groupId: `g-${s}-security`,
+      topics: [t.orders],
+      fromBeginning: true,
+    })
+    const [got] = await collect(consumer, 1)
+    expect(got?.key).toBe('o-1')
+    expect(got?.value).toEqual({ id: 'o-1', amount: 12.5, customerId: 'c-1', note: null })
+    await admin.deleteTopics()
+    await admin.disconnect()
+  }
+
+  describe.each(ENGINE_NAMES)('on the %s engine', (engine) => {
+    it('produces and consumes a typed record over TLS (SSL listener, the cluster CA)', async () => {
+      await roundTrip(engine, sec().ssl, { tls: { ca: sec().caPem } })
+    })
+
+    it('over SASL PLAIN (SASL_PLAINTEXT listener)', async () => {
+      await roundTrip(engine, sec().saslPlaintext, {
+        sasl: { mechanism: 'plain', username: 'alice', password: users.alice },
+      })
+    })
+
+    it('over SCRAM-SHA-512 (SASL_PLAINTEXT) and SCRAM-SHA-256 inside TLS (SASL_SSL)', async () => {
+      await roundTrip(engine, sec().saslPlaintext, {
+        sasl: { mechanism: 'scram-sha-512', username: 'bob', password: users.bob },
+      })
+      await roundTrip(engine, sec().saslSsl, {
+        tls: { ca: sec().caPem },
+        sasl: { mechanism: 'scram-sha-256', username: 'alice', password: users.alice },
+      })
+    })
+
+    it('refuses a wrong password with KAFKIT_CLIENT_AUTH_FAILED, saying nothing of the password', async () => {
+      const wrong = 'not-Alice-password-42'
+      for (const [mechanism, brokers] of [
+        ['plain', sec().saslPlaintext],
+        ['scram-sha-256', sec().saslPlaintext],
+      ] as const) {
+        const logger = memoryLogger()
+        const producer = createProducer({
+          brokers,
+          engine,
+          logger,
+          sasl: { mechanism, username: 'alice', password: wrong },
+        })
+        const error = await producer.connect().then(
+          () => undefined,
+          (e: unknown) => e as { code: string; message: string; canRetry: boolean },
+        )
+        await producer.disconnect()
+        expect(error?.code).toBe('KAFKIT_CLIENT_AUTH_FAILED')
+        expect(error?.canRetry).toBe(false)
+        expect(error?.message).toContain(`${mechanism.toUpperCase()} authentication for user 'alice'`)
+        const everything = JSON.stringify([error, String(error), logger.lines, producer.options])
+        expect(everything).not.toContain(wrong)
+        expect(everything).not.toContain(users.alice)
+      }
+    }, 60_000)
+
+    it('refuses a broker certificate the client does not trust (no CA given), at once', async () => {
+      for (const brokers of [sec().ssl, sec().saslSsl]) {
+        const admin = createTopicAdmin({
+          brokers,
+          engine,
+          tls: true,
+          topics: [],
+        })
+        const error = await admin.connect().then(
+          () => undefined,
+          (e: unknown) => e as { code: string; message: string },
+        )
+        await admin.disconnect()
+        expect(error?.code).toBe('KAFKIT_CLIENT_AUTH_FAILED')
+        expect(error?.message).toMatch(
+          /^TLS: broker 127\.0\.0\.1:\d+ presented a certificate this client does not trust/,
+        )
+        expect(error?.message).toContain('tls.ca')
+      }
+    }, 60_000)
+  })
+})
