@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import {
   createConsumer,
   createProducer,
@@ -17,6 +19,30 @@ import {
   suffix,
   type TestRegistry,
 } from '../../packages/client/test/fixtures/integration'
+
+const bin = fileURLToPath(new URL('../../packages/cli/bin/kafkit.js', import.meta.url))
+
+/** The real CLI binary, with extra environment variables and stdin. */
+function kafkit(
+  args: string[],
+  env: Record<string, string>,
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(stdin)
+  })
+}
 
 // One secured broker (kafka-local's opt-in SASL_PLAINTEXT, SSL and SASL_SSL listeners) for both
 // engines: each engine is named explicitly, so this file runs once, not once per integration project.
@@ -152,5 +178,38 @@ describe('TLS and SASL against a real broker', () => {
         expect(error?.message).toContain('tls.ca')
       }
     }, 60_000)
+  })
+
+  it('kafkit produce and consume take --tls-ca, --sasl-mechanism, --sasl-username and $KAFKIT_SASL_PASSWORD', async () => {
+    const topic = `cli-security-${suffix()}`
+    const common = ['--brokers', sec().saslSsl.join(','), '--tls-ca', sec().caFile]
+    const sasl = ['--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'bob']
+    const noPassword = await kafkit(['produce', topic, ...common, ...sasl], {}, '{"key":"k","value":"v"}\n')
+    expect(noPassword.code).not.toBe(0)
+    expect(noPassword.stderr).toContain('KAFKIT_SASL_PASSWORD')
+
+    const admin = createTopicAdmin({
+      brokers: sec().saslSsl,
+      tls: { ca: sec().caPem },
+      sasl: { mechanism: 'scram-sha-512', username: 'bob', password: users.bob },
+      topics: [{ topic, partitions: 1 }],
+    })
+    await admin.ensureTopics()
+    const env = { KAFKIT_SASL_PASSWORD: users.bob }
+    const produced = await kafkit(
+      ['produce', topic, '--engine', 'platformatic', ...common, ...sasl],
+      env,
+      '{"key":"k-1","value":"over SASL_SSL"}\n',
+    )
+    expect(produced.stderr).toContain(`sent 1 record(s) to ${topic}`)
+    expect(produced.code).toBe(0)
+    const consumed = await kafkit(
+      ['consume', topic, '--engine', 'kafkajs', '--from-beginning', '--max', '1', ...common, ...sasl],
+      env,
+    )
+    expect(consumed.code).toBe(0)
+    expect(JSON.parse(consumed.stdout.trim())).toMatchObject({ topic, key: 'k-1', value: 'over SASL_SSL' })
+    await admin.deleteTopics()
+    await admin.disconnect()
   })
 })
