@@ -25,6 +25,7 @@ import {
   type EngineSecurity,
   isSecurityRefusal,
   nodeTlsOptions,
+  RefusalSignal,
   resolveSecurity,
   type SaslOptions,
   type TlsOptions,
@@ -70,6 +71,7 @@ type LiveConsumers = Map<string, Consumer>
 export function createPlatformaticEngine(options: PlatformaticEngineOptions): KafkaEngine {
   const security = resolveSecurity(options)
   const connectTimeout = options.connectionTimeoutMs ?? 3000
+  const refusals = new RefusalSignal()
   const base: BaseOptions = {
     clientId: options.clientId ?? 'kafkit',
     bootstrapBrokers: [...options.brokers],
@@ -82,8 +84,12 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
       // with NOT_LEADER_OR_FOLLOWER went to the same (old) leader on every retry until they ran out.
       // Forgetting the cached metadata makes the next attempt ask the cluster who leads now.
       if (hasStaleMetadata(error)) (client as { clearMetadata?: () => void }).clearMetadata?.()
-      // Wrong credentials or an untrusted certificate fail the same way every time: no back-off.
-      if (isSecurityRefusal(error)) return 0
+      // Wrong credentials or an untrusted certificate fail the same way every time: no back-off, and
+      // a connect() waiting on this fails now (withSecurityChecks).
+      if (isSecurityRefusal(error)) {
+        refusals.emit(error)
+        return 0
+      }
       return Math.min(100 * 2 ** attempt, 2000)
     },
   }
@@ -108,7 +114,7 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
     admin: () => platformaticAdmin(base, options.requestTimeoutMs),
     transactionalProducer: (o) => platformaticTransactionalProducer(base, o, live),
   }
-  return withSecurityChecks(engine, options.brokers, security, connectTimeout)
+  return withSecurityChecks(engine, options.brokers, security, connectTimeout, refusals)
 }
 
 /** The library's tls, tlsServerName and sasl options for Kafkit's engine-neutral ones. */

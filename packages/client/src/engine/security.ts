@@ -219,6 +219,7 @@ export function withSecurityChecks(
   brokers: readonly string[],
   security: EngineSecurity,
   timeoutMs: number,
+  refusals?: RefusalSignal,
 ): KafkaEngine {
   if (!security.tls && !security.sasl) return engine
   let trusted: Promise<void> | undefined
@@ -230,10 +231,16 @@ export function withSecurityChecks(
       })
       await trusted
     }
+    const refused = refusals?.next()
+    const attempt = connect()
     try {
-      await connect()
+      await (refused ? Promise.race([attempt, refused.promise]) : attempt)
     } catch (error) {
+      // The engine's own attempt may still be retrying: its end is of no interest any more.
+      attempt.catch(() => {})
       throw saslFailure(error, security.sasl) ?? error
+    } finally {
+      refused?.cancel()
     }
   }
   const wrap = <T extends { connect(): Promise<void> }>(client: T): T => {
@@ -248,5 +255,29 @@ export function withSecurityChecks(
     consumer: (o) => wrap(engine.consumer(o)),
     admin: () => wrap(engine.admin()),
     ...(transactional ? { transactionalProducer: (o) => wrap(transactional(o)) } : {}),
+  }
+}
+
+/**
+ * Refusals an engine's retry loop has seen (wrong credentials, an untrusted certificate): a connect()
+ * waiting on the engine fails with the first one instead of after every retry. The credentials are the
+ * engine's, so one client's refusal answers every client connecting at that moment.
+ */
+export class RefusalSignal {
+  readonly #waiting = new Set<(error: unknown) => void>()
+
+  emit(error: unknown): void {
+    for (const reject of this.#waiting) reject(error)
+  }
+
+  /** A promise that rejects with the next refusal, and how to stop waiting for it. */
+  next(): { promise: Promise<never>; cancel(): void } {
+    let reject!: (error: unknown) => void
+    const promise = new Promise<never>((_, r) => {
+      reject = r
+    })
+    promise.catch(() => {})
+    this.#waiting.add(reject)
+    return { promise, cancel: () => this.#waiting.delete(reject) }
   }
 }
