@@ -42,6 +42,10 @@ export const ERROR_DEFINITIONS = defineErrors({
       'The broker did not acknowledge some records of a send; details.undelivered lists each topic, partition and record count',
     canRetry: true,
   },
+  KAFKIT_CLIENT_AUTH_FAILED: {
+    message:
+      'The brokers refused this client: SASL credentials or mechanism rejected, or a TLS certificate the client does not trust (pass its CA in tls.ca); nothing is retried',
+  },
   KAFKIT_CLIENT_CONSUMER_FAILED: {
     message: 'The consumer stopped: a record failed with the `fail` policy, or the handler threw',
   },
@@ -63,6 +67,11 @@ export class ClientError extends KafkitError {
       code === 'KAFKIT_INVALID_OPTIONS' ? undefined : ERROR_DEFINITIONS[code]
     super(code, message, { canRetry: definition?.canRetry ?? false, ...options })
   }
+}
+
+/** A refusal by the brokers (SASL or TLS): passed on as it is, since wrapping it would hide the fix. */
+export function isAuthFailure(error: unknown): error is ClientError {
+  return error instanceof ClientError && error.code === 'KAFKIT_CLIENT_AUTH_FAILED'
 }
 
 /** One rule a refused schema broke: where (`path`, a JSON pointer), what, and how to fix the schema. */

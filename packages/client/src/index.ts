@@ -59,6 +59,13 @@ export {
 } from './consumer-group/replay'
 export type * from './consumer-group/types'
 export { ENGINE_NAMES, type EngineName, type EngineOption } from './engine/resolve'
+export {
+  SASL_MECHANISMS,
+  type SaslMechanism,
+  type SaslOptions,
+  type SecurityOptions,
+  type TlsOptions,
+} from './engine/security'
 export type { KafkaEngine } from './engine/types'
 export {
   ClientError,

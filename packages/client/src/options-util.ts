@@ -1,6 +1,7 @@
 import { parseOptions as parseKafkitOptions, type TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import { ENGINE_NAMES, type EngineOption, isEngineOption, toEngine } from './engine/resolve'
+import { saslSchema, tlsSchema } from './engine/security'
 import { ClientError } from './errors'
 import type { Logger } from './logger'
 import { type SchemaRegistry, toSchemaRegistry } from './serdes/registry'
@@ -58,6 +59,10 @@ export const engineNameOption = z
   .enum(ENGINE_NAMES, { message: `engine must be ${ENGINE_NAMES.map((n) => `'${n}'`).join(' or ')}` })
   .optional()
 
+/** TLS and SASL for the engine built on `brokers` (one schema, shared with the engines). */
+export const tlsOption = tlsSchema.optional()
+export const saslOption = saslSchema.optional()
+
 export const loggerOption = withMethods<Logger>('logger', ['info', 'warn', 'error']).optional()
 
 /** A registry URL, or an object with the given methods (a `RegistryClient` has them all). */
@@ -75,7 +80,7 @@ export const topicDescriptor = z.custom<TopicDescriptor>(
   'a topic descriptor',
 )
 
-/** How a client reaches Kafka, in every factory's options (with `oneConnection` and `engineWithBrokers`). */
+/** How a client reaches Kafka, in every factory's options (with `oneConnection`, `engineWithBrokers` and `securityWithBrokers`). */
 export const connectionShape = {
   /** Bootstrap servers (`host:port`); or pass `kafka`. */
   brokers: brokersOption,
@@ -83,6 +88,10 @@ export const connectionShape = {
   kafka: engineOption,
   /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
   engine: engineNameOption,
+  /** TLS to `brokers`: `true` (the system's CAs) or `{ ca, cert, key, passphrase, rejectUnauthorized, servername }`. */
+  tls: tlsOption,
+  /** SASL to `brokers`: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`. */
+  sasl: saslOption,
 }
 
 /** For `.refine`: `engine` names the engine built on `brokers`; a `kafka` engine is already one. */
@@ -95,4 +104,14 @@ export const engineWithBrokers = [
 export const oneConnection = [
   (o: { brokers?: unknown; kafka?: unknown }) => (o.brokers === undefined) !== (o.kafka === undefined),
   { message: 'pass exactly one of `brokers` (host:port list) or `kafka` (an engine)' },
+] as const
+
+/** For `.refine`: `tls` and `sasl` secure the connection to `brokers`; an engine instance has its own. */
+export const securityWithBrokers = [
+  (o: { tls?: unknown; sasl?: unknown; kafka?: unknown }) =>
+    o.kafka === undefined || (o.tls === undefined && o.sasl === undefined),
+  {
+    message:
+      '`tls` and `sasl` secure the engine built on `brokers`; an engine passed as `kafka` carries its own (createEngine(name, { brokers, tls, sasl }))',
+  },
 ] as const

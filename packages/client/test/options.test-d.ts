@@ -10,6 +10,8 @@ import {
   type GroupConsumerOptions,
   type ProducerOptions,
   type RetryOptions,
+  type SaslOptions,
+  type TlsOptions,
   type TopicAdminOptions,
 } from '../src/index'
 import type { producerOptionsSchema } from '../src/producer/index'
@@ -66,5 +68,17 @@ describe('option types come from the zod schemas', () => {
     // @ts-expect-error jitter is 'full', 'equal' or 'none'
     const retry: RetryOptions = { backoff: { jitter: 'some' } }
     expectTypeOf(retry).toEqualTypeOf<RetryOptions>()
+  })
+})
+
+describe('tls and sasl on every factory that takes brokers', () => {
+  it('are the engine-neutral shapes, the same on each factory', () => {
+    expectTypeOf<ProducerOptions['tls']>().toEqualTypeOf<TlsOptions | undefined>()
+    expectTypeOf<ConsumerOptions['sasl']>().toEqualTypeOf<SaslOptions | undefined>()
+    expectTypeOf<GroupConsumerOptions['tls']>().toEqualTypeOf<TlsOptions | undefined>()
+    expectTypeOf<TopicAdminOptions['sasl']>().toEqualTypeOf<SaslOptions | undefined>()
+    expectTypeOf<SaslOptions['mechanism']>().toEqualTypeOf<'plain' | 'scram-sha-256' | 'scram-sha-512'>()
+    // @ts-expect-error: GSSAPI is not offered
+    createProducer({ brokers: ['h:1'], sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } })
   })
 })

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -28,6 +28,16 @@ import {
   untrackAttachedBroker,
 } from './process'
 import { waitForBrokers, warmUpGroupCoordinators } from './readiness'
+import {
+  createTlsMaterial,
+  type KafkaLocalSecurity,
+  type KafkaSecurityState,
+  resolveUsers,
+  scramFormatArgs,
+  securePorts,
+  securityView,
+  tlsFiles,
+} from './security'
 import { readClusterState, writeClusterState } from './state'
 import { checkJava, javaCommand } from './tools'
 import type {
@@ -87,6 +97,18 @@ class LocalKafkaCluster implements KafkaLocalCluster {
   }
   get state(): KafkaClusterState {
     return this.#state
+  }
+  #security: KafkaLocalSecurity | undefined
+  get security(): KafkaLocalSecurity | undefined {
+    const s = this.#state.security
+    if (!s) return undefined
+    this.#security ??= securityView(
+      this.#state.basePort,
+      this.#state.nodes.length,
+      s,
+      readFileSync(s.caFile, 'utf8'),
+    )
+    return this.#security
   }
 
   nodes(): KafkaNodeInfo[] {
@@ -154,7 +176,9 @@ class LocalKafkaCluster implements KafkaLocalCluster {
   async startNodes(ids: readonly number[]): Promise<void> {
     const s = this.#state
     const layout = nodeLayout(s.basePort, s.nodes.length).filter((n) => ids.includes(n.id))
-    const busy = await busyPorts(layout.flatMap((n) => [n.port, n.controllerPort]))
+    const busy = await busyPorts(
+      layout.flatMap((n) => [n.port, n.controllerPort, ...(s.security ? securePorts(n) : [])]),
+    )
     if (busy.length > 0) {
       throw new KafkaLocalError(
         'KAFKIT_KAFKA_LOCAL_PORT_IN_USE',
@@ -277,7 +301,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   // on a bind conflict, pick another block and try again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(o, await findFreeBasePort(o.nodes), java, libsDir)
+      return await startOnce(o, await findFreeBasePort(o.nodes, 50, o.security !== false), java, libsDir)
     } catch (error) {
       if (attempt >= 3 || !isPortConflict(error)) throw error
       const dir = (error as KafkaLocalError).details.dataDir
@@ -310,6 +334,13 @@ async function startOnce(
       { details: { dataDir } },
     )
   }
+  if (previous && o.security !== false && !previous.security) {
+    throw new KafkaLocalError(
+      'KAFKIT_INVALID_OPTIONS',
+      `${dataDir} holds a cluster formatted without security (its SCRAM users are made at format time); start with security in a fresh data dir`,
+      { details: { dataDir } },
+    )
+  }
   if (previous && previous.nodes.length !== o.nodes) {
     throw new KafkaLocalError(
       'KAFKIT_INVALID_OPTIONS',
@@ -320,6 +351,19 @@ async function startOnce(
   // Reusing a data dir keeps its cluster id, so its formatted storage stays valid.
   const clusterId = previous?.clusterId ?? randomClusterId()
   const layout = nodeLayout(basePort, o.nodes)
+  // Secured listeners: users and TLS files kept from a reused data dir, else made now.
+  const users = resolveUsers(o.security)
+  const files = users && !previous?.security ? tlsFiles(dataDir) : undefined
+  const security: KafkaSecurityState | undefined =
+    previous?.security ??
+    (users && files
+      ? {
+          users,
+          caFile: files.caFile,
+          keystoreFile: files.keystoreFile,
+          keystorePassword: files.keystorePassword,
+        }
+      : undefined)
   const state: KafkaClusterState = {
     format: 1,
     kafkaVersion: o.kafkaVersion,
@@ -332,10 +376,11 @@ async function startOnce(
     heap: o.heap,
     startedAt: new Date().toISOString(),
     nodes: layout.map((n) => ({ id: n.id, pid: null })),
+    ...(security ? { security } : {}),
   }
   const cluster = new LocalKafkaCluster(state, o)
   try {
-    const busy = await busyPorts(clusterPorts(basePort, o.nodes))
+    const busy = await busyPorts(clusterPorts(basePort, o.nodes, security !== undefined))
     if (busy.length > 0) {
       throw new KafkaLocalError(
         'KAFKIT_KAFKA_LOCAL_PORT_IN_USE',
@@ -346,15 +391,18 @@ async function startOnce(
     await writeFile(join(dataDir, 'log4j2.properties'), BROKER_LOG4J2)
     await writeFile(join(dataDir, 'tools-log4j2.properties'), TOOLS_LOG4J2)
     const spec = jvmSpec(state)
-    await Promise.all(
-      layout.map(async (n) => {
+    const scram = security ? scramFormatArgs(security.users) : []
+    await Promise.all([
+      ...layout.map(async (n) => {
         const p = nodePaths(dataDir, n.id)
         await mkdir(p.logs, { recursive: true })
-        await writeFile(p.properties, renderServerProperties(n, layout, p.data, o.config))
+        await writeFile(p.properties, renderServerProperties(n, layout, p.data, o.config, security))
         onProgress?.({ type: 'formatting', nodeId: n.id })
-        await formatStorage(spec, join(dataDir, 'tools-log4j2.properties'), p.properties, clusterId)
+        await formatStorage(spec, join(dataDir, 'tools-log4j2.properties'), p.properties, clusterId, scram)
       }),
-    )
+      // The CA and broker certificate are made while the storage is formatted.
+      ...(files ? [createTlsMaterial(java, files)] : []),
+    ])
     await writeClusterState(state)
     if (o.signal?.aborted) throw abortedError(dataDir)
     await cluster.startNodes(layout.map((n) => n.id))

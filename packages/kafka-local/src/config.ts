@@ -1,4 +1,5 @@
 import { CONTROLLER_PORT_OFFSET } from './options'
+import { type KafkaSecurityState, secureListenerEntries, securityProperties } from './security'
 
 /** Small internal topics keep a fresh cluster quick to warm up. */
 export const OFFSETS_TOPIC_PARTITIONS = 5
@@ -31,19 +32,26 @@ export function renderServerProperties(
   all: readonly NodeLayout[],
   logDir: string,
   config: BrokerConfig = {},
+  security?: KafkaSecurityState,
 ): string {
   const n = all.length
+  const secure = security ? secureListenerEntries(node) : { listeners: [], protocols: [] }
+  const open = `PLAINTEXT://127.0.0.1:${node.port}`
   const rf = Math.min(3, n)
   const minIsr = n >= 3 ? 2 : 1
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': all.map((x) => `${x.id}@127.0.0.1:${x.controllerPort}`).join(','),
-    listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    listeners: [open, `CONTROLLER://127.0.0.1:${node.controllerPort}`, ...secure.listeners].join(','),
+    'advertised.listeners': [open, ...secure.listeners].join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': [
+      'CONTROLLER:PLAINTEXT',
+      'PLAINTEXT:PLAINTEXT',
+      ...secure.protocols,
+    ].join(','),
     'log.dirs': logDir,
     'num.partitions': n >= 3 ? 3 : 1,
     'default.replication.factor': rf,
@@ -68,6 +76,7 @@ export function renderServerProperties(
     'replica.lag.time.max.ms': 10_000,
     'log.segment.bytes': 16 * 1024 * 1024,
     'log.retention.check.interval.ms': 60_000,
+    ...(security ? securityProperties(security) : {}),
     ...config,
   }
   return `${Object.entries(props)

@@ -21,6 +21,10 @@ export const ERROR_DEFINITIONS = defineErrors({
   KAFKIT_KAFKA_LOCAL_FORMAT_FAILED: {
     message: 'Formatting the KRaft storage directory failed (see the quoted tool output)',
   },
+  KAFKIT_KAFKA_LOCAL_TLS_FAILED: {
+    message:
+      "Making the secured listeners' throwaway CA and broker certificate with the JDK's keytool failed (see the quoted output)",
+  },
   KAFKIT_KAFKA_LOCAL_PORT_IN_USE: {
     message: 'A port the broker needs is already in use: pick another basePort or stop what listens there',
     canRetry: true,

@@ -10,6 +10,7 @@ export {
 export { findFreeBasePort, isPortFree } from './ports'
 export { type ClusterView, describeCluster } from './readiness'
 export { type RoundTripOptions, type RoundTripResult, roundTrip } from './round-trip'
+export type { KafkaLocalSecurity } from './security'
 export { type KafkaClusterStatus, type KafkaNodeStatus, kafkaClusterStatus } from './status'
 export { checkJava, checkMaven } from './tools'
 export type {

@@ -1,6 +1,7 @@
 import { parseOptions } from '@kafkit/common'
 import { z } from 'zod'
 import { KafkaLocalError } from './errors'
+import { SECURE_PORT_SPAN, securitySchema } from './security'
 import type { KafkaLocalProgressListener } from './types'
 
 /** Broker versions this package knows how to resolve and configure (tested end to end with kafkajs 2.2.4). */
@@ -81,8 +82,18 @@ const schema = z
         }
       })
       .default({}),
+    /**
+     * Opt-in secured listeners beside PLAINTEXT: SASL_PLAINTEXT (port +200), SSL (+300) and SASL_SSL (+400),
+     * SASL with PLAIN and SCRAM-SHA-256/512, TLS with a throwaway CA made at start (the cluster's
+     * `security` says where and how). `true` makes one user `kafkit` with a random password.
+     */
+    security: securitySchema.default(false),
   })
   .strict()
+  .refine((o) => !o.security || o.basePort === 'auto' || o.basePort + SECURE_PORT_SPAN + o.nodes <= 65535, {
+    message: `with security, node ports reach basePort + ${SECURE_PORT_SPAN} + nodes - 1: pick a lower basePort`,
+    path: ['basePort'],
+  })
 
 export type StartKafkaOptions = z.input<typeof schema>
 export type ResolvedStartKafkaOptions = Readonly<z.output<typeof schema>>

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net'
 import { KafkaLocalError } from './errors'
 import { CONTROLLER_PORT_OFFSET } from './options'
+import { SECURE_LISTENERS } from './security'
 
 /** True when nothing listens on 127.0.0.1:`port` (we could bind it ourselves). */
 export function isPortFree(port: number): Promise<boolean> {
@@ -11,10 +12,13 @@ export function isPortFree(port: number): Promise<boolean> {
   })
 }
 
-/** Every port a cluster of `nodes` nodes on `basePort` binds. */
-export function clusterPorts(basePort: number, nodes: number): number[] {
+/** Every port a cluster of `nodes` nodes on `basePort` binds (with `secure`, the secured listeners' too). */
+export function clusterPorts(basePort: number, nodes: number, secure = false): number[] {
   const ports: number[] = []
-  for (let i = 0; i < nodes; i++) ports.push(basePort + i, basePort + CONTROLLER_PORT_OFFSET + i)
+  for (let i = 0; i < nodes; i++) {
+    ports.push(basePort + i, basePort + CONTROLLER_PORT_OFFSET + i)
+    if (secure) ports.push(...SECURE_LISTENERS.map((l) => basePort + l.offset + i))
+  }
   return ports
 }
 
@@ -29,10 +33,10 @@ export async function busyPorts(ports: readonly number[]): Promise<number[]> {
  * now, at random in [10000, 32000): below Linux's ephemeral range (32768+), where outgoing client
  * connections would otherwise grab ports of the block between this check and the broker's bind.
  */
-export async function findFreeBasePort(nodes: 1 | 3 = 3, attempts = 50): Promise<number> {
+export async function findFreeBasePort(nodes: 1 | 3 = 3, attempts = 50, secure = false): Promise<number> {
   for (let i = 0; i < attempts; i++) {
     const base = 10_000 + Math.floor(Math.random() * 220) * 100
-    if ((await busyPorts(clusterPorts(base, nodes))).length === 0) return base
+    if ((await busyPorts(clusterPorts(base, nodes, secure))).length === 0) return base
   }
   throw new KafkaLocalError(
     'KAFKIT_KAFKA_LOCAL_NO_FREE_PORTS',

@@ -26,7 +26,13 @@ export function nodePaths(dataDir: string, id: number) {
 }
 
 /** Formats one node's log dir (idempotent: already formatted dirs are skipped). */
-export function formatStorage(spec: JvmSpec, toolsLog4j: string, properties: string, clusterId: string) {
+export function formatStorage(
+  spec: JvmSpec,
+  toolsLog4j: string,
+  properties: string,
+  clusterId: string,
+  extraArgs: readonly string[] = [],
+) {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(
       spec.java,
@@ -42,6 +48,7 @@ export function formatStorage(spec: JvmSpec, toolsLog4j: string, properties: str
         clusterId,
         '-c',
         properties,
+        ...extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )

@@ -1,3 +1,5 @@
+import type { KafkaLocalSecurity, KafkaSecurityState } from './security'
+
 /** Progress reported while jars download and brokers start (libraries never print; callers may). */
 export type KafkaLocalProgress =
   | { readonly type: 'check-tools' }
@@ -38,6 +40,8 @@ export interface KafkaLocalCluster {
   readonly clusterId: string
   readonly dataDir: string
   readonly kafkaVersion: string
+  /** The secured listeners, users and CA when started with `security`; undefined otherwise. */
+  readonly security: KafkaLocalSecurity | undefined
   nodes(): KafkaNodeInfo[]
   stopNode(id: number, options?: StopNodeOptions): Promise<void>
   startNode(id: number): Promise<void>
@@ -58,4 +62,6 @@ export interface KafkaClusterState {
   readonly heap: string
   readonly startedAt: string
   readonly nodes: ReadonlyArray<{ readonly id: number; readonly pid: number | null }>
+  /** Set when the cluster has the secured listeners (throwaway users and keystore password). */
+  readonly security?: KafkaSecurityState | undefined
 }

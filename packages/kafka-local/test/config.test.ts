@@ -107,6 +107,43 @@ describe('server.properties', () => {
   })
 })
 
+describe('secured listeners (opt-in)', () => {
+  const security = {
+    users: { alice: 'a-Secret.1' },
+    caFile: '/d/tls/ca.pem',
+    keystoreFile: '/d/tls/broker.p12',
+    keystorePassword: 'kspw',
+  }
+  it('adds SASL_PLAINTEXT, SSL and SASL_SSL at +200/+300/+400 with PLAIN and SCRAM users', () => {
+    const all = nodeLayout(20000, 1)
+    const p = props(renderServerProperties(all[0]!, all, '/d', {}, security))
+    expect(p.get('listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:20000,CONTROLLER://127.0.0.1:20100,SASL_PLAINTEXT://127.0.0.1:20200,SSL://127.0.0.1:20300,SASL_SSL://127.0.0.1:20400',
+    )
+    expect(p.get('advertised.listeners')).not.toContain('CONTROLLER')
+    expect(p.get('listener.security.protocol.map')).toBe(
+      'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL',
+    )
+    expect(p.get('inter.broker.listener.name')).toBe('PLAINTEXT')
+    expect(p.get('sasl.enabled.mechanisms')).toBe('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512')
+    expect(renderServerProperties(all[0]!, all, '/d', {}, security)).toContain(
+      'listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="a-Secret.1";',
+    )
+    expect(p.get('ssl.keystore.location')).toBe('/d/tls/broker.p12')
+  })
+  it('leaves the default cluster as it was, and checks users and the port range', () => {
+    const all = nodeLayout(9092, 1)
+    const text = renderServerProperties(all[0]!, all, '/d')
+    expect(text).not.toMatch(/sasl|ssl/i)
+    expect(resolveStartKafkaOptions({}).security).toBe(false)
+    expect(() => resolveStartKafkaOptions({ security: { users: { 'a b': 'x' } } })).toThrow(/a user name of/)
+    expect(() => resolveStartKafkaOptions({ security: { users: { a: 'x"y' } } })).toThrow(/a password of/)
+    expect(() => resolveStartKafkaOptions({ security: true, basePort: 65300 })).toThrow(
+      /pick a lower basePort/,
+    )
+  })
+})
+
 describe('helpers', () => {
   it('the pom pins kafka_2.13 and the log4j2 slf4j binding of the same log4j release Kafka ships', () => {
     const pom = renderPom('4.1.1')

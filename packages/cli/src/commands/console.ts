@@ -4,6 +4,7 @@ import type { EngineName } from '@kafkit/client'
 import { consumeJsonLines, produceJsonLines } from '@kafkit/client/console'
 import { type Command, InvalidArgumentError } from 'commander'
 import { engineFlag } from '../engine-flag'
+import { type SecurityFlags, securityFlags, securityOptions } from '../security-flags'
 
 /**
  * `kafkit produce` / `kafkit consume`: console producer and consumer for Confluent-framed Avro, like
@@ -12,6 +13,7 @@ import { engineFlag } from '../engine-flag'
 export function registerConsoleCommands(program: Command): void {
   const produce = program.command('produce')
   engineFlag(produce)
+  securityFlags(produce)
   produce
     .description(
       'Read JSON lines {"key": ..., "value": ...} from stdin and send them (Avro in the Confluent wire format when a schema is given)',
@@ -49,6 +51,7 @@ export function registerConsoleCommands(program: Command): void {
       const result = await produceJsonLines(lines, {
         brokers: brokerList(opts.brokers),
         engine: opts.engine,
+        ...securityOptions(opts),
         registry,
         topic,
         valueSchema: opts.valueSchema ? readSchema(opts.valueSchema, '--value-schema') : undefined,
@@ -76,6 +79,7 @@ export function registerConsoleCommands(program: Command): void {
 
   const consume = program.command('consume')
   engineFlag(consume)
+  securityFlags(consume)
   consume
     .description(
       'Print records as JSON lines {"topic","partition","offset","timestamp","key","value","schemaId"}, decoding Confluent-framed Avro with the writer schema from the registry',
@@ -106,6 +110,7 @@ export function registerConsoleCommands(program: Command): void {
           {
             brokers: brokerList(opts.brokers),
             engine: opts.engine,
+            ...securityOptions(opts),
             registry: registryUrl(opts.registry),
             topic,
             fromBeginning: opts.fromBeginning,
@@ -124,7 +129,7 @@ export function registerConsoleCommands(program: Command): void {
     })
 }
 
-interface ProduceFlags {
+interface ProduceFlags extends SecurityFlags {
   valueSchema?: string
   keySchema?: string
   brokers?: string
@@ -135,7 +140,7 @@ interface ProduceFlags {
   engine?: EngineName
 }
 
-interface ConsumeFlags {
+interface ConsumeFlags extends SecurityFlags {
   fromBeginning: boolean
   headers: boolean
   max?: number

@@ -2,8 +2,9 @@ import { type EngineName, type ReplayFilter, replayDeadLetters } from '@kafkit/c
 import { parseReplayFilter } from '@kafkit/client/console'
 import type { Command } from 'commander'
 import { engineFlag } from '../engine-flag'
+import { type SecurityFlags, securityFlags, securityOptions } from '../security-flags'
 
-interface ReplayFlags {
+interface ReplayFlags extends SecurityFlags {
   to?: string
   filter: ReplayFilter[]
   brokers?: string
@@ -16,6 +17,7 @@ export function registerDltCommands(program: Command): void {
   const dlt = program.command('dlt').description('Dead-letter topics written by the Kafkit group consumer')
   const replay = dlt.command('replay')
   engineFlag(replay)
+  securityFlags(replay)
   replay
     .description(
       'Send the records of a dead-letter topic (original key/value bytes) back to their original topic, or --to another',
@@ -41,6 +43,7 @@ export function registerDltCommands(program: Command): void {
       const result = await replayDeadLetters({
         brokers,
         engine: opts.engine,
+        ...securityOptions(opts),
         deadLetterTopic: topic,
         to: opts.to,
         filters: opts.filter,

@@ -116,12 +116,17 @@ export function registerKafkaCommands(program: Command): void {
         '--config auto.create.topics.enable=false --config num.partitions=6; repeatable',
       parseConfig,
     )
+    .option(
+      '--security',
+      'also open SASL_PLAINTEXT (base+200), SSL (base+300) and SASL_SSL (base+400) listeners: PLAIN and SCRAM user `kafkit` with a random password, TLS from a throwaway CA',
+    )
     .action(
       async (opts: {
         nodes: 1 | 3
         dataDir?: string
         basePort?: number | 'auto'
         config?: Record<string, string>
+        security?: boolean
       }) => {
         const previous = await currentClusterDataDir()
         if (previous) {
@@ -151,6 +156,7 @@ export function registerKafkaCommands(program: Command): void {
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
           ...(opts.basePort ? { basePort: opts.basePort } : {}),
           ...(opts.config ? { config: opts.config } : {}),
+          ...(opts.security ? { security: true } : {}),
         }).finally(() => {
           process.off('SIGINT', onSignal)
           process.off('SIGTERM', onSignal)
@@ -161,6 +167,15 @@ export function registerKafkaCommands(program: Command): void {
           `Kafka ${cluster.kafkaVersion} is up in ${seconds}s (${opts.nodes} node${opts.nodes === 1 ? '' : 's'}, data dir ${cluster.dataDir})\n`,
         )
         process.stdout.write(`bootstrap servers: ${cluster.brokers.join(',')}\n`)
+        const sec = cluster.security
+        if (sec) {
+          const [user, password] = Object.entries(sec.users)[0] ?? []
+          process.stdout.write(
+            `SASL_PLAINTEXT: ${sec.saslPlaintext.join(',')}\nSSL: ${sec.ssl.join(',')}\nSASL_SSL: ${sec.saslSsl.join(',')}\n` +
+              `# a throwaway local user (${sec.mechanisms.join(', ')}) and CA, for kafkit produce/consume:\n` +
+              `export KAFKIT_TLS_CA=${sec.caFile} KAFKIT_SASL_MECHANISM=scram-sha-512 KAFKIT_SASL_USERNAME=${user} KAFKIT_SASL_PASSWORD=${password}\n`,
+          )
+        }
         process.stderr.write('Stop it with `kafkit kafka down`.\n')
       },
     )

@@ -5,7 +5,7 @@ import type {
   EngineTopicDescription,
   KafkaEngine,
 } from '../engine/types'
-import { ClientError } from '../errors'
+import { ClientError, isAuthFailure } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import {
@@ -36,7 +36,14 @@ export class TopicAdmin {
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
+      o.kafka ??
+      createEngine(o.engine, {
+        brokers: o.brokers ?? [],
+        clientId: o.clientId,
+        logger: o.logger,
+        tls: o.tls,
+        sasl: o.sasl,
+      })
   }
 
   get declarations(): readonly TopicDeclaration[] {
@@ -177,6 +184,7 @@ export class TopicAdmin {
         (error: unknown) => {
           this.#connecting = undefined
           markClosed(this)
+          if (isAuthFailure(error)) throw error
           throw new ClientError(
             'KAFKIT_CLIENT_ADMIN_FAILED',
             `could not connect to Kafka: ${(error as Error).message}`,

@@ -6,6 +6,7 @@ import {
   type OptionsInput,
   oneConnection,
   parseOptions,
+  securityWithBrokers,
   topicDescriptor,
 } from '../options-util'
 
@@ -40,6 +41,7 @@ export const topicAdminOptionsSchema = z
   .strict()
   .refine(...oneConnection)
   .refine(...engineWithBrokers)
+  .refine(...securityWithBrokers)
 
 /** A topic declared in code. Only what is declared is checked; other settings are left alone. */
 export type TopicDeclaration = OptionsInput<typeof declarationSchema>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createEngine, type EngineName } from '../engine/resolve'
+import type { SecurityOptions } from '../engine/security'
 import type { EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
@@ -8,7 +9,7 @@ import { avroToJson, type GenericAvroSchema, genericAvroSchema } from '../serdes
 import { type SchemaRegistry, toSchemaRegistry } from '../serdes/registry'
 import { unframe } from '../serdes/wire-format'
 
-export interface ConsumeJsonLinesOptions {
+export interface ConsumeJsonLinesOptions extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
   /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
@@ -59,6 +60,8 @@ export async function consumeJsonLines(
       brokers: options.brokers ?? [],
       clientId: 'kafkit-console-consumer',
       logger: options.logger,
+      tls: options.tls,
+      sasl: options.sasl,
     })
   const registry = options.registry === undefined ? undefined : toSchemaRegistry(options.registry)
   const decoder = new GenericDecoder(registry)

@@ -6,6 +6,7 @@ import {
   type TopicDescriptor,
 } from '@kafkit/common'
 import { createEngine, type EngineName } from '../engine/resolve'
+import type { SecurityOptions } from '../engine/security'
 import type { KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import type { Logger } from '../logger'
@@ -15,7 +16,7 @@ import { genericAvroSchema, jsonToAvro } from '../serdes/json-form'
 import type { SchemaRegistry } from '../serdes/registry'
 import { genericAvroSerde } from './generic-serde'
 
-export interface ProduceJsonLinesOptions {
+export interface ProduceJsonLinesOptions extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
   /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
@@ -145,6 +146,8 @@ export async function produceJsonLines(
           brokers: options.brokers,
           clientId: 'kafkit-console-producer',
           logger: options.logger,
+          tls: options.tls,
+          sasl: options.sasl,
         })
       : undefined)
   if (options.autoCreateTopic && engine) await createTopicIfBrokerWould(engine, options.topic)

@@ -3,6 +3,7 @@ import type { TopicDescriptor } from '@kafkit/common'
 import { createDecodeStep } from '../consumer/decode-step'
 import type { ConsumerMessage } from '../consumer/types'
 import { createEngine, type EngineName } from '../engine/resolve'
+import type { SecurityOptions } from '../engine/security'
 import type { EngineBatch, EngineConsumer, EngineTransaction, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { assertAcknowledged } from '../producer/delivery'
@@ -20,7 +21,7 @@ export interface TransformOutput<Out extends readonly TopicDescriptor[]> {
 export interface ExactlyOnceOptions<
   In extends readonly TopicDescriptor[],
   Out extends readonly TopicDescriptor[],
-> {
+> extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
   /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
@@ -73,7 +74,13 @@ export class ExactlyOnceTransformer<
     }
     if (!options.groupId) throw new ClientError('KAFKIT_INVALID_OPTIONS', 'groupId is required')
     this.#o = options
-    this.#engine = options.kafka ?? createEngine(options.engine, { brokers: options.brokers ?? [] })
+    this.#engine =
+      options.kafka ??
+      createEngine(options.engine, {
+        brokers: options.brokers ?? [],
+        tls: options.tls,
+        sasl: options.sasl,
+      })
     this.#stopped = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject }
     })

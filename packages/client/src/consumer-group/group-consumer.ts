@@ -92,7 +92,14 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
+      o.kafka ??
+      createEngine(o.engine, {
+        brokers: o.brokers ?? [],
+        clientId: o.clientId,
+        logger: o.logger,
+        tls: o.tls,
+        sasl: o.sasl,
+      })
     this.#decode = createDecodeStep(o.topics as unknown as readonly Topics[number][], {
       registry: o.registry,
       validate: o.validate,

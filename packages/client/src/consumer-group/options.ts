@@ -9,6 +9,7 @@ import {
   oneConnection,
   parseOptions,
   registryOption,
+  securityWithBrokers,
   topicDescriptor,
 } from '../options-util'
 import { DEFAULT_BACKOFF } from './backoff'
@@ -99,6 +100,7 @@ export const groupConsumerOptionsSchema = z
   .strict()
   .refine(...oneConnection)
   .refine(...engineWithBrokers)
+  .refine(...securityWithBrokers)
   .refine((o) => new Set(o.topics.map((t) => t.name)).size === o.topics.length, {
     message: 'each topic may appear once',
     path: ['topics'],

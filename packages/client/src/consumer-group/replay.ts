@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createEngine, type EngineName } from '../engine/resolve'
+import type { SecurityOptions } from '../engine/security'
 import type { EngineHeaders, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { partitionForKey } from '../partitioners'
@@ -15,7 +16,7 @@ export interface ReplayFilter {
   readonly value: string
 }
 
-export interface ReplayOptions {
+export interface ReplayOptions extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
   /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
@@ -86,7 +87,13 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       )
     }
   }
-  const engine = options.kafka ?? createEngine(options.engine, { brokers: options.brokers ?? [] })
+  const engine =
+    options.kafka ??
+    createEngine(options.engine, {
+      brokers: options.brokers ?? [],
+      tls: options.tls,
+      sasl: options.sasl,
+    })
   const admin = engine.admin()
   await admin.connect()
   let ends: Map<number, bigint>

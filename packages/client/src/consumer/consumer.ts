@@ -1,7 +1,7 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, KafkaEngine } from '../engine/types'
-import { ClientError } from '../errors'
+import { ClientError, isAuthFailure } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import { createDecodeStep, type DecodeOutcome } from './decode-step'
@@ -35,7 +35,14 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
+      o.kafka ??
+      createEngine(o.engine, {
+        brokers: o.brokers ?? [],
+        clientId: o.clientId,
+        logger: o.logger,
+        tls: o.tls,
+        sasl: o.sasl,
+      })
     this.#decode = createDecodeStep(o.topics as unknown as readonly Topics[number][], {
       registry: o.registry,
       validate: o.validate,
@@ -84,11 +91,13 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
       this.#state = 'stopped'
       await consumer.disconnect().catch(() => {})
       markClosed(this)
-      const e = new ClientError(
-        'KAFKIT_CLIENT_CONSUMER_FAILED',
-        `consumer group '${o.groupId}' could not start: ${(error as Error).message}`,
-        { cause: error, canRetry: true },
-      )
+      const e = isAuthFailure(error)
+        ? error
+        : new ClientError(
+            'KAFKIT_CLIENT_CONSUMER_FAILED',
+            `consumer group '${o.groupId}' could not start: ${(error as Error).message}`,
+            { cause: error, canRetry: true },
+          )
       this.#settle.reject(e)
       throw e
     }

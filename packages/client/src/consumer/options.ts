@@ -8,6 +8,7 @@ import {
   oneConnection,
   parseOptions,
   registryOption,
+  securityWithBrokers,
   topicDescriptor,
 } from '../options-util'
 import type { DeadLetterHandler } from './types'
@@ -43,6 +44,7 @@ export const consumerOptionsSchema = z
   .strict()
   .refine(...oneConnection)
   .refine(...engineWithBrokers)
+  .refine(...securityWithBrokers)
   .refine((o) => o.onInvalid !== 'dead-letter' || o.deadLetterSink !== undefined, {
     message: "onInvalid 'dead-letter' needs a `deadLetterSink` function (createDeadLetterSender gives one)",
     path: ['deadLetterSink'],

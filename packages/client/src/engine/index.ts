@@ -11,4 +11,11 @@ export {
   engineFromEnv,
   toEngine,
 } from './resolve'
+export {
+  SASL_MECHANISMS,
+  type SaslMechanism,
+  type SaslOptions,
+  type SecurityOptions,
+  type TlsOptions,
+} from './security'
 export type * from './types'

@@ -1,3 +1,5 @@
+import { connect as netConnect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib'
 import kafkajs, {
   type Admin,
@@ -12,6 +14,15 @@ import { ClientError } from '../errors'
 import type { Logger } from '../logger'
 import { fixKafkajsRequestQueue } from './kafkajs-request-queue'
 import { type PartitionCountsOf, refuseMissingPartitions } from './partitions'
+import {
+  type EngineSecurity,
+  nodeTlsOptions,
+  resolveSecurity,
+  type SaslOptions,
+  serverNameFor,
+  type TlsOptions,
+  withSecurityChecks,
+} from './security'
 import type {
   EngineAdmin,
   EngineCompression,
@@ -76,18 +87,54 @@ export interface KafkajsEngineOptions {
   readonly logger?: Logger | undefined
   readonly connectionTimeoutMs?: number | undefined
   readonly requestTimeoutMs?: number | undefined
+  /** TLS to `brokers` (`true`: the system's CAs); a `kafka` instance carries its own `ssl`. */
+  readonly tls?: TlsOptions | undefined
+  /** SASL PLAIN or SCRAM-SHA-256/512 credentials for `brokers`. */
+  readonly sasl?: SaslOptions | undefined
 }
 
 export function createKafkajsEngine(options: KafkajsEngineOptions): KafkaEngine {
   fixKafkajsRequestQueue()
-  const kafka = options.kafka ?? new KafkaClass(kafkaConfig(options))
-  return {
+  const security = resolveSecurity(options)
+  if (options.kafka && (security.tls || security.sasl)) {
+    throw new ClientError(
+      'KAFKIT_INVALID_OPTIONS',
+      '`tls` and `sasl` apply to `brokers`; a kafkajs `kafka` instance carries its own `ssl` and `sasl`',
+    )
+  }
+  const kafka = options.kafka ?? new KafkaClass({ ...kafkaConfig(options), ...kafkajsSecurity(security) })
+  const engine: KafkaEngine = {
     name: 'kafkajs',
     producer: (o) => kafkajsProducer(kafka, o),
     consumer: (o) => kafkajsConsumer(kafka, o),
     admin: () => kafkajsAdmin(kafka),
     transactionalProducer: (o) => kafkajsTransactionalProducer(kafka, o),
   }
+  return withSecurityChecks(engine, options.brokers ?? [], security, options.connectionTimeoutMs ?? 3000)
+}
+
+/** kafkajs' ssl, sasl and socket factory for Kafkit's engine-neutral options. */
+function kafkajsSecurity(security: EngineSecurity): Pick<KafkaConfig, 'ssl' | 'sasl' | 'socketFactory'> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl' | 'socketFactory'> = {}
+  const ssl = nodeTlsOptions(security.tls)
+  if (ssl) {
+    out.ssl = ssl
+    // kafkajs' own factory sends each broker's host as SNI, IPs included (which Node warns about).
+    out.socketFactory = ({ host, port, ssl: tls, onConnect }) => {
+      const servername = serverNameFor(security.tls, host)
+      const socket = tls
+        ? tlsConnect({ ...tls, host, port, ...(servername ? { servername } : {}) }, onConnect)
+        : netConnect({ host, port }, onConnect)
+      socket.setKeepAlive(true, 60_000)
+      return socket
+    }
+  }
+  if (security.sasl) {
+    const { mechanism, username, password } = security.sasl
+    // kafkajs types each mechanism as its own member of a union.
+    out.sasl = { mechanism, username, password } as NonNullable<KafkaConfig['sasl']>
+  }
+  return out
 }
 
 function kafkajsTransactionalProducer(

@@ -1,5 +1,6 @@
 import {
   type ClusterMetadata,
+  type ConnectionOptions,
   ConnectionPool,
   type MessageRecord,
   NumericMap,
@@ -42,10 +43,21 @@ import type {
  * never overtake each other.
  */
 
-type BaseOptions = {
+/** The library's TLS and SASL options, as the engine mapped them from Kafkit's `tls` and `sasl`. */
+export type PlatformaticSecurity = Pick<ConnectionOptions, 'tls' | 'tlsServerName' | 'sasl'>
+
+type BaseOptions = PlatformaticSecurity & {
   clientId: string
   bootstrapBrokers: string[]
   connectTimeout: number
+}
+
+/** TLS and SASL for a ConnectionPool of our own (its requests go to the same secured listeners). */
+export function poolSecurity(base: PlatformaticSecurity): PlatformaticSecurity {
+  return {
+    ...(base.tls ? { tls: base.tls, tlsServerName: base.tlsServerName } : {}),
+    ...(base.sasl ? { sasl: base.sasl } : {}),
+  }
 }
 
 type ProduceApi = typeof produceV11.api
@@ -98,6 +110,7 @@ export function platformaticProducer(
     client ??= create()
     pool ??= new ConnectionPool(base.clientId, {
       connectTimeout: base.connectTimeout,
+      ...poolSecurity(base),
       // A produce waits up to timeoutMs on the broker; the socket gets a little longer.
       requestTimeout: o.timeoutMs + 5_000,
     })

@@ -1,7 +1,9 @@
+import { isIP } from 'node:net'
 import {
   Admin,
   ConfigResourceTypes,
   ConfigSources,
+  type ConnectionOptions,
   ConnectionPool,
   Consumer,
   FetchIsolationLevels,
@@ -13,7 +15,22 @@ import {
   Producer,
 } from '@platformatic/kafka'
 import { refuseMissingPartitions } from './partitions'
-import { platformaticProducer, toRecord } from './platformatic-producer'
+import {
+  type PlatformaticSecurity,
+  platformaticProducer,
+  poolSecurity,
+  toRecord,
+} from './platformatic-producer'
+import {
+  type EngineSecurity,
+  isSecurityRefusal,
+  nodeTlsOptions,
+  RefusalSignal,
+  resolveSecurity,
+  type SaslOptions,
+  type TlsOptions,
+  withSecurityChecks,
+} from './security'
 import type {
   EngineAdmin,
   EngineBatch,
@@ -40,6 +57,10 @@ export interface PlatformaticEngineOptions {
    * server-side assignment, Kafka 4.x). With 'consumer' the broker owns session and heartbeat timing.
    */
   readonly groupProtocol?: 'classic' | 'consumer' | undefined
+  /** TLS to the brokers (`true`: the system's CAs). */
+  readonly tls?: TlsOptions | undefined
+  /** SASL PLAIN or SCRAM-SHA-256/512 credentials. */
+  readonly sasl?: SaslOptions | undefined
 }
 
 type Offset = { topic: string; partition: number; offset: string }
@@ -48,10 +69,14 @@ type Offset = { topic: string; partition: number; offset: string }
 type LiveConsumers = Map<string, Consumer>
 
 export function createPlatformaticEngine(options: PlatformaticEngineOptions): KafkaEngine {
-  const base = {
+  const security = resolveSecurity(options)
+  const connectTimeout = options.connectionTimeoutMs ?? 3000
+  const refusals = new RefusalSignal()
+  const base: BaseOptions = {
     clientId: options.clientId ?? 'kafkit',
     bootstrapBrokers: [...options.brokers],
-    connectTimeout: options.connectionTimeoutMs ?? 3000,
+    connectTimeout,
+    ...platformaticSecurity(options.brokers, security),
     // Short, capped back-off that outlasts a broker being fenced (~9 s) after a crash, like the kafkajs engine.
     retries: 15,
     retryDelay: (client: unknown, _op: string, attempt: number, _retries: number, error: unknown) => {
@@ -59,11 +84,17 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
       // with NOT_LEADER_OR_FOLLOWER went to the same (old) leader on every retry until they ran out.
       // Forgetting the cached metadata makes the next attempt ask the cluster who leads now.
       if (hasStaleMetadata(error)) (client as { clearMetadata?: () => void }).clearMetadata?.()
+      // Wrong credentials or an untrusted certificate fail the same way every time: no back-off, and
+      // a connect() waiting on this fails now (withSecurityChecks).
+      if (isSecurityRefusal(error)) {
+        refusals.emit(error)
+        return 0
+      }
       return Math.min(100 * 2 ** attempt, 2000)
     },
   }
   const live: LiveConsumers = new Map()
-  return {
+  const engine: KafkaEngine = {
     name: 'platformatic',
     producer: (o) =>
       platformaticProducer(
@@ -83,9 +114,31 @@ export function createPlatformaticEngine(options: PlatformaticEngineOptions): Ka
     admin: () => platformaticAdmin(base, options.requestTimeoutMs),
     transactionalProducer: (o) => platformaticTransactionalProducer(base, o, live),
   }
+  return withSecurityChecks(engine, options.brokers, security, connectTimeout, refusals)
 }
 
-type BaseOptions = {
+/** The library's tls, tlsServerName and sasl options for Kafkit's engine-neutral ones. */
+function platformaticSecurity(brokers: readonly string[], security: EngineSecurity): PlatformaticSecurity {
+  const out: PlatformaticSecurity = {}
+  const tls = nodeTlsOptions(security.tls)
+  if (tls) {
+    out.tls = tls
+    // SNI: the configured name, else each broker's host name; never an IP (RFC 6066, and Node warns).
+    const servername = typeof security.tls === 'object' ? security.tls.servername : undefined
+    if (servername) out.tlsServerName = servername
+    else if (brokers.every((b) => isIP(b.slice(0, b.lastIndexOf(':'))) === 0)) out.tlsServerName = true
+  }
+  if (security.sasl) {
+    out.sasl = {
+      mechanism: security.sasl.mechanism.toUpperCase() as NonNullable<ConnectionOptions['sasl']>['mechanism'],
+      username: security.sasl.username,
+      password: security.sasl.password,
+    }
+  }
+  return out
+}
+
+type BaseOptions = PlatformaticSecurity & {
   clientId: string
   bootstrapBrokers: string[]
   connectTimeout: number
@@ -273,7 +326,10 @@ class PlatformaticConsumer implements EngineConsumer {
     this.#o = o
     this.#live = live
     this.#groupProtocol = groupProtocol
-    this.#pool = new ConnectionPool(base.clientId, { connectTimeout: base.connectTimeout })
+    this.#pool = new ConnectionPool(base.clientId, {
+      connectTimeout: base.connectTimeout,
+      ...poolSecurity(base),
+    })
     const common = {
       ...base,
       groupId: o.groupId,

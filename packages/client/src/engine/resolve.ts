@@ -2,6 +2,7 @@ import { ClientError } from '../errors'
 import type { Logger } from '../logger'
 import { createKafkajsEngine, type KafkajsClient } from './kafkajs'
 import { createPlatformaticEngine } from './platformatic'
+import type { SaslOptions, TlsOptions } from './security'
 import type { KafkaEngine } from './types'
 
 /** What `kafka` accepts in every factory: an engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
@@ -46,6 +47,10 @@ export interface CreateEngineOptions {
   readonly logger?: Logger | undefined
   /** KIP-848 consumer groups (`group.protocol=consumer`); platformatic engine only. */
   readonly groupProtocol?: 'classic' | 'consumer' | undefined
+  /** TLS to the brokers (`true`: the system's CAs; an object: `ca`, `cert`/`key`, `servername`, ...). */
+  readonly tls?: TlsOptions | undefined
+  /** SASL: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`. */
+  readonly sasl?: SaslOptions | undefined
 }
 
 /** The engine called `name` (default: `KAFKIT_ENGINE`, else kafkajs) on these brokers. */
@@ -56,6 +61,8 @@ export function createEngine(name: EngineName | undefined, options: CreateEngine
       brokers: options.brokers,
       clientId: options.clientId,
       groupProtocol: options.groupProtocol,
+      tls: options.tls,
+      sasl: options.sasl,
     })
   }
   if (options.groupProtocol === 'consumer') {
@@ -64,5 +71,11 @@ export function createEngine(name: EngineName | undefined, options: CreateEngine
       "groupProtocol 'consumer' (KIP-848) needs engine: 'platformatic'; kafkajs speaks only the classic protocol",
     )
   }
-  return createKafkajsEngine({ brokers: options.brokers, clientId: options.clientId, logger: options.logger })
+  return createKafkajsEngine({
+    brokers: options.brokers,
+    clientId: options.clientId,
+    logger: options.logger,
+    tls: options.tls,
+    sasl: options.sasl,
+  })
 }

@@ -9,6 +9,7 @@ import {
   oneConnection,
   parseOptions,
   registryOption,
+  securityWithBrokers,
   topicDescriptor,
 } from '../options-util'
 import type { TopicPartitioners } from './types'
@@ -65,6 +66,7 @@ export const producerOptionsSchema = z
   .strict()
   .refine(...oneConnection)
   .refine(...engineWithBrokers)
+  .refine(...securityWithBrokers)
   .refine((o) => !(o.idempotent && o.acks !== -1), {
     message: 'an idempotent producer needs acks "all" (-1): drop `acks` or set idempotent: false',
     path: ['acks'],

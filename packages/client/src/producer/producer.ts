@@ -1,7 +1,7 @@
 import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kafkit/common'
 import { createEngine } from '../engine/resolve'
 import type { EngineAdmin, EngineMessage, EngineProducer, KafkaEngine } from '../engine/types'
-import { ClientError } from '../errors'
+import { ClientError, isAuthFailure } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
 import {
@@ -59,7 +59,14 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     const o = this.options
     this.#logger = o.logger ?? silentLogger
     this.#engine =
-      o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], clientId: o.clientId, logger: o.logger })
+      o.kafka ??
+      createEngine(o.engine, {
+        brokers: o.brokers ?? [],
+        clientId: o.clientId,
+        logger: o.logger,
+        tls: o.tls,
+        sasl: o.sasl,
+      })
     for (const t of o.topics as unknown as readonly TopicDescriptor[]) this.#byName.set(t.name, t)
     this.#registry = o.registry
     this.#guard = o.registry
@@ -95,6 +102,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
         (error: unknown) => {
           this.#connecting = undefined
           markClosed(this)
+          if (isAuthFailure(error)) throw error
           throw new ClientError(
             'KAFKIT_CLIENT_SEND_FAILED',
             `could not connect to Kafka: ${(error as Error).message}`,
