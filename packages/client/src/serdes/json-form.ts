@@ -1,4 +1,14 @@
 import { bigintLongType, daysToIsoDate, isoDateToDays } from '@kafkit/common'
+import {
+  AVRO_NAMED_KINDS,
+  AVRO_PRIMITIVES,
+  avroFullName,
+  bytesToUnscaled,
+  decimalToUnscaled,
+  namespaceOf,
+  unscaledToBytes,
+  unscaledToDecimal,
+} from '@kafkit/common/avro-schema'
 import avro from 'avsc'
 import { ClientError } from '../errors'
 
@@ -24,9 +34,6 @@ interface SchemaObject {
   precision?: number
 }
 
-const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
-const NAMED = new Set(['record', 'error', 'enum', 'fixed'])
-
 /** A path-carrying error for one value; the console producer reports it with the line number. */
 export class JsonFormError extends ClientError {
   constructor(
@@ -47,7 +54,9 @@ export interface GenericAvroSchema {
 }
 
 export function genericAvroSchema(schema: unknown): GenericAvroSchema {
-  const s = (typeof schema === 'string' && !PRIMITIVES.has(schema) ? JSON.parse(schema) : schema) as Schema
+  const s = (
+    typeof schema === 'string' && !AVRO_PRIMITIVES.has(schema) ? JSON.parse(schema) : schema
+  ) as Schema
   const type = avro.Type.forSchema(
     s as avro.Schema,
     {
@@ -65,15 +74,7 @@ export function genericAvroSchema(schema: unknown): GenericAvroSchema {
 }
 
 function fullNameOf(s: SchemaObject, ns: string): string {
-  const name = s.name!
-  if (name.includes('.')) return name
-  const space = s.namespace ?? ns
-  return space ? `${space}.${name}` : name
-}
-
-function namespaceOf(fullName: string): string {
-  const i = fullName.lastIndexOf('.')
-  return i < 0 ? '' : fullName.slice(0, i)
+  return avroFullName(s.name!, s.namespace ?? ns)
 }
 
 // Full name of each named type where it was defined (a reference elsewhere must not re-qualify it).
@@ -85,7 +86,7 @@ function collectNames(s: Schema, ns: string, names: Map<string, SchemaObject>): 
     return
   }
   if (typeof s !== 'object' || s === null) return
-  if (typeof s.type === 'string' && NAMED.has(s.type) && s.name) {
+  if (typeof s.type === 'string' && AVRO_NAMED_KINDS.has(s.type) && s.name) {
     const full = fullNameOf(s, ns)
     names.set(full, s)
     definedAs.set(s, full)
@@ -109,13 +110,13 @@ interface Node {
 function resolve(s: Schema, ns: string, names: ReadonlyMap<string, SchemaObject>): Node | Schema[] {
   if (Array.isArray(s)) return s
   if (typeof s === 'string') {
-    if (PRIMITIVES.has(s)) return { s: { type: s }, ns, branch: s }
-    const named = names.get(s) ?? names.get(ns ? `${ns}.${s}` : s)
+    if (AVRO_PRIMITIVES.has(s)) return { s: { type: s }, ns, branch: s }
+    const named = names.get(s) ?? names.get(avroFullName(s, ns))
     if (!named) throw new Error(`unknown type name ${s}`)
     const full = definedAs.get(named) ?? fullNameOf(named, ns)
     return { s: named, ns: namespaceOf(full), branch: full }
   }
-  if (typeof s.type === 'string' && NAMED.has(s.type)) {
+  if (typeof s.type === 'string' && AVRO_NAMED_KINDS.has(s.type)) {
     const full = definedAs.get(s) ?? fullNameOf(s, ns)
     return { s, ns: namespaceOf(full), branch: full }
   }
@@ -152,17 +153,6 @@ function isoFromMicros(micros: bigint, local: boolean, digits: 3 | 6): string {
   const iso = new Date(Number(floorMs)).toISOString() // YYYY-MM-DDTHH:MM:SS.mmmZ
   const base = digits === 6 ? `${iso.slice(0, -1)}${pad(Number(rest), 3)}Z` : iso
   return local ? base.slice(0, -1) : base
-}
-
-function decimalString(buf: Buffer, scale: number): string {
-  let unscaled = 0n
-  for (const b of buf) unscaled = (unscaled << 8n) | BigInt(b)
-  if (buf.length > 0 && (buf[0]! & 0x80) !== 0) unscaled -= 1n << BigInt(buf.length * 8)
-  const neg = unscaled < 0n
-  const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0')
-  const int = scale === 0 ? digits : digits.slice(0, -scale)
-  const frac = scale === 0 ? '' : `.${digits.slice(-scale)}`
-  return `${neg ? '-' : ''}${int}${frac}`
 }
 
 /** Avro value (as decoded by `genericAvroSchema(...).type`) to its JSON form. */
@@ -212,7 +202,7 @@ function toJson(
       return Number.isFinite(value as number) ? value : String(value)
     case 'bytes':
     case 'fixed':
-      if (lt === 'decimal') return decimalString(value as Buffer, s.scale ?? 0)
+      if (lt === 'decimal') return unscaledToDecimal(bytesToUnscaled(value as Buffer), s.scale ?? 0)
       return (value as Buffer).toString('base64')
     case 'enum':
       return value
@@ -288,31 +278,18 @@ function parseTimeMicros(v: string): bigint | undefined {
 
 function decimalBytes(v: unknown, scale: number, size: number | undefined, path: string): Buffer {
   const text = typeof v === 'number' ? String(v) : v
-  const m = typeof text === 'string' ? /^(-)?(\d+)(?:\.(\d+))?$/.exec(text) : null
-  if (!m || (m[3] ?? '').length > scale) {
+  // The JSON form does not hold values to the schema's precision (what the bytes can hold is the limit).
+  const unscaled = decimalToUnscaled(text, { precision: Number.POSITIVE_INFINITY, scale })
+  if (unscaled === undefined) {
     throw new JsonFormError(
       path,
       `expected a decimal with at most ${scale} fraction digits, got ${describe(v)}`,
     )
   }
-  let unscaled = BigInt(`${m[2]}${(m[3] ?? '').padEnd(scale, '0')}`)
-  if (m[1]) unscaled = -unscaled
-  let hex = (unscaled < 0n ? (1n << 256n) + unscaled : unscaled).toString(16)
-  if (hex.length % 2) hex = `0${hex}`
-  let buf = Buffer.from(hex, 'hex')
-  if (unscaled < 0n) {
-    // Two's complement: keep the minimal length whose sign bit is set.
-    let i = 0
-    while (i < buf.length - 1 && buf[i] === 0xff && (buf[i + 1]! & 0x80) !== 0) i++
-    buf = buf.subarray(i)
-  } else if ((buf[0]! & 0x80) !== 0) {
-    buf = Buffer.concat([Buffer.from([0]), buf])
-  }
-  if (size !== undefined) {
-    if (buf.length > size) throw new JsonFormError(path, `decimal ${text} does not fit in ${size} bytes`)
-    buf = Buffer.concat([Buffer.alloc(size - buf.length, unscaled < 0n ? 0xff : 0), buf])
-  }
-  return buf
+  const minimal = unscaledToBytes(unscaled)
+  if (size === undefined) return minimal
+  if (minimal.length > size) throw new JsonFormError(path, `decimal ${text} does not fit in ${size} bytes`)
+  return unscaledToBytes(unscaled, size)
 }
 
 function fromJson(

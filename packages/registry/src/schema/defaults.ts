@@ -1,4 +1,5 @@
-import { isJsonObject, JsonNumber, type JsonValue, javaDouble, javaFloat } from './json-text'
+import { isJsonObject, JsonNumber, type JsonValue } from '@kafkit/common/avro-schema'
+import { javaDouble, javaFloat } from './json-text'
 import type { AvroNode } from './types'
 
 const INT_MIN = -(2n ** 31n)

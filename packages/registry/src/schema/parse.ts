@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
+import { JsonSyntaxError, type JsonValue, parseJsonText, toPlain } from '@kafkit/common/avro-schema'
 import type avsc from 'avsc'
 import { RegistrySchemaError } from '../errors'
 import { avscProblem } from './avsc-check'
 import { writeCanonical } from './canonical'
-import { JsonSyntaxError, type JsonValue, parseJsonText, toPlain } from './json-text'
 import { type ParseContext, parseNode, schemaError } from './parse-node'
 import type { AvroNamedNode, AvroNode, ParseAvroSchemaOptions, ParsedAvroSchema } from './types'
 

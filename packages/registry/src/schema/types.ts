@@ -1,6 +1,6 @@
-import type { JsonObject, JsonValue } from './json-text'
+import type { AvroName, AvroPrimitive, JsonObject, JsonValue } from '@kafkit/common/avro-schema'
 
-export type AvroPrimitive = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string'
+export type { AvroName, AvroPrimitive }
 
 /** A schema reference as Confluent sends it, plus the referenced schema's text. */
 export interface AvroSchemaReference {
@@ -19,13 +19,6 @@ export interface ParseAvroSchemaOptions {
    * most of the cost of a replay.
    */
   readonly avscBackstop?: boolean
-}
-
-/** A resolved name: `full` is `space.name`, or `name` without a namespace. */
-export interface AvroName {
-  readonly name: string
-  readonly space: string | undefined
-  readonly full: string
 }
 
 /** Extra (non-reserved) attributes, in the order written. */
