@@ -1,25 +1,20 @@
-import {
-  AVRO_PRIMITIVES,
-  type AvroName,
-  isJsonObject,
-  isValidAvroName,
-  JsonNumber,
-  type JsonObject,
-  type JsonValue,
-  splitAvroName,
-} from '@kafkit/common/avro-schema'
-import { RegistrySchemaError } from '../errors'
 import { coerceFloatText, defaultProblem } from './defaults'
+import { isJsonObject, JsonNumber, type JsonObject, type JsonValue } from './json-text'
+import { AVRO_PRIMITIVES, type AvroName, type AvroPrimitive, isValidAvroName, splitAvroName } from './names'
 import type {
   AvroEnumNode,
   AvroField,
   AvroFixedNode,
   AvroNamedNode,
   AvroNode,
-  AvroPrimitive,
   AvroProps,
   AvroRecordNode,
-} from './types'
+} from './tree'
+
+/*
+ * The one Avro schema parser: parsed JSON (json-text.ts) to the resolved tree (tree.ts), validating like
+ * Avro Java's Schema.Parser (which Confluent's registry uses), places as JSON Pointers.
+ */
 
 // Attributes Avro reserves per construct; everything else is kept as a custom property (Avro's Schema.java).
 const SCHEMA_RESERVED = new Set([
@@ -37,7 +32,13 @@ const SCHEMA_RESERVED = new Set([
 const ENUM_RESERVED = new Set([...SCHEMA_RESERVED, 'default'])
 const FIELD_RESERVED = new Set(['default', 'doc', 'name', 'order', 'type', 'aliases'])
 
-/** Where parsing is: JSON pointer plus which document (main schema or a reference). */
+/** What a schema error carries: the JSON Pointer of the place (`/` for the root) and which document. */
+export interface AvroSchemaErrorDetails {
+  readonly path: string
+  readonly in?: string
+}
+
+/** Where parsing is: the names defined so far, which document, and how the caller's errors are made. */
 export interface ParseContext {
   readonly names: Map<string, AvroNamedNode>
   /** Full names defined by the document being parsed, in order. */
@@ -45,17 +46,16 @@ export interface ParseContext {
   readonly external: boolean
   /** e.g. "reference 'Address' (subject addr, version 1)"; empty for the main schema. */
   readonly where: string
+  /** Makes the error thrown for an invalid schema (each package throws its own typed error). */
+  readonly error: (message: string, details: AvroSchemaErrorDetails) => Error
 }
 
-export function schemaError(
-  ctx: ParseContext,
-  path: string,
-  what: string,
-  hint?: string,
-): RegistrySchemaError {
+/** The error for `what` is wrong at `path`: "Invalid Avro schema at /fields/0: ...". */
+export function schemaError(ctx: ParseContext, path: string, what: string, hint?: string): Error {
   const at = `${ctx.where ? `${ctx.where}, ` : ''}at ${path || '/'}`
-  return new RegistrySchemaError(`Invalid Avro schema ${at}: ${what}${hint ? ` (${hint})` : ''}`, {
-    details: { path: path || '/', ...(ctx.where ? { in: ctx.where } : {}) },
+  return ctx.error(`Invalid Avro schema ${at}: ${what}${hint ? ` (${hint})` : ''}`, {
+    path: path || '/',
+    ...(ctx.where ? { in: ctx.where } : {}),
   })
 }
 
