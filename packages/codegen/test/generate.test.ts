@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CodegenError, generate, HEADER, loadSchemaSet } from '@kafkit/codegen'
 import { avroSchemaOf, createAvroType, KafkitError } from '@kafkit/common'
@@ -324,6 +326,24 @@ describe('bad input: typed CodegenError with file, place and what is wrong', { t
     expect(e.code).toBe('KAFKIT_CODEGEN_BAD_DEFAULT')
     expect(e.place).toBe('/fields/0/default')
     expect(e.message).toContain('first branch')
+  })
+
+  it('places are JSON Pointers, the whole file is /', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-codegen-place-'))
+    try {
+      await writeFile(join(dir, 'a.avsc'), '{"type": "array"}')
+      const root = await failure(join(dir, 'a.avsc'))
+      expect(root.code).toBe('KAFKIT_CODEGEN_INVALID_SCHEMA')
+      expect(root.place).toBe('/')
+      expect(root.message).toContain('a.avsc at /: array without "items"')
+      await writeFile(
+        join(dir, 'a.avsc'),
+        '{"type": "record", "name": "R", "fields": [{"name": "m", "type": {"type": "map", "values": "Nope"}}]}',
+      )
+      expect((await failure(join(dir, 'a.avsc'))).place).toBe('/fields/0/type/values')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('structural errors (record without fields)', async () => {
