@@ -1,6 +1,7 @@
 import { mkdtemp, open, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
+import { parseJsonText } from '@kafkit/common/avro-schema'
 import {
   checkCompatibility,
   FileRegistryLog,
@@ -12,7 +13,6 @@ import {
 // Internals, timed on their own to split parsing from the forms the registry keys on.
 import { avscProblem } from '../../../packages/registry/src/schema/avsc-check'
 import { writeCanonical } from '../../../packages/registry/src/schema/canonical'
-import { parseJsonText } from '../../../packages/registry/src/schema/json-text'
 import { schemaText } from '../payload'
 
 export const REGISTER_STEPS = {

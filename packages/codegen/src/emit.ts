@@ -1,4 +1,5 @@
 import type { LongMode } from '@kafkit/common'
+import { namespaceOf } from '@kafkit/common/avro-schema'
 import type avro from 'avsc'
 import { CodegenError } from './errors'
 import {
@@ -61,11 +62,6 @@ function q(value: string): string {
 
 function opt(value: string | undefined): string {
   return value === undefined ? 'undefined' : q(value)
-}
-
-function namespaceOf(fullName: string): string {
-  const i = fullName.lastIndexOf('.')
-  return i < 0 ? '' : fullName.slice(0, i)
 }
 
 const BUCKETS: Record<string, string> = {

@@ -30,7 +30,7 @@ export type CodegenErrorCode = keyof typeof ERROR_DEFINITIONS
 export interface CodegenErrorDetails {
   /** Input file (absolute path) where the problem is, when there is one. */
   readonly file?: string | undefined
-  /** JSON path (`$.fields[2].type`) and/or `line:col` inside the file, when known. */
+  /** JSON Pointer (`/fields/2/type`, `/` for the whole document) or `line:col` inside the file, when known. */
   readonly place?: string | undefined
 }
 

@@ -2,14 +2,21 @@ import { readFileSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { type AvroDefinitions, avroSchemaOf, avroTypeOptions, type LongMode } from '@kafkit/common'
+import {
+  AVRO_NAMED_KINDS,
+  AVRO_PRIMITIVES,
+  avroFullName,
+  childPointer,
+  isValidAvroFullName,
+  isValidAvroName,
+  JsonSyntaxError,
+  namespaceOf,
+  parseJsonText,
+  pointerText,
+} from '@kafkit/common/avro-schema'
 import avro from 'avsc'
 import { CodegenError } from './errors'
-import { jsonErrorOffset, lineCol } from './json-position'
 import type { NamedDefinition, SchemaSet } from './types'
-
-export const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
-const NAMED_KINDS = new Set(['record', 'error', 'enum', 'fixed'])
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 interface Root {
   readonly file: string
@@ -47,14 +54,18 @@ export async function findSchemaFiles(inputs: readonly string[]): Promise<string
   return [...found].sort()
 }
 
-/** JSON.parse with the error place as line:col. */
+/** JSON.parse with the error place as line:col (V8 does not always say where: the common reader does). */
 export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
-    const offset = jsonErrorOffset(text)
-    const place = offset >= 0 ? lineCol(text, offset) : undefined
+    let place: string | undefined
+    try {
+      parseJsonText(text, { comments: false })
+    } catch (e) {
+      if (e instanceof JsonSyntaxError) place = `${e.line}:${e.column}`
+    }
     throw new CodegenError('KAFKIT_CODEGEN_INVALID_JSON', `invalid JSON: ${message}`, { file, place }, error)
   }
 }
@@ -95,28 +106,19 @@ async function readRoots(file: string): Promise<Root[]> {
       file,
       json,
       namespace: protocol.namespace ?? '',
-      place: `$.types[${i}]`,
+      place: childPointer('/types', i),
       idl: true,
     }))
   }
   const text = await readFile(file, 'utf8').catch((error: Error) => {
     throw new CodegenError('KAFKIT_CODEGEN_NO_INPUT', `cannot read: ${error.message}`, { file }, error)
   })
-  return [{ file, json: parseJson(text, file), namespace: '', place: '$', idl: false }]
+  return [{ file, json: parseJson(text, file), namespace: '', place: '', idl: false }]
 }
 
+/** A primitive name is never qualified (so a named type called `int` is caught below). */
 function qualify(name: string, namespace: string): string {
-  if (PRIMITIVES.has(name) || name.includes('.') || namespace === '') return name
-  return `${namespace}.${name}`
-}
-
-function namespaceOf(fullName: string): string {
-  const i = fullName.lastIndexOf('.')
-  return i < 0 ? '' : fullName.slice(0, i)
-}
-
-function isValidFullName(name: unknown): name is string {
-  return typeof name === 'string' && name.split('.').every((part) => NAME.test(part))
+  return AVRO_PRIMITIVES.has(name) ? name : avroFullName(name, namespace)
 }
 
 interface Reference {
@@ -150,25 +152,28 @@ class Walker {
 
   addRoot(root: Root): void {
     const flattened = this.walk(root.json, root.namespace, root.place, root)
-    if (typeof flattened !== 'string' || PRIMITIVES.has(flattened))
+    if (typeof flattened !== 'string' || AVRO_PRIMITIVES.has(flattened))
       this.unnamedRoots.push({ root, flattened })
   }
 
   private fail(root: Root, place: string, what: string): never {
-    throw new CodegenError('KAFKIT_CODEGEN_INVALID_SCHEMA', what, { file: root.file, place })
+    throw new CodegenError('KAFKIT_CODEGEN_INVALID_SCHEMA', what, {
+      file: root.file,
+      place: pointerText(place),
+    })
   }
 
   private walk(node: unknown, ns: string, place: string, root: Root): unknown {
     if (typeof node === 'string') {
-      if (PRIMITIVES.has(node)) return node
-      if (!isValidFullName(node)) this.fail(root, place, `invalid type name ${JSON.stringify(node)}`)
+      if (AVRO_PRIMITIVES.has(node)) return node
+      if (!isValidAvroFullName(node)) this.fail(root, place, `invalid type name ${JSON.stringify(node)}`)
       const fullName = qualify(node, ns)
-      this.references.push({ fullName, written: node, file: root.file, place })
+      this.references.push({ fullName, written: node, file: root.file, place: pointerText(place) })
       return fullName
     }
     if (Array.isArray(node)) {
       if (node.length === 0) this.fail(root, place, 'empty union: a union needs at least one branch')
-      return node.map((branch, i) => this.walk(branch, ns, `${place}[${i}]`, root))
+      return node.map((branch, i) => this.walk(branch, ns, childPointer(place, i), root))
     }
     if (typeof node !== 'object' || node === null) {
       this.fail(
@@ -180,37 +185,38 @@ class Walker {
     const o = node as Record<string, unknown>
     const type = o.type
     if (type === undefined) this.fail(root, place, 'schema object without "type"')
-    if (typeof type === 'string' && NAMED_KINDS.has(type)) return this.walkNamed(o, type, ns, place, root)
+    if (typeof type === 'string' && AVRO_NAMED_KINDS.has(type))
+      return this.walkNamed(o, type, ns, place, root)
     if (type === 'array') {
       if (o.items === undefined) this.fail(root, place, 'array without "items"')
-      return { ...o, items: this.walk(o.items, ns, `${place}.items`, root) }
+      return { ...o, items: this.walk(o.items, ns, childPointer(place, 'items'), root) }
     }
     if (type === 'map') {
       if (o.values === undefined) this.fail(root, place, 'map without "values"')
-      return { ...o, values: this.walk(o.values, ns, `${place}.values`, root) }
+      return { ...o, values: this.walk(o.values, ns, childPointer(place, 'values'), root) }
     }
-    if (typeof type === 'string' && PRIMITIVES.has(type)) return o
-    return { ...o, type: this.walk(type, ns, `${place}.type`, root) }
+    if (typeof type === 'string' && AVRO_PRIMITIVES.has(type)) return o
+    return { ...o, type: this.walk(type, ns, childPointer(place, 'type'), root) }
   }
 
   private walkNamed(o: Record<string, unknown>, kind: string, ns: string, place: string, root: Root): string {
-    if (!isValidFullName(o.name)) {
+    if (!isValidAvroFullName(o.name)) {
       this.fail(
         root,
-        `${place}.name`,
+        childPointer(place, 'name'),
         `invalid or missing name ${JSON.stringify(o.name)} (letters, digits, _; dots between)`,
       )
     }
     const name = o.name
     const explicitNs = o.namespace
-    if (explicitNs !== undefined && explicitNs !== '' && !isValidFullName(explicitNs)) {
-      this.fail(root, `${place}.namespace`, `invalid namespace ${JSON.stringify(explicitNs)}`)
+    if (explicitNs !== undefined && explicitNs !== '' && !isValidAvroFullName(explicitNs)) {
+      this.fail(root, childPointer(place, 'namespace'), `invalid namespace ${JSON.stringify(explicitNs)}`)
     }
     const fullName = name.includes('.')
       ? name
       : qualify(name, typeof explicitNs === 'string' ? explicitNs : ns)
-    if (PRIMITIVES.has(fullName.split('.').at(-1)!) && !fullName.includes('.')) {
-      this.fail(root, `${place}.name`, `a named type cannot be called ${fullName}`)
+    if (AVRO_PRIMITIVES.has(fullName.split('.').at(-1)!) && !fullName.includes('.')) {
+      this.fail(root, childPointer(place, 'name'), `a named type cannot be called ${fullName}`)
     }
     const innerNs = namespaceOf(fullName)
     const flattened: Record<string, unknown> = {}
@@ -224,7 +230,7 @@ class Walker {
       fullName,
       kind: kind as NamedDefinition['kind'],
       file: root.file,
-      place,
+      place: pointerText(place),
       flattened,
       idl: root.idl,
     }
@@ -236,17 +242,21 @@ class Walker {
     this.definitions.set(fullName, definition)
     if (kind === 'record' || kind === 'error') {
       if (!Array.isArray(o.fields))
-        this.fail(root, `${place}.fields`, `record ${fullName} needs a "fields" array`)
+        this.fail(root, childPointer(place, 'fields'), `record ${fullName} needs a "fields" array`)
       const names = new Set<string>()
       flattened.fields = o.fields.map((f: unknown, i: number) => {
-        const fp = `${place}.fields[${i}]`
+        const fp = childPointer(childPointer(place, 'fields'), i)
         if (typeof f !== 'object' || f === null) this.fail(root, fp, 'a field must be an object')
         const field = f as Record<string, unknown>
-        if (typeof field.name !== 'string' || !NAME.test(field.name)) {
-          this.fail(root, `${fp}.name`, `invalid or missing field name ${JSON.stringify(field.name)}`)
+        if (typeof field.name !== 'string' || !isValidAvroName(field.name)) {
+          this.fail(
+            root,
+            childPointer(fp, 'name'),
+            `invalid or missing field name ${JSON.stringify(field.name)}`,
+          )
         }
         if (names.has(field.name))
-          this.fail(root, `${fp}.name`, `duplicate field name ${field.name} in ${fullName}`)
+          this.fail(root, childPointer(fp, 'name'), `duplicate field name ${field.name} in ${fullName}`)
         names.add(field.name)
         if (field.type === undefined) this.fail(root, fp, `field ${field.name} has no "type"`)
         if (field.default !== undefined) {
@@ -255,33 +265,38 @@ class Walker {
             field: field.name,
             index: i,
             file: root.file,
-            place: `${fp}.default`,
+            place: pointerText(childPointer(fp, 'default')),
           })
         }
-        return { ...field, type: this.walk(field.type, innerNs, `${fp}.type`, root) }
+        return { ...field, type: this.walk(field.type, innerNs, childPointer(fp, 'type'), root) }
       })
     } else if (kind === 'enum') {
       const symbols = o.symbols
       if (!Array.isArray(symbols) || symbols.length === 0) {
-        this.fail(root, `${place}.symbols`, `enum ${fullName} needs a non-empty "symbols" array`)
+        this.fail(root, childPointer(place, 'symbols'), `enum ${fullName} needs a non-empty "symbols" array`)
       }
       const seen = new Set<string>()
       symbols.forEach((s: unknown, i: number) => {
-        if (typeof s !== 'string' || !NAME.test(s))
-          this.fail(root, `${place}.symbols[${i}]`, `invalid enum symbol ${JSON.stringify(s)}`)
-        if (seen.has(s)) this.fail(root, `${place}.symbols[${i}]`, `duplicate enum symbol ${s}`)
+        if (typeof s !== 'string' || !isValidAvroName(s))
+          this.fail(
+            root,
+            childPointer(childPointer(place, 'symbols'), i),
+            `invalid enum symbol ${JSON.stringify(s)}`,
+          )
+        if (seen.has(s))
+          this.fail(root, childPointer(childPointer(place, 'symbols'), i), `duplicate enum symbol ${s}`)
         seen.add(s)
       })
       if (o.default !== undefined && !seen.has(o.default as string)) {
         this.fail(
           root,
-          `${place}.default`,
+          childPointer(place, 'default'),
           `enum default ${JSON.stringify(o.default)} is not one of its symbols`,
         )
       }
     } else if (kind === 'fixed') {
       if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 0) {
-        this.fail(root, `${place}.size`, `fixed ${fullName} needs a non-negative integer "size"`)
+        this.fail(root, childPointer(place, 'size'), `fixed ${fullName} needs a non-negative integer "size"`)
       }
     }
     return fullName
@@ -360,7 +375,7 @@ function orderComponents(
 
 function collectRefs(node: unknown, into: Set<string>): void {
   if (typeof node === 'string') {
-    if (!PRIMITIVES.has(node)) into.add(node)
+    if (!AVRO_PRIMITIVES.has(node)) into.add(node)
   } else if (Array.isArray(node)) {
     for (const n of node) collectRefs(n, into)
   } else if (typeof node === 'object' && node !== null) {
@@ -368,7 +383,7 @@ function collectRefs(node: unknown, into: Set<string>): void {
     if (Array.isArray(o.fields)) for (const f of o.fields as { type: unknown }[]) collectRefs(f.type, into)
     if (o.type === 'array') collectRefs(o.items, into)
     else if (o.type === 'map') collectRefs(o.values, into)
-    else if (typeof o.type !== 'string' || !(PRIMITIVES.has(o.type) || NAMED_KINDS.has(o.type)))
+    else if (typeof o.type !== 'string' || !(AVRO_PRIMITIVES.has(o.type) || AVRO_NAMED_KINDS.has(o.type)))
       collectRefs(o.type, into)
   }
 }
@@ -457,7 +472,7 @@ export async function loadSchemaSet(
         registry: registryFor(refs),
       })
     } catch (error) {
-      throw avscFailure(error, { file: root.file, place: root.place }, 'invalid schema')
+      throw avscFailure(error, { file: root.file, place: pointerText(root.place) }, 'invalid schema')
     }
   }
   return { files, longMode, definitions: walker.definitions, types, table }

@@ -64,7 +64,7 @@ export type ImportExtension = 'none' | '.js' | '.ts'
 export interface NamedDefinition {
   readonly fullName: string
   readonly kind: 'record' | 'error' | 'enum' | 'fixed'
-  /** Absolute path of the file that defines it, and its JSON path there. */
+  /** Absolute path of the file that defines it, and its JSON Pointer there. */
   readonly file: string
   readonly place: string
   /** The definition with nested named types replaced by full-name references (context-free). */

@@ -76,7 +76,7 @@ describe('kafkit codegen', { timeout: 60_000 }, () => {
     const run = await kafkit(['codegen', schemas, '--out', out], dir)
     expect(run.code).toBe(1)
     expect(run.stderr).toContain('KAFKIT_CODEGEN_BAD_DEFAULT')
-    expect(run.stderr).toContain(`${join(schemas, 'zz-bad.avsc')} at $.fields[1].default`)
+    expect(run.stderr).toContain(`${join(schemas, 'zz-bad.avsc')} at /fields/1/default`)
     expect(existsSync(out)).toBe(false)
   })
 

@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CodegenError, generate, HEADER, loadSchemaSet } from '@kafkit/codegen'
 import { avroSchemaOf, createAvroType, KafkitError } from '@kafkit/common'
@@ -289,10 +291,10 @@ describe('bad input: typed CodegenError with file, place and what is wrong', { t
     expect(e.place).toBe('6:3')
   })
 
-  it('unknown type: JSON path and the name as written', async () => {
+  it('unknown type: JSON Pointer and the name as written', async () => {
     const e = await failure(bad('unknown-type.avsc'))
     expect(e.code).toBe('KAFKIT_CODEGEN_UNKNOWN_TYPE')
-    expect(e.place).toBe('$.fields[1].type[1]')
+    expect(e.place).toBe('/fields/1/type/1')
     expect(e.message).toContain('"strnig"')
     expect(e.message).toContain('x.strnig')
   })
@@ -300,7 +302,7 @@ describe('bad input: typed CodegenError with file, place and what is wrong', { t
   it('missing reference to another file', async () => {
     const e = await failure(bad('missing-reference.avsc'))
     expect(e.code).toBe('KAFKIT_CODEGEN_UNKNOWN_TYPE')
-    expect(e.place).toBe('$.fields[0].type')
+    expect(e.place).toBe('/fields/0/type')
     expect(e.message).toContain('com.elsewhere.Missing')
   })
 
@@ -312,24 +314,42 @@ describe('bad input: typed CodegenError with file, place and what is wrong', { t
     expect(e.message).toContain(bad('duplicate/a.avsc'))
   })
 
-  it('bad default: the field default path', async () => {
+  it('bad default: the field default pointer', async () => {
     const e = await failure(bad('bad-default.avsc'))
     expect(e.code).toBe('KAFKIT_CODEGEN_BAD_DEFAULT')
-    expect(e.place).toBe('$.fields[1].default')
+    expect(e.place).toBe('/fields/1/default')
     expect(e.message).toContain('wrong')
   })
 
   it('bad union default explains the first-branch rule', async () => {
     const e = await failure(bad('bad-union-default.avsc'))
     expect(e.code).toBe('KAFKIT_CODEGEN_BAD_DEFAULT')
-    expect(e.place).toBe('$.fields[0].default')
+    expect(e.place).toBe('/fields/0/default')
     expect(e.message).toContain('first branch')
+  })
+
+  it('places are JSON Pointers, the whole file is /', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-codegen-place-'))
+    try {
+      await writeFile(join(dir, 'a.avsc'), '{"type": "array"}')
+      const root = await failure(join(dir, 'a.avsc'))
+      expect(root.code).toBe('KAFKIT_CODEGEN_INVALID_SCHEMA')
+      expect(root.place).toBe('/')
+      expect(root.message).toContain('a.avsc at /: array without "items"')
+      await writeFile(
+        join(dir, 'a.avsc'),
+        '{"type": "record", "name": "R", "fields": [{"name": "m", "type": {"type": "map", "values": "Nope"}}]}',
+      )
+      expect((await failure(join(dir, 'a.avsc'))).place).toBe('/fields/0/type/values')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('structural errors (record without fields)', async () => {
     const e = await failure(bad('no-fields.avsc'))
     expect(e.code).toBe('KAFKIT_CODEGEN_INVALID_SCHEMA')
-    expect(e.place).toBe('$.fields')
+    expect(e.place).toBe('/fields')
   })
 
   it('a union avsc could not dispatch is refused up front', async () => {

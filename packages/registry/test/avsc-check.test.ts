@@ -1,7 +1,7 @@
+import { parseJsonText } from '@kafkit/common/avro-schema'
 import avsc from 'avsc'
 import { describe, expect, it } from 'vitest'
 import { avscProblem } from '../src/schema/avsc-check'
-import { parseJsonText } from '../src/schema/json-text'
 
 const record = (fields: unknown[]) => parseJsonText(JSON.stringify({ type: 'record', name: 'A', fields }))
 

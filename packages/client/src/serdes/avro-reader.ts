@@ -1,4 +1,13 @@
-import avro, { type Resolver, type Type } from 'avsc'
+import { MAX_SAFE_LONG } from '@kafkit/common'
+import {
+  avscKind,
+  CompiledSource,
+  itemsType,
+  recordFields,
+  unionBranches,
+  valuesType,
+} from '@kafkit/common/avsc-compile'
+import type { Resolver, Type } from 'avsc'
 import type { KafkitTap } from './avro-tap'
 
 /*
@@ -13,20 +22,10 @@ import type { KafkitTap } from './avro-tap'
 
 export type Reader = (tap: KafkitTap) => unknown
 
-const { types } = avro
-
-function isA(type: Type, ctor: unknown): boolean {
-  return Object.getPrototypeOf(type) === (ctor as { prototype: unknown }).prototype
-}
-
-interface Field {
-  readonly type: Type
-}
-
 /** avsc's long: a number, refused when it may have lost precision (same bound and message as avsc). */
 function readSafeLong(tap: KafkitTap): number {
   const n = tap.readLong()
-  if (!(n >= -9007199254740990 && n <= 9007199254740990)) throw new Error('potential precision loss')
+  if (!(n >= -MAX_SAFE_LONG && n <= MAX_SAFE_LONG)) throw new Error('potential precision loss')
   return n
 }
 
@@ -48,44 +47,35 @@ export function resolvingReader(resolver: Resolver): Reader {
   return (tap) => r._read(tap)
 }
 
+// The tap call reading each primitive the reader compiles in line.
+const TAP_READ: Partial<Record<ReturnType<typeof avscKind>, string>> = {
+  null: 'null',
+  boolean: 't.readBoolean()',
+  int: 't.readInt()',
+  long: 'readSafeLong(t)',
+  float: 't.readFloat()',
+  double: 't.readDouble()',
+  string: 't.readString()',
+  bytes: 't.readBytes()',
+}
+
 function compileReader(root: Type): Reader {
-  const values: unknown[] = []
-  const ref = (value: unknown): string => {
-    let i = values.indexOf(value)
-    if (i < 0) i = values.push(value) - 1
-    return `v${i}`
-  }
-  const functions: string[] = []
-  const names = new Map<Type, string>()
-  // Named before its body is built, so a recursive reference finds it.
-  const fn = (type: Type, body: () => string): string => {
-    let name = names.get(type)
-    if (name === undefined) {
-      name = `r${names.size}`
-      names.set(type, name)
-      functions.push(`function ${name}(t) {\n${body()}\n}`)
-    }
-    return `${name}(t)`
-  }
+  const out = new CompiledSource('r', 't')
   const read = (type: Type): string => {
-    if (isA(type, types.NullType)) return 'null'
-    if (isA(type, types.BooleanType)) return 't.readBoolean()'
-    if (isA(type, types.IntType)) return 't.readInt()'
-    if (isA(type, types.LongType)) return 'readSafeLong(t)'
-    if (isA(type, types.FloatType)) return 't.readFloat()'
-    if (isA(type, types.DoubleType)) return 't.readDouble()'
-    if (isA(type, types.StringType)) return 't.readString()'
-    if (isA(type, types.BytesType)) return 't.readBytes()'
-    if (isA(type, types.RecordType)) {
-      const record = type as unknown as { recordConstructor: unknown; fields: readonly Field[] }
-      return fn(type, () => {
-        const args = record.fields.map((f) => read(f.type))
-        return `return new ${ref(record.recordConstructor)}(${args.join(', ')})`
-      })
+    const kind = avscKind(type)
+    const inline = TAP_READ[kind]
+    if (inline !== undefined) return inline
+    if (kind === 'record') {
+      const record = type as unknown as { recordConstructor: unknown }
+      const fields = recordFields(type)
+      return `${out.fn(type, () => {
+        const args = fields.map((f) => read(f.type))
+        return `return new ${out.ref(record.recordConstructor)}(${args.join(', ')})`
+      })}(t)`
     }
-    if (isA(type, types.ArrayType)) {
-      const items = (type as unknown as { itemsType: Type }).itemsType
-      return fn(
+    if (kind === 'array') {
+      const items = itemsType(type)
+      return `${out.fn(
         type,
         () => `let i = 0, val, n
 while ((n = t.readLong())) {
@@ -94,37 +84,34 @@ while ((n = t.readLong())) {
   while (n--) val[i++] = ${read(items)}
 }
 return val || []`,
-      )
+      )}(t)`
     }
-    if (isA(type, types.MapType)) {
-      const valuesType = (type as unknown as { valuesType: Type }).valuesType
-      return fn(
+    if (kind === 'map') {
+      const values = valuesType(type)
+      return `${out.fn(
         type,
         () => `const val = {}
 let n
 while ((n = t.readLong())) {
   if (n < 0) { n = -n; t.skipLong() }
-  while (n--) { const key = t.readString(); val[key] = ${read(valuesType)} }
+  while (n--) { const key = t.readString(); val[key] = ${read(values)} }
 }
 return val`,
-      )
+      )}(t)`
     }
-    if (isA(type, types.UnwrappedUnionType)) {
-      const branches = (type as unknown as { types: readonly Type[] }).types
-      return fn(
+    if (kind === 'unwrapped-union') {
+      const branches = unionBranches(type)
+      return `${out.fn(
         type,
         () => `const i = t.readLong()
 switch (i) {
 ${branches.map((b, i) => `  case ${i}: return ${read(b)}`).join('\n')}
   default: throw new Error('invalid union index: ' + i)
 }`,
-      )
+      )}(t)`
     }
-    return `${ref(type)}._read(t)`
+    return `${out.ref(type)}._read(t)`
   }
   const top = read(root)
-  const params = ['readSafeLong', ...values.map((_, i) => `v${i}`)]
-  const source = `${functions.join('\n')}\nreturn function read(t) { return ${top} }`
-  // Compiled once per schema from avsc's own types (no user text reaches the source), as avsc does.
-  return new Function(...params, source)(readSafeLong, ...values) as Reader
+  return out.compile<Reader>(`function read(t) { return ${top} }`, { readSafeLong })
 }

@@ -1,4 +1,13 @@
-import avro, { type Type } from 'avsc'
+import {
+  avscKind,
+  CompiledSource,
+  itemsType,
+  primitiveCheck,
+  recordFields,
+  unionBranches,
+  valuesType,
+} from '@kafkit/common/avsc-compile'
+import type { Type } from 'avsc'
 import type { KafkitTap } from './avro-tap'
 
 /*
@@ -12,18 +21,6 @@ import type { KafkitTap } from './avro-tap'
 
 export type Writer = (tap: KafkitTap, value: unknown) => void
 
-const { types } = avro
-
-function isA(type: Type, ctor: unknown): boolean {
-  return Object.getPrototypeOf(type) === (ctor as { prototype: unknown }).prototype
-}
-
-interface Field {
-  readonly name: string
-  readonly type: Type
-  defaultValue(): unknown
-}
-
 const compiled = new WeakMap<Type, Writer>()
 
 /** The compiled writer of `type`, built on first use. */
@@ -36,38 +33,27 @@ export function writerOf(type: Type): Writer {
   return writer
 }
 
+// The tap method writing each primitive the writer compiles in line (after avsc's own check).
+const TAP_WRITE: Partial<Record<ReturnType<typeof avscKind>, string>> = {
+  boolean: 'writeBoolean',
+  int: 'writeInt',
+  long: 'writeLong',
+  double: 'writeDouble',
+  string: 'writeString',
+}
+
 function compileWriter(root: Type): Writer {
-  const values: unknown[] = []
-  const ref = (value: unknown): string => {
-    let i = values.indexOf(value)
-    if (i < 0) i = values.push(value) - 1
-    return `c${i}`
-  }
-  const functions: string[] = []
-  const names = new Map<Type, string>()
-  const fn = (type: Type, body: () => string): string => {
-    let name = names.get(type)
-    if (name === undefined) {
-      name = `w${names.size}`
-      names.set(type, name)
-      functions.push(`function ${name}(t, v) {\n${body()}\n}`)
-    }
-    return name
-  }
+  const out = new CompiledSource('w', 't, v')
   /** A statement writing the value in variable `v` (a plain identifier). */
   const write = (type: Type, v: string): string => {
-    const own = `${ref(type)}._write(t, ${v})`
-    if (isA(type, types.NullType)) return `if (${v} !== null) ${own}`
-    if (isA(type, types.BooleanType))
-      return `if (typeof ${v} === 'boolean') t.writeBoolean(${v}); else ${own}`
-    if (isA(type, types.IntType)) return `if (${v} === (${v} | 0)) t.writeInt(${v}); else ${own}`
-    if (isA(type, types.LongType))
-      return `if (typeof ${v} === 'number' && ${v} % 1 === 0 && ${v} >= -9007199254740990 && ${v} <= 9007199254740990) t.writeLong(${v}); else ${own}`
-    if (isA(type, types.DoubleType)) return `if (typeof ${v} === 'number') t.writeDouble(${v}); else ${own}`
-    if (isA(type, types.StringType)) return `if (typeof ${v} === 'string') t.writeString(${v}); else ${own}`
-    if (isA(type, types.RecordType)) {
-      const fields = (type as unknown as { fields: readonly Field[] }).fields
-      const name = fn(type, () =>
+    const own = `${out.ref(type)}._write(t, ${v})`
+    const kind = avscKind(type)
+    if (kind === 'null') return `if (!(${primitiveCheck(kind, v)})) ${own}`
+    const method = TAP_WRITE[kind]
+    if (method !== undefined) return `if (${primitiveCheck(kind, v)}) t.${method}(${v}); else ${own}`
+    if (kind === 'record') {
+      const fields = recordFields(type)
+      const name = out.fn(type, () =>
         fields
           .map((f, i) => {
             const x = `x${i}`
@@ -76,17 +62,17 @@ function compileWriter(root: Type): Writer {
             if (fallback === undefined) return `${read}\n${write(f.type, x)}`
             // avsc writes an omitted field's default from its bytes, computed once (as here).
             const bytes = f.type.toBuffer(fallback).toString('binary')
-            return `${read}\nif (${x} === undefined) t.writeBinary(${ref(bytes)}, ${bytes.length})\nelse { ${write(f.type, x)} }`
+            return `${read}\nif (${x} === undefined) t.writeBinary(${out.ref(bytes)}, ${bytes.length})\nelse { ${write(f.type, x)} }`
           })
           .join('\n'),
       )
       return `${name}(t, ${v})`
     }
-    if (isA(type, types.ArrayType)) {
-      const items = (type as unknown as { itemsType: Type }).itemsType
-      const name = fn(
+    if (kind === 'array') {
+      const items = itemsType(type)
+      const name = out.fn(
         type,
-        () => `if (!Array.isArray(v)) ${ref(type)}._write(t, v)
+        () => `if (!Array.isArray(v)) ${out.ref(type)}._write(t, v)
 const n = v.length
 if (n) {
   t.writeLong(n)
@@ -96,25 +82,25 @@ t.writeLong(0)`,
       )
       return `${name}(t, ${v})`
     }
-    if (isA(type, types.MapType)) {
-      const valuesType = (type as unknown as { valuesType: Type }).valuesType
-      const name = fn(
+    if (kind === 'map') {
+      const values = valuesType(type)
+      const name = out.fn(
         type,
-        () => `if (!v || typeof v !== 'object' || Array.isArray(v)) ${ref(type)}._write(t, v)
+        () => `if (!v || typeof v !== 'object' || Array.isArray(v)) ${out.ref(type)}._write(t, v)
 const keys = Object.keys(v)
 const n = keys.length
 if (n) {
   t.writeLong(n)
-  for (let i = 0; i < n; i++) { const key = keys[i]; t.writeString(key); const x = v[key]; ${write(valuesType, 'x')} }
+  for (let i = 0; i < n; i++) { const key = keys[i]; t.writeString(key); const x = v[key]; ${write(values, 'x')} }
 }
 t.writeLong(0)`,
       )
       return `${name}(t, ${v})`
     }
-    if (isA(type, types.UnwrappedUnionType)) {
-      const branches = (type as unknown as { types: readonly Type[] }).types
-      const u = ref(type)
-      const name = fn(
+    if (kind === 'unwrapped-union') {
+      const branches = unionBranches(type)
+      const u = out.ref(type)
+      const name = out.fn(
         type,
         () => `const i = ${u}._getIndex(v)
 if (i === undefined) ${u}._write(t, v)
@@ -130,7 +116,5 @@ ${branches.map((b, i) => `    case ${i}: { ${write(b, 'v')}; break }`).join('\n'
     return own
   }
   const top = write(root, 'v')
-  const source = `${functions.join('\n')}\nreturn function write(t, v) { ${top} }`
-  // Compiled once per schema from avsc's own types (no user text reaches the source), as avsc does.
-  return new Function(...values.map((_, i) => `c${i}`), source)(...values) as Writer
+  return out.compile<Writer>(`function write(t, v) { ${top} }`)
 }

@@ -1,4 +1,15 @@
 import { bigintLongType, daysToIsoDate, isoDateToDays } from '@kafkit/common'
+import {
+  AVRO_PRIMITIVES,
+  type AvroNode,
+  bytesToUnscaled,
+  decimalToUnscaled,
+  JsonNumber,
+  parseJsonText,
+  parseNode,
+  unscaledToBytes,
+  unscaledToDecimal,
+} from '@kafkit/common/avro-schema'
 import avro from 'avsc'
 import { ClientError } from '../errors'
 
@@ -9,23 +20,11 @@ import { ClientError } from '../errors'
  * schema alone, so it reads any Confluent-framed Avro, not only what Kafkit wrote.
  */
 
+/** A schema as JSON (what avsc builds its type from). */
 type Schema = string | SchemaObject | Schema[]
 interface SchemaObject {
   type: Schema
-  name?: string
-  namespace?: string
-  logicalType?: string
-  fields?: { name: string; type: Schema; default?: unknown }[]
-  items?: Schema
-  values?: Schema
-  symbols?: string[]
-  size?: number
-  scale?: number
-  precision?: number
 }
-
-const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
-const NAMED = new Set(['record', 'error', 'enum', 'fixed'])
 
 /** A path-carrying error for one value; the console producer reports it with the line number. */
 export class JsonFormError extends ClientError {
@@ -39,15 +38,18 @@ export class JsonFormError extends ClientError {
   }
 }
 
-/** A writer schema ready for generic decoding/encoding: avsc type (wrapped unions, bigint longs) plus named types. */
+/** A writer schema ready for generic decoding/encoding: avsc type (wrapped unions, bigint longs) plus its parsed tree. */
 export interface GenericAvroSchema {
   readonly schema: Schema
   readonly type: avro.Type
-  readonly names: ReadonlyMap<string, SchemaObject>
+  /** The schema as the Avro core parses it (@kafkit/common/avro-schema): what the JSON form walks. */
+  readonly tree: AvroNode
 }
 
 export function genericAvroSchema(schema: unknown): GenericAvroSchema {
-  const s = (typeof schema === 'string' && !PRIMITIVES.has(schema) ? JSON.parse(schema) : schema) as Schema
+  const s = (
+    typeof schema === 'string' && !AVRO_PRIMITIVES.has(schema) ? JSON.parse(schema) : schema
+  ) as Schema
   const type = avro.Type.forSchema(
     s as avro.Schema,
     {
@@ -59,73 +61,37 @@ export function genericAvroSchema(schema: unknown): GenericAvroSchema {
           : undefined,
     } as Partial<avro.ForSchemaOptions>,
   )
-  const names = new Map<string, SchemaObject>()
-  collectNames(s, '', names)
-  return { schema: s, type, names }
+  const tree = parseNode(
+    { names: new Map(), defined: [], external: false, where: '', error: (message) => new Error(message) },
+    parseJsonText(JSON.stringify(s)),
+    undefined,
+    '',
+  )
+  return { schema: s, type, tree }
 }
 
-function fullNameOf(s: SchemaObject, ns: string): string {
-  const name = s.name!
-  if (name.includes('.')) return name
-  const space = s.namespace ?? ns
-  return space ? `${space}.${name}` : name
+/** What avsc keys a wrapped union branch by: the full name of a named type, else the type's name. */
+function branchOf(node: AvroNode): string {
+  switch (node.kind) {
+    case 'record':
+    case 'enum':
+    case 'fixed':
+      return node.name.full
+    case 'primitive':
+      return node.type
+    default:
+      return node.kind
+  }
 }
 
-function namespaceOf(fullName: string): string {
-  const i = fullName.lastIndexOf('.')
-  return i < 0 ? '' : fullName.slice(0, i)
+function logicalTypeOf(node: AvroNode): string | undefined {
+  const lt = 'props' in node ? node.props.get('logicalType') : undefined
+  return typeof lt === 'string' ? lt : undefined
 }
 
-// Full name of each named type where it was defined (a reference elsewhere must not re-qualify it).
-const definedAs = new WeakMap<SchemaObject, string>()
-
-function collectNames(s: Schema, ns: string, names: Map<string, SchemaObject>): void {
-  if (Array.isArray(s)) {
-    for (const b of s) collectNames(b, ns, names)
-    return
-  }
-  if (typeof s !== 'object' || s === null) return
-  if (typeof s.type === 'string' && NAMED.has(s.type) && s.name) {
-    const full = fullNameOf(s, ns)
-    names.set(full, s)
-    definedAs.set(s, full)
-    const inner = namespaceOf(full)
-    for (const f of s.fields ?? []) collectNames(f.type, inner, names)
-    return
-  }
-  if (typeof s.type === 'object') collectNames(s.type, ns, names)
-  if (s.items !== undefined) collectNames(s.items, ns, names)
-  if (s.values !== undefined) collectNames(s.values, ns, names)
-}
-
-interface Node {
-  readonly s: SchemaObject
-  /** Namespace for names referenced inside this node. */
-  readonly ns: string
-  /** Full name for named types; the type name for others (what avsc uses as a wrapped-union key). */
-  readonly branch: string
-}
-
-function resolve(s: Schema, ns: string, names: ReadonlyMap<string, SchemaObject>): Node | Schema[] {
-  if (Array.isArray(s)) return s
-  if (typeof s === 'string') {
-    if (PRIMITIVES.has(s)) return { s: { type: s }, ns, branch: s }
-    const named = names.get(s) ?? names.get(ns ? `${ns}.${s}` : s)
-    if (!named) throw new Error(`unknown type name ${s}`)
-    const full = definedAs.get(named) ?? fullNameOf(named, ns)
-    return { s: named, ns: namespaceOf(full), branch: full }
-  }
-  if (typeof s.type === 'string' && NAMED.has(s.type)) {
-    const full = definedAs.get(s) ?? fullNameOf(s, ns)
-    return { s, ns: namespaceOf(full), branch: full }
-  }
-  if (typeof s.type === 'object') {
-    // { "type": { ... } } or { "type": [ ... ] } wrappers, with optional extra attributes.
-    const inner = resolve(s.type, ns, names)
-    if (Array.isArray(inner) || s.logicalType === undefined) return inner
-    return { ...inner, s: { ...inner.s, logicalType: s.logicalType } }
-  }
-  return { s, ns, branch: s.type as string }
+function scaleOf(node: AvroNode): number {
+  const scale = 'props' in node ? node.props.get('scale') : undefined
+  return scale instanceof JsonNumber ? scale.value : 0
 }
 
 const TWO_53 = 2n ** 53n
@@ -154,90 +120,72 @@ function isoFromMicros(micros: bigint, local: boolean, digits: 3 | 6): string {
   return local ? base.slice(0, -1) : base
 }
 
-function decimalString(buf: Buffer, scale: number): string {
-  let unscaled = 0n
-  for (const b of buf) unscaled = (unscaled << 8n) | BigInt(b)
-  if (buf.length > 0 && (buf[0]! & 0x80) !== 0) unscaled -= 1n << BigInt(buf.length * 8)
-  const neg = unscaled < 0n
-  const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0')
-  const int = scale === 0 ? digits : digits.slice(0, -scale)
-  const frac = scale === 0 ? '' : `.${digits.slice(-scale)}`
-  return `${neg ? '-' : ''}${int}${frac}`
-}
-
 /** Avro value (as decoded by `genericAvroSchema(...).type`) to its JSON form. */
 export function avroToJson(g: GenericAvroSchema, value: unknown): unknown {
-  return toJson(g.schema, '', value, g.names)
+  return toJson(g.tree, value)
 }
 
-function toJson(
-  schema: Schema,
-  ns: string,
-  value: unknown,
-  names: ReadonlyMap<string, SchemaObject>,
-): unknown {
-  const r = resolve(schema, ns, names)
-  if (Array.isArray(r)) {
-    if (value === null) return null
-    const [key, inner] = Object.entries(value as Record<string, unknown>)[0]!
-    for (const b of r) {
-      const br = resolve(b, ns, names)
-      if (!Array.isArray(br) && br.branch === key) return toJson(b, ns, inner, names)
+function toJson(node: AvroNode, value: unknown): unknown {
+  const lt = logicalTypeOf(node)
+  switch (node.kind) {
+    case 'union': {
+      if (value === null) return null
+      const [key, inner] = Object.entries(value as Record<string, unknown>)[0]!
+      const branch = node.branches.find((b) => branchOf(b) === key)
+      return branch === undefined ? inner : toJson(branch, inner)
     }
-    return inner
-  }
-  const { s } = r
-  const lt = s.logicalType
-  switch (s.type) {
-    case 'null':
-    case 'boolean':
-    case 'string':
-      return value
-    case 'int':
-      if (lt === 'date') return daysToIsoDate(value as number)
-      if (lt === 'time-millis') return timeOfDay(BigInt(value as number) * 1000n, 3)
-      return value
-    case 'long': {
-      const v = value as bigint
-      if (lt === 'timestamp-millis' || lt === 'local-timestamp-millis') {
-        return isoFromMicros(v * 1000n, lt.startsWith('local'), 3)
+    case 'primitive':
+      switch (node.type) {
+        case 'int':
+          if (lt === 'date') return daysToIsoDate(value as number)
+          if (lt === 'time-millis') return timeOfDay(BigInt(value as number) * 1000n, 3)
+          return value
+        case 'long': {
+          const v = value as bigint
+          if (lt === 'timestamp-millis' || lt === 'local-timestamp-millis') {
+            return isoFromMicros(v * 1000n, lt.startsWith('local'), 3)
+          }
+          if (lt === 'timestamp-micros' || lt === 'local-timestamp-micros')
+            return isoFromMicros(v, lt.startsWith('local'), 6)
+          if (lt === 'time-micros') return timeOfDay(v, 6)
+          return longToJson(v)
+        }
+        case 'float':
+        case 'double':
+          return Number.isFinite(value as number) ? value : String(value)
+        case 'bytes':
+          return bytesToJson(value as Buffer, lt, node)
+        default:
+          return value
       }
-      if (lt === 'timestamp-micros' || lt === 'local-timestamp-micros')
-        return isoFromMicros(v, lt.startsWith('local'), 6)
-      if (lt === 'time-micros') return timeOfDay(v, 6)
-      return longToJson(v)
-    }
-    case 'float':
-    case 'double':
-      return Number.isFinite(value as number) ? value : String(value)
-    case 'bytes':
     case 'fixed':
-      if (lt === 'decimal') return decimalString(value as Buffer, s.scale ?? 0)
-      return (value as Buffer).toString('base64')
+      return bytesToJson(value as Buffer, lt, node)
     case 'enum':
       return value
     case 'array':
-      return (value as unknown[]).map((v) => toJson(s.items!, r.ns, v, names))
+      return (value as unknown[]).map((v) => toJson(node.items, v))
     case 'map': {
       const out: Record<string, unknown> = {}
-      for (const [k, v] of Object.entries(value as Record<string, unknown>))
-        out[k] = toJson(s.values!, r.ns, v, names)
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toJson(node.values, v)
       return out
     }
-    case 'record':
-    case 'error': {
+    case 'record': {
       const out: Record<string, unknown> = {}
       const rec = value as Record<string, unknown>
-      for (const f of s.fields ?? []) out[f.name] = toJson(f.type, r.ns, rec[f.name], names)
+      for (const f of node.fields) out[f.name] = toJson(f.type, rec[f.name])
       return out
     }
   }
-  return value
+}
+
+function bytesToJson(value: Buffer, lt: string | undefined, node: AvroNode): string {
+  if (lt === 'decimal') return unscaledToDecimal(bytesToUnscaled(value), scaleOf(node))
+  return value.toString('base64')
 }
 
 /** JSON form to an Avro value `genericAvroSchema(...).type` can encode; throws JsonFormError naming the path. */
 export function jsonToAvro(g: GenericAvroSchema, json: unknown): unknown {
-  return fromJson(g.schema, '', json, g.names, '')
+  return fromJson(g.tree, json, '')
 }
 
 function join(path: string, key: string | number): string {
@@ -288,50 +236,29 @@ function parseTimeMicros(v: string): bigint | undefined {
 
 function decimalBytes(v: unknown, scale: number, size: number | undefined, path: string): Buffer {
   const text = typeof v === 'number' ? String(v) : v
-  const m = typeof text === 'string' ? /^(-)?(\d+)(?:\.(\d+))?$/.exec(text) : null
-  if (!m || (m[3] ?? '').length > scale) {
+  // The JSON form does not hold values to the schema's precision (what the bytes can hold is the limit).
+  const unscaled = decimalToUnscaled(text, { precision: Number.POSITIVE_INFINITY, scale })
+  if (unscaled === undefined) {
     throw new JsonFormError(
       path,
       `expected a decimal with at most ${scale} fraction digits, got ${describe(v)}`,
     )
   }
-  let unscaled = BigInt(`${m[2]}${(m[3] ?? '').padEnd(scale, '0')}`)
-  if (m[1]) unscaled = -unscaled
-  let hex = (unscaled < 0n ? (1n << 256n) + unscaled : unscaled).toString(16)
-  if (hex.length % 2) hex = `0${hex}`
-  let buf = Buffer.from(hex, 'hex')
-  if (unscaled < 0n) {
-    // Two's complement: keep the minimal length whose sign bit is set.
-    let i = 0
-    while (i < buf.length - 1 && buf[i] === 0xff && (buf[i + 1]! & 0x80) !== 0) i++
-    buf = buf.subarray(i)
-  } else if ((buf[0]! & 0x80) !== 0) {
-    buf = Buffer.concat([Buffer.from([0]), buf])
-  }
-  if (size !== undefined) {
-    if (buf.length > size) throw new JsonFormError(path, `decimal ${text} does not fit in ${size} bytes`)
-    buf = Buffer.concat([Buffer.alloc(size - buf.length, unscaled < 0n ? 0xff : 0), buf])
-  }
-  return buf
+  const minimal = unscaledToBytes(unscaled)
+  if (size === undefined) return minimal
+  if (minimal.length > size) throw new JsonFormError(path, `decimal ${text} does not fit in ${size} bytes`)
+  return unscaledToBytes(unscaled, size)
 }
 
-function fromJson(
-  schema: Schema,
-  ns: string,
-  v: unknown,
-  names: ReadonlyMap<string, SchemaObject>,
-  path: string,
-): unknown {
-  const r = resolve(schema, ns, names)
-  if (Array.isArray(r)) {
+function fromJson(node: AvroNode, v: unknown, path: string): unknown {
+  if (node.kind === 'union') {
     // Avro's own JSON encoding of a union, { "branch": value }, picks the branch explicitly.
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1) {
       const [key, inner] = Object.entries(v)[0]!
-      for (const b of r) {
-        const br = resolve(b, ns, names)
-        if (!Array.isArray(br) && br.branch === key && br.s.type !== 'null') {
+      for (const b of node.branches) {
+        if (branchOf(b) === key && !(b.kind === 'primitive' && b.type === 'null')) {
           try {
-            return { [key]: fromJson(b, ns, inner, names, join(path, key)) }
+            return { [key]: fromJson(b, inner, join(path, key)) }
           } catch {
             break // not a wrapped value after all: try it unwrapped below
           }
@@ -340,17 +267,15 @@ function fromJson(
     }
     // Unwrapped: the first branch that accepts the value wins.
     const errors: string[] = []
-    for (const b of r) {
-      const br = resolve(b, ns, names)
-      if (Array.isArray(br)) continue
-      if (br.s.type === 'null') {
+    for (const b of node.branches) {
+      if (b.kind === 'primitive' && b.type === 'null') {
         if (v === null || v === undefined) return null
         continue
       }
       try {
-        return { [br.branch]: fromJson(b, ns, v, names, path) }
+        return { [branchOf(b)]: fromJson(b, v, path) }
       } catch (error) {
-        errors.push(`${br.branch}: ${(error as JsonFormError).message}`)
+        errors.push(`${branchOf(b)}: ${(error as JsonFormError).message}`)
       }
     }
     throw new JsonFormError(
@@ -358,86 +283,101 @@ function fromJson(
       `matches no branch of the union (${errors.join('; ') || 'only null allowed'})`,
     )
   }
-  const { s } = r
-  const lt = s.logicalType
+  const lt = logicalTypeOf(node)
   const fail = (what: string): never => {
     throw new JsonFormError(path, `expected ${what}, got ${describe(v)}`)
   }
-  switch (s.type) {
-    case 'null':
-      return v === null ? null : fail('null')
-    case 'boolean':
-      return typeof v === 'boolean' ? v : fail('a boolean')
-    case 'string':
-      return typeof v === 'string' ? v : fail('a string')
-    case 'int': {
-      if (lt === 'date' && typeof v === 'string') return isoDateToDays(v) ?? fail('a date YYYY-MM-DD')
-      if (lt === 'time-millis' && typeof v === 'string') {
-        const micros = parseTimeMicros(v)
-        return micros === undefined ? fail('a time HH:MM:SS.mmm') : Number(micros / 1000n)
-      }
-      return typeof v === 'number' && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX ? v : fail('an int')
-    }
-    case 'long': {
-      if (typeof v === 'string' && lt !== undefined && !/^-?\d+$/.test(v)) {
-        if (lt === 'timestamp-millis' || lt === 'local-timestamp-millis') {
-          const micros = parseIsoMicros(v, lt.startsWith('local'))
-          return micros === undefined ? fail('an ISO-8601 timestamp') : micros / 1000n
+  switch (node.kind) {
+    case 'primitive':
+      switch (node.type) {
+        case 'null':
+          return v === null ? null : fail('null')
+        case 'boolean':
+          return typeof v === 'boolean' ? v : fail('a boolean')
+        case 'string':
+          return typeof v === 'string' ? v : fail('a string')
+        case 'int': {
+          if (lt === 'date' && typeof v === 'string') return isoDateToDays(v) ?? fail('a date YYYY-MM-DD')
+          if (lt === 'time-millis' && typeof v === 'string') {
+            const micros = parseTimeMicros(v)
+            return micros === undefined ? fail('a time HH:MM:SS.mmm') : Number(micros / 1000n)
+          }
+          return typeof v === 'number' && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX
+            ? v
+            : fail('an int')
         }
-        if (lt === 'timestamp-micros' || lt === 'local-timestamp-micros') {
-          return parseIsoMicros(v, lt.startsWith('local')) ?? fail('an ISO-8601 timestamp')
+        case 'long': {
+          if (typeof v === 'string' && lt !== undefined && !/^-?\d+$/.test(v)) {
+            if (lt === 'timestamp-millis' || lt === 'local-timestamp-millis') {
+              const micros = parseIsoMicros(v, lt.startsWith('local'))
+              return micros === undefined ? fail('an ISO-8601 timestamp') : micros / 1000n
+            }
+            if (lt === 'timestamp-micros' || lt === 'local-timestamp-micros') {
+              return parseIsoMicros(v, lt.startsWith('local')) ?? fail('an ISO-8601 timestamp')
+            }
+            if (lt === 'time-micros') return parseTimeMicros(v) ?? fail('a time HH:MM:SS.uuuuuu')
+          }
+          return toLong(v, path)
         }
-        if (lt === 'time-micros') return parseTimeMicros(v) ?? fail('a time HH:MM:SS.uuuuuu')
+        case 'float':
+        case 'double':
+          if (typeof v === 'number') return v
+          if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v)
+          return fail('a number')
+        case 'bytes':
+          return bytesFromJson(v, lt, scaleOf(node), undefined, path, fail)
       }
-      return toLong(v, path)
-    }
-    case 'float':
-    case 'double':
-      if (typeof v === 'number') return v
-      if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v)
-      return fail('a number')
-    case 'bytes':
-    case 'fixed': {
-      if (lt === 'decimal')
-        return decimalBytes(v, s.scale ?? 0, s.type === 'fixed' ? s.size : undefined, path)
-      if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) return fail('base64 text')
-      const buf = Buffer.from(v, 'base64')
-      if (s.type === 'fixed' && buf.length !== s.size) {
-        throw new JsonFormError(path, `expected ${s.size} bytes (base64), got ${buf.length}`)
-      }
-      return buf
-    }
+      break
+    case 'fixed':
+      return bytesFromJson(v, lt, scaleOf(node), node.size, path, fail)
     case 'enum':
-      return typeof v === 'string' && s.symbols!.includes(v) ? v : fail(`one of ${s.symbols!.join(', ')}`)
+      return typeof v === 'string' && node.symbols.includes(v) ? v : fail(`one of ${node.symbols.join(', ')}`)
     case 'array':
       if (!Array.isArray(v)) return fail('an array')
-      return v.map((item, i) => fromJson(s.items!, r.ns, item, names, join(path, i)))
+      return v.map((item, i) => fromJson(node.items, item, join(path, i)))
     case 'map': {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail('an object (map)')
       const out: Record<string, unknown> = {}
-      for (const [k, item] of Object.entries(v))
-        out[k] = fromJson(s.values!, r.ns, item, names, join(path, k))
+      for (const [k, item] of Object.entries(v)) out[k] = fromJson(node.values, item, join(path, k))
       return out
     }
-    case 'record':
-    case 'error': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return fail(`an object (record ${r.branch})`)
+    case 'record': {
+      const name = node.name.full
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(`an object (record ${name})`)
       const obj = v as Record<string, unknown>
-      const known = new Set((s.fields ?? []).map((f) => f.name))
+      const known = new Set(node.fields.map((f) => f.name))
       const unknown = Object.keys(obj).filter((k) => !known.has(k))
-      if (unknown.length > 0) throw new JsonFormError(join(path, unknown[0]!), `no such field in ${r.branch}`)
+      if (unknown.length > 0) throw new JsonFormError(join(path, unknown[0]!), `no such field in ${name}`)
       const out: Record<string, unknown> = {}
-      for (const f of s.fields ?? []) {
+      for (const f of node.fields) {
         if (obj[f.name] === undefined) {
           // Left undefined, avsc writes the field's default; without one the field is required.
-          if (!('default' in f)) throw new JsonFormError(join(path, f.name), 'required field is missing')
+          if (f.default === undefined)
+            throw new JsonFormError(join(path, f.name), 'required field is missing')
           continue
         }
-        out[f.name] = fromJson(f.type, r.ns, obj[f.name], names, join(path, f.name))
+        out[f.name] = fromJson(f.type, obj[f.name], join(path, f.name))
       }
       return out
     }
   }
-  return fail(`a value of type ${String(s.type)}`)
+  return fail(`a value of type ${branchOf(node)}`)
+}
+
+/** bytes or fixed: a decimal's text, else base64 (a fixed of exactly `size` bytes). */
+function bytesFromJson(
+  v: unknown,
+  lt: string | undefined,
+  scale: number,
+  size: number | undefined,
+  path: string,
+  fail: (what: string) => never,
+): Buffer {
+  if (lt === 'decimal') return decimalBytes(v, scale, size, path)
+  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) return fail('base64 text')
+  const buf = Buffer.from(v, 'base64')
+  if (size !== undefined && buf.length !== size) {
+    throw new JsonFormError(path, `expected ${size} bytes (base64), got ${buf.length}`)
+  }
+  return buf
 }

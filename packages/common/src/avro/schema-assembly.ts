@@ -5,15 +5,9 @@
  * and keeps later uses as names. This keeps generated modules linear in size however deep types nest.
  */
 
+import { AVRO_NAMED_KINDS, AVRO_PRIMITIVES, namespaceOf } from './names'
+
 export type AvroDefinitions = Readonly<Record<string, unknown>>
-
-const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
-const NAMED = new Set(['record', 'error', 'enum', 'fixed'])
-
-function namespaceOf(fullName: string): string {
-  const i = fullName.lastIndexOf('.')
-  return i < 0 ? '' : fullName.slice(0, i)
-}
 
 /** The self-contained schema of `fullName`; `defined` lists names already known to the reader (kept as references). */
 export function avroSchemaOf(
@@ -23,7 +17,8 @@ export function avroSchemaOf(
 ): unknown {
   const seen = new Set<string>()
   const inlineRef = (name: string, contextNs: string): unknown => {
-    if (PRIMITIVES.has(name) || seen.has(name) || defined.has(name) || !(name in definitions)) return name
+    if (AVRO_PRIMITIVES.has(name) || seen.has(name) || defined.has(name) || !(name in definitions))
+      return name
     return inlineDef(name, contextNs)
   }
   const inlineDef = (name: string, contextNs: string): unknown => {
@@ -47,7 +42,7 @@ export function avroSchemaOf(
     const o = node as Record<string, unknown>
     if (o.type === 'array') return { ...o, items: walk(o.items, contextNs) }
     if (o.type === 'map') return { ...o, values: walk(o.values, contextNs) }
-    if (typeof o.type === 'string' && !PRIMITIVES.has(o.type) && !NAMED.has(o.type)) {
+    if (typeof o.type === 'string' && !AVRO_PRIMITIVES.has(o.type) && !AVRO_NAMED_KINDS.has(o.type)) {
       return { ...o, type: walk(o.type, contextNs) }
     }
     return o

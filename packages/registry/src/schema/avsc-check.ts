@@ -1,5 +1,5 @@
+import { AVRO_PRIMITIVES, isJsonObject, type JsonValue, toPlain } from '@kafkit/common/avro-schema'
 import avsc from 'avsc'
-import { isJsonObject, type JsonValue, toPlain } from './json-text'
 
 /**
  * avsc must be able to compile every schema we accept, since Kafkit's own serdes use it. Defaults are removed
@@ -51,7 +51,6 @@ function withoutCodeGeneration(): () => void {
   }
 }
 
-const KEYWORDS = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'])
 const COMPLEX = new Set(['record', 'error', 'enum', 'fixed', 'array', 'map'])
 
 /**
@@ -62,7 +61,7 @@ function withoutDefaults(v: JsonValue, inFields = false): JsonValue {
   if (Array.isArray(v)) return v.map((x) => withoutDefaults(x, inFields))
   if (!isJsonObject(v)) return v
   const type = v.get('type')
-  if (!inFields && typeof type === 'string' && !KEYWORDS.has(type) && !COMPLEX.has(type)) return type
+  if (!inFields && typeof type === 'string' && !AVRO_PRIMITIVES.has(type) && !COMPLEX.has(type)) return type
   const out = new Map<string, JsonValue>()
   for (const [k, x] of v) {
     if (inFields && (k === 'default' || k === 'order')) continue

@@ -1,6 +1,6 @@
+import { AVRO_PRIMITIVES, JsonNumber, type JsonValue, splitAvroName } from '@kafkit/common/avro-schema'
 import { normalizeDefault } from './defaults'
-import { JsonNumber, type JsonValue, jsonString, writeJson } from './json-text'
-import { PRIMITIVES } from './parse-node'
+import { jsonString, writeJson } from './json-text'
 import type { AvroField, AvroNamedNode, AvroNode, AvroProps } from './types'
 
 /**
@@ -45,7 +45,7 @@ export function writeCanonical(
     // avsc cannot fall back from the enclosing namespace to none like Java; its absolute form is ".Name".
     if (forAvsc) return space === undefined && enclosing !== undefined ? `.${name}` : full
     // Avro 1.11+: a short name is used only in the same namespace, and never when it reads as a type keyword.
-    if (space !== undefined && space === enclosing && !PRIMITIVES.has(name) && !TYPE_WORDS.has(name))
+    if (space !== undefined && space === enclosing && !AVRO_PRIMITIVES.has(name) && !TYPE_WORDS.has(name))
       return name
     return full
   }
@@ -54,9 +54,8 @@ export function writeCanonical(
     if (node.aliases.length === 0) return
     const list = normalize ? [...node.aliases].sort() : node.aliases
     const items = list.map((full) => {
-      const dot = full.lastIndexOf('.')
-      const space = dot < 0 ? undefined : full.slice(0, dot)
-      return jsonString(space === node.name.space ? full.slice(dot + 1) : full)
+      const alias = splitAvroName(full, undefined)
+      return jsonString(alias.space === node.name.space ? alias.name : full)
     })
     member(false, 'aliases', `[${items.join(',')}]`)
   }

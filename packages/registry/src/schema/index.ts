@@ -1,4 +1,4 @@
-export { JsonNumber, type JsonObject, type JsonValue } from './json-text'
+export { JsonNumber, type JsonObject, type JsonValue } from '@kafkit/common/avro-schema'
 export { parseAvroSchema } from './parse'
 export type {
   AvroArrayNode,

@@ -1,13 +1,25 @@
 import { createHash } from 'node:crypto'
+import {
+  type AvroSchemaErrorDetails,
+  JsonSyntaxError,
+  type JsonValue,
+  type ParseContext,
+  parseJsonText,
+  parseNode,
+  schemaError,
+  toPlain,
+} from '@kafkit/common/avro-schema'
 import type avsc from 'avsc'
 import { RegistrySchemaError } from '../errors'
 import { avscProblem } from './avsc-check'
 import { writeCanonical } from './canonical'
-import { JsonSyntaxError, type JsonValue, parseJsonText, toPlain } from './json-text'
-import { type ParseContext, parseNode, schemaError } from './parse-node'
 import type { AvroNamedNode, AvroNode, ParseAvroSchemaOptions, ParsedAvroSchema } from './types'
 
 const MAX_SCHEMA_CHARS = 16 * 1024 * 1024
+
+/** The registry's schema errors: 42201 over HTTP. */
+const registryError = (message: string, details: AvroSchemaErrorDetails): Error =>
+  new RegistrySchemaError(message, { details: { ...details } })
 
 /**
  * Parses and validates an Avro schema text the way Confluent's registry does on register, and computes the forms
@@ -47,10 +59,15 @@ function parse(text: string, options: ParseAvroSchemaOptions): ParsedAvroSchema 
     const key = `${ref.name}\u0000${ref.schema}`
     if (seen.has(key)) return
     seen.add(key)
-    parseDocument(ref.schema, { names, defined: [], external: true, where }, registry, backstop)
+    parseDocument(
+      ref.schema,
+      { names, defined: [], external: true, where, error: registryError },
+      registry,
+      backstop,
+    )
   })
 
-  const ctx: ParseContext = { names, defined: [], external: false, where: '' }
+  const ctx: ParseContext = { names, defined: [], external: false, where: '', error: registryError }
   const { root } = parseDocument(text, ctx, registry, backstop)
   const canonical = writeCanonical(root, false)
   const refKey = references.map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')

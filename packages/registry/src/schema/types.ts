@@ -1,6 +1,20 @@
-import type { JsonObject, JsonValue } from './json-text'
+import type { AvroNode } from '@kafkit/common/avro-schema'
 
-export type AvroPrimitive = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string'
+export type {
+  AvroArrayNode,
+  AvroEnumNode,
+  AvroField,
+  AvroFixedNode,
+  AvroMapNode,
+  AvroName,
+  AvroNamedNode,
+  AvroNode,
+  AvroPrimitive,
+  AvroPrimitiveNode,
+  AvroProps,
+  AvroRecordNode,
+  AvroUnionNode,
+} from '@kafkit/common/avro-schema'
 
 /** A schema reference as Confluent sends it, plus the referenced schema's text. */
 export interface AvroSchemaReference {
@@ -20,82 +34,6 @@ export interface ParseAvroSchemaOptions {
    */
   readonly avscBackstop?: boolean
 }
-
-/** A resolved name: `full` is `space.name`, or `name` without a namespace. */
-export interface AvroName {
-  readonly name: string
-  readonly space: string | undefined
-  readonly full: string
-}
-
-/** Extra (non-reserved) attributes, in the order written. */
-export type AvroProps = JsonObject
-
-export interface AvroPrimitiveNode {
-  readonly kind: 'primitive'
-  readonly type: AvroPrimitive
-  readonly props: AvroProps
-}
-
-interface NamedBase {
-  readonly name: AvroName
-  readonly doc: string | undefined
-  /** Full names. */
-  readonly aliases: ReadonlyArray<string>
-  readonly props: AvroProps
-  /** Defined by a schema reference, not by this schema. */
-  readonly external: boolean
-}
-
-export interface AvroField {
-  readonly name: string
-  readonly type: AvroNode
-  readonly doc: string | undefined
-  /** undefined: no default. */
-  readonly default: JsonValue | undefined
-  readonly order: 'ascending' | 'descending' | 'ignore'
-  readonly aliases: ReadonlyArray<string>
-  readonly props: AvroProps
-}
-
-export interface AvroRecordNode extends NamedBase {
-  readonly kind: 'record'
-  readonly error: boolean
-  /** Filled after the record is registered, so recursive references see the same object. */
-  fields: AvroField[]
-}
-
-export interface AvroEnumNode extends NamedBase {
-  readonly kind: 'enum'
-  readonly symbols: ReadonlyArray<string>
-  readonly default: string | undefined
-}
-
-export interface AvroFixedNode extends NamedBase {
-  readonly kind: 'fixed'
-  readonly size: number
-}
-
-export interface AvroArrayNode {
-  readonly kind: 'array'
-  readonly items: AvroNode
-  readonly props: AvroProps
-}
-
-export interface AvroMapNode {
-  readonly kind: 'map'
-  readonly values: AvroNode
-  readonly props: AvroProps
-}
-
-export interface AvroUnionNode {
-  readonly kind: 'union'
-  readonly branches: ReadonlyArray<AvroNode>
-}
-
-export type AvroNamedNode = AvroRecordNode | AvroEnumNode | AvroFixedNode
-/** The resolved schema graph: a named type used twice (or recursively) is the same object. */
-export type AvroNode = AvroPrimitiveNode | AvroNamedNode | AvroArrayNode | AvroMapNode | AvroUnionNode
 
 export interface ParsedAvroSchema {
   readonly type: 'AVRO'

@@ -1,28 +1,20 @@
-import { RegistrySchemaError } from '../errors'
 import { coerceFloatText, defaultProblem } from './defaults'
 import { isJsonObject, JsonNumber, type JsonObject, type JsonValue } from './json-text'
+import { AVRO_PRIMITIVES, type AvroName, type AvroPrimitive, isValidAvroName, splitAvroName } from './names'
 import type {
   AvroEnumNode,
   AvroField,
   AvroFixedNode,
-  AvroName,
   AvroNamedNode,
   AvroNode,
-  AvroPrimitive,
   AvroProps,
   AvroRecordNode,
-} from './types'
+} from './tree'
 
-export const PRIMITIVES: ReadonlySet<string> = new Set([
-  'null',
-  'boolean',
-  'int',
-  'long',
-  'float',
-  'double',
-  'bytes',
-  'string',
-])
+/*
+ * The one Avro schema parser: parsed JSON (json-text.ts) to the resolved tree (tree.ts), validating like
+ * Avro Java's Schema.Parser (which Confluent's registry uses), places as JSON Pointers.
+ */
 
 // Attributes Avro reserves per construct; everything else is kept as a custom property (Avro's Schema.java).
 const SCHEMA_RESERVED = new Set([
@@ -40,10 +32,13 @@ const SCHEMA_RESERVED = new Set([
 const ENUM_RESERVED = new Set([...SCHEMA_RESERVED, 'default'])
 const FIELD_RESERVED = new Set(['default', 'doc', 'name', 'order', 'type', 'aliases'])
 
-// ASCII like avsc (Kafkit's own serdes): Java also allows other Unicode letters; see docs/compatibility.md.
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** What a schema error carries: the JSON Pointer of the place (`/` for the root) and which document. */
+export interface AvroSchemaErrorDetails {
+  readonly path: string
+  readonly in?: string
+}
 
-/** Where parsing is: JSON pointer plus which document (main schema or a reference). */
+/** Where parsing is: the names defined so far, which document, and how the caller's errors are made. */
 export interface ParseContext {
   readonly names: Map<string, AvroNamedNode>
   /** Full names defined by the document being parsed, in order. */
@@ -51,17 +46,16 @@ export interface ParseContext {
   readonly external: boolean
   /** e.g. "reference 'Address' (subject addr, version 1)"; empty for the main schema. */
   readonly where: string
+  /** Makes the error thrown for an invalid schema (each package throws its own typed error). */
+  readonly error: (message: string, details: AvroSchemaErrorDetails) => Error
 }
 
-export function schemaError(
-  ctx: ParseContext,
-  path: string,
-  what: string,
-  hint?: string,
-): RegistrySchemaError {
+/** The error for `what` is wrong at `path`: "Invalid Avro schema at /fields/0: ...". */
+export function schemaError(ctx: ParseContext, path: string, what: string, hint?: string): Error {
   const at = `${ctx.where ? `${ctx.where}, ` : ''}at ${path || '/'}`
-  return new RegistrySchemaError(`Invalid Avro schema ${at}: ${what}${hint ? ` (${hint})` : ''}`, {
-    details: { path: path || '/', ...(ctx.where ? { in: ctx.where } : {}) },
+  return ctx.error(`Invalid Avro schema ${at}: ${what}${hint ? ` (${hint})` : ''}`, {
+    path: path || '/',
+    ...(ctx.where ? { in: ctx.where } : {}),
   })
 }
 
@@ -95,7 +89,7 @@ function docOf(obj: JsonObject): string | undefined {
 }
 
 function checkName(ctx: ParseContext, name: string, path: string, what: string): void {
-  if (!NAME_RE.test(name)) {
+  if (!isValidAvroName(name)) {
     throw schemaError(
       ctx,
       path,
@@ -106,20 +100,14 @@ function checkName(ctx: ParseContext, name: string, path: string, what: string):
 }
 
 function makeName(ctx: ParseContext, raw: string, space: string | undefined, path: string): AvroName {
-  const dot = raw.lastIndexOf('.')
-  let name = raw
-  let ns = space
-  if (dot >= 0) {
-    ns = raw.slice(0, dot)
-    name = raw.slice(dot + 1)
-  }
-  if (ns === '') ns = undefined
-  checkName(ctx, name, path, 'name')
+  const resolved = splitAvroName(raw, space)
+  checkName(ctx, resolved.name, path, 'name')
+  const ns = resolved.space
   if (ns !== undefined) {
     for (const part of ns.split('.'))
       checkName(ctx, part, path, `namespace component in ${JSON.stringify(ns)}:`)
   }
-  return { name, space: ns, full: ns === undefined ? name : `${ns}.${name}` }
+  return resolved
 }
 
 function aliasesOf(
@@ -164,7 +152,7 @@ export function parseNode(
   path: string,
 ): AvroNode {
   if (typeof json === 'string') {
-    if (PRIMITIVES.has(json)) return primitive(json as AvroPrimitive, NO_PROPS)
+    if (AVRO_PRIMITIVES.has(json)) return primitive(json as AvroPrimitive, NO_PROPS)
     const hit = lookup(ctx, json, space)
     if (hit) return hit
     throw schemaError(
@@ -207,7 +195,7 @@ export function parseNode(
     // {"type": {...}} is how a field declares its type, not a schema: Avro rejects it at schema level too.
     throw schemaError(ctx, `${path}/type`, `'type' must be a string, not ${describe(type)}`)
   }
-  if (PRIMITIVES.has(type)) return primitive(type as AvroPrimitive, props(json, SCHEMA_RESERVED))
+  if (AVRO_PRIMITIVES.has(type)) return primitive(type as AvroPrimitive, props(json, SCHEMA_RESERVED))
   switch (type) {
     case 'record':
     case 'error':
@@ -267,7 +255,7 @@ function namedHeader(
   if (typeof rawName !== 'string') throw schemaError(ctx, `${path}/name`, "'name' must be a string")
   const ns = optionalString(ctx, json, 'namespace', path)
   const name = makeName(ctx, rawName, ns ?? space, `${path}/name`)
-  if (PRIMITIVES.has(name.full)) {
+  if (AVRO_PRIMITIVES.has(name.full)) {
     throw schemaError(
       ctx,
       `${path}/name`,
