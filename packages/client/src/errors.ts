@@ -25,6 +25,10 @@ export const ERROR_DEFINITIONS = defineErrors({
     message:
       'A JSON value does not fit the Avro schema (kafkit produce / jsonToAvro): fix the value at the path the message names',
   },
+  KAFKIT_CLIENT_SCHEMA_INVALID: {
+    message:
+      'A writer schema given for the JSON form (kafkit produce --key-schema/--value-schema, genericAvroSchema) is not valid Avro: fix the place the message names',
+  },
   KAFKIT_CLIENT_DECODE_FAILED: {
     message:
       'A record could not be decoded: not Confluent-framed, unknown schema id, or the writer schema cannot be read with the reader schema',

@@ -11,6 +11,27 @@ import { randomAvroValue } from '../../common/test/fixtures/random-avro-value'
 import { avroToJson, genericAvroSchema, JsonFormError, jsonToAvro } from '../src/serdes/json-form'
 
 describe('JSON form of Avro values', () => {
+  it('a schema that is not valid Avro is a typed error naming the place, never a plain Error', () => {
+    const refusal = (schema: unknown) => {
+      try {
+        genericAvroSchema(schema)
+      } catch (error) {
+        return error
+      }
+      throw new Error('accepted')
+    }
+    for (const [schema, place] of [
+      ['{"type": "record", "name": "A", ', /invalid Avro schema: /],
+      [{ type: 'record', name: 'A', fields: [{ name: 'x', type: 'nope' }] }, /invalid Avro schema: /],
+      [{ type: { type: 'record', name: 'A', fields: [] } }, /invalid Avro schema: unknown type/],
+      [{ type: 'enum', name: 'E', symbols: ['A', 'A'] }, /invalid Avro schema: /],
+    ] as const) {
+      const error = refusal(schema)
+      expect(isKafkitError(error, 'KAFKIT_CLIENT_SCHEMA_INVALID'), String(error)).toBe(true)
+      expect((error as Error).message).toMatch(place)
+    }
+  })
+
   it('a value that does not fit is a typed KafkitError naming the path', () => {
     const schema = genericAvroSchema({
       type: 'record',

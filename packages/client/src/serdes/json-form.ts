@@ -46,23 +46,37 @@ export interface GenericAvroSchema {
   readonly tree: AvroNode
 }
 
+/** Throws KAFKIT_CLIENT_SCHEMA_INVALID, naming the place, when `schema` is not valid Avro. */
 export function genericAvroSchema(schema: unknown): GenericAvroSchema {
-  const s = (
-    typeof schema === 'string' && !AVRO_PRIMITIVES.has(schema) ? JSON.parse(schema) : schema
-  ) as Schema
-  const type = avro.Type.forSchema(
-    s as avro.Schema,
-    {
-      wrapUnions: true,
-      registry: {},
-      typeHook: (t: unknown) =>
-        t === 'long' || (typeof t === 'object' && t !== null && (t as SchemaObject).type === 'long')
-          ? bigintLongType
-          : undefined,
-    } as Partial<avro.ForSchemaOptions>,
-  )
+  const invalid = (message: string, cause?: unknown) =>
+    new ClientError('KAFKIT_CLIENT_SCHEMA_INVALID', `invalid Avro schema: ${message}`, { cause })
+  let s: Schema
+  let type: avro.Type
+  try {
+    s = (typeof schema === 'string' && !AVRO_PRIMITIVES.has(schema) ? JSON.parse(schema) : schema) as Schema
+    type = avro.Type.forSchema(
+      s as avro.Schema,
+      {
+        wrapUnions: true,
+        registry: {},
+        typeHook: (t: unknown) =>
+          t === 'long' || (typeof t === 'object' && t !== null && (t as SchemaObject).type === 'long')
+            ? bigintLongType
+            : undefined,
+      } as Partial<avro.ForSchemaOptions>,
+    )
+  } catch (error) {
+    throw invalid((error as Error).message, error)
+  }
+  // Java's rules on top of avsc's: the tree the JSON form walks (the place is a JSON Pointer).
   const tree = parseNode(
-    { names: new Map(), defined: [], external: false, where: '', error: (message) => new Error(message) },
+    {
+      names: new Map(),
+      defined: [],
+      external: false,
+      where: '',
+      error: (message, details) => invalid(`${details.path || '/'}: ${message}`),
+    },
     parseJsonText(JSON.stringify(s)),
     undefined,
     '',
