@@ -24,8 +24,9 @@ const integration = {
   maxWorkers: 2,
 }
 
-// `integration` runs on the engine KAFKIT_ENGINE names (kafkajs when unset); the second project on the other.
-const mainEngine = process.env.KAFKIT_ENGINE === 'platformatic' ? 'platformatic' : 'kafkajs'
+// `integration` runs on the engine KAFKIT_ENGINE names (the default, platformatic, when unset); the second
+// project on the other.
+const mainEngine = process.env.KAFKIT_ENGINE === 'kafkajs' ? 'kafkajs' : 'platformatic'
 const otherEngine = mainEngine === 'kafkajs' ? 'platformatic' : 'kafkajs'
 
 export default defineConfig({

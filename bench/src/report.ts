@@ -112,10 +112,10 @@ const NOTES = [
   'Compare ratios within one run, not absolute figures across machines or runs: the peers run one after the ' +
     'other, in a different order each run, on the same broker, so they see the same machine. The load average ' +
     'printed with the settings says how busy the machine was (a shared 2-core machine gives noisy figures).',
-  '"Kafkit typed Avro" sends and fetches through kafkajs (the default engine), so its Kafka figures are those of ' +
+  '"Kafkit typed Avro" sends and fetches through the kafkajs engine, so its Kafka figures are those of ' +
     "kafkajs plus Kafkit's own work: zod validation, Avro encoding, Java-compatible partitioning and the schema " +
-    'guard; "Kafkit typed Avro on platformatic" is the same client on the @platformatic/kafka engine, to compare ' +
-    'with raw @platformatic/kafka. Avro values are smaller than the same event as JSON, so Avro peers move fewer bytes.',
+    'guard; "Kafkit typed Avro on platformatic" is the same client on the @platformatic/kafka engine (the ' +
+    'default engine), to compare with raw @platformatic/kafka. Avro values are smaller than the same event as JSON, so Avro peers move fewer bytes.',
   'End-to-end latency includes encode, the produce round trip with acks=all, the fetch and decode. Peers that ' +
     "consume with kafkajs (raw kafkajs, kafkajs + csr, Kafkit) share kafkajs's fetch loop. A p99 many times " +
     'the p50 means some records waited seconds (a stalled fetch), not a slow steady state: look at every run.',

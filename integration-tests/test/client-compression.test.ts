@@ -1,4 +1,5 @@
 import { createConsumer, createProducer } from '@kafkit/client'
+import { engineFromEnv } from '@kafkit/client/engine'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
 import { collect, createTopics, suffix } from '../../packages/client/test/fixtures/integration'
@@ -8,7 +9,7 @@ import { endOffsets } from '../fault/kafka-tools'
  * Every codec the engine writes reaches the broker and reads back, on the engine KAFKIT_ENGINE names
  * (this file runs on both): platformatic builds its produce requests itself, with each codec.
  */
-const engine = process.env.KAFKIT_ENGINE === 'platformatic' ? 'platformatic' : 'kafkajs'
+const engine = engineFromEnv()
 // kafkajs refuses snappy and lz4 (engine-choice.test.ts).
 const codecs =
   engine === 'platformatic'

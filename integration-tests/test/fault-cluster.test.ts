@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createProducer } from '@kafkit/client'
+import { engineFromEnv } from '@kafkit/client/engine'
 import { findFreeBasePort, type KafkaLocalCluster, startKafka } from '@kafkit/kafka-local'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringKey, topic } from '../../packages/client/test/fixtures/descriptors'
@@ -30,7 +31,7 @@ describe('fault tolerance on a 3-node cluster', () => {
     cluster = await startKafka({ nodes: 3, basePort: await findFreeBasePort(3) })
     registry = await startTestRegistry()
     console.log(
-      `[fault] 3-node cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s (engine: ${process.env.KAFKIT_ENGINE ?? 'kafkajs'})`,
+      `[fault] 3-node cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s (engine: ${engineFromEnv()})`,
     )
   }, 240_000)
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { engineFromEnv } from '@kafkit/client/engine'
 import { startRegistry } from '@kafkit/registry'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { deleteTopics, endOffsets, suffix, waitFor } from '../../../integration-tests/fault/kafka-tools'
@@ -24,7 +25,7 @@ const ORDERS = 1000
 const BLOCKED = ORDERS / 100
 /** Orders per extra Node line: enough to start, produce, consume as a group and drain; none blocked. */
 const LINE_ORDERS = 20
-const ENGINE = process.env.KAFKIT_ENGINE === 'platformatic' ? 'platformatic' : 'kafkajs'
+const ENGINE = engineFromEnv()
 
 // npm run from `npm test` exports npm_* settings (workspace, prefix) that must not leak into the app.
 const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {

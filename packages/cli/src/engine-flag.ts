@@ -1,11 +1,11 @@
 import { ENGINE_NAMES, type EngineName } from '@kafkit/client'
 import { type Command, InvalidArgumentError } from 'commander'
 
-/** `--engine kafkajs|platformatic` on every command that talks to Kafka (default: $KAFKIT_ENGINE, else kafkajs). */
+/** `--engine kafkajs|platformatic` on every command that talks to Kafka (default: $KAFKIT_ENGINE, else platformatic). */
 export function engineFlag(command: Command): Command {
   return command.option(
     '--engine <name>',
-    `Kafka client engine: ${ENGINE_NAMES.join(' | ')} (default: $KAFKIT_ENGINE, else kafkajs)`,
+    `Kafka client engine: ${ENGINE_NAMES.join(' | ')} (default: $KAFKIT_ENGINE, else platformatic)`,
     parseEngine,
   )
 }

@@ -54,7 +54,7 @@ export const engineOption = z
   .transform(toEngine)
   .optional()
 
-/** Which engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+/** Which engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
 export const engineNameOption = z
   .enum(ENGINE_NAMES, { message: `engine must be ${ENGINE_NAMES.map((n) => `'${n}'`).join(' or ')}` })
   .optional()
@@ -86,7 +86,7 @@ export const connectionShape = {
   brokers: brokersOption,
   /** An engine, or a kafkajs `Kafka` instance (wrapped in the kafkajs engine). */
   kafka: engineOption,
-  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else kafkajs). */
+  /** The engine to build on `brokers`: 'kafkajs' or 'platformatic' (default: `KAFKIT_ENGINE`, else platformatic). */
   engine: engineNameOption,
   /** TLS to `brokers`: `true` (the system's CAs) or `{ ca, cert, key, passphrase, rejectUnauthorized, servername }`. */
   tls: tlsOption,

@@ -23,11 +23,12 @@ const producerOptions = {
 } as const
 
 describe('choosing an engine', () => {
-  it('reads KAFKIT_ENGINE, defaults to kafkajs, and names the choices when it is wrong', () => {
+  it('reads KAFKIT_ENGINE, defaults to platformatic, and names the choices when it is wrong', () => {
     expect(ENGINE_NAMES).toEqual(['kafkajs', 'platformatic'])
-    expect(DEFAULT_ENGINE).toBe('kafkajs')
-    expect(engineFromEnv({})).toBe('kafkajs')
-    expect(engineFromEnv({ KAFKIT_ENGINE: '' })).toBe('kafkajs')
+    expect(DEFAULT_ENGINE).toBe('platformatic')
+    expect(engineFromEnv({})).toBe('platformatic')
+    expect(engineFromEnv({ KAFKIT_ENGINE: '' })).toBe('platformatic')
+    expect(engineFromEnv({ KAFKIT_ENGINE: 'kafkajs' })).toBe('kafkajs')
     expect(engineFromEnv({ KAFKIT_ENGINE: 'platformatic' })).toBe('platformatic')
     const e = thrown(() => engineFromEnv({ KAFKIT_ENGINE: 'rdkafka' }))
     expect(e.code).toBe('KAFKIT_INVALID_OPTIONS')
@@ -39,6 +40,9 @@ describe('choosing an engine', () => {
     expect(createEngine('kafkajs', { brokers }).name).toBe('kafkajs')
     const before = process.env.KAFKIT_ENGINE
     try {
+      process.env.KAFKIT_ENGINE = 'kafkajs'
+      expect(createEngine(undefined, { brokers }).name).toBe('kafkajs')
+      expect(createEngine('platformatic', { brokers }).name).toBe('platformatic')
       process.env.KAFKIT_ENGINE = 'platformatic'
       expect(createEngine(undefined, { brokers }).name).toBe('platformatic')
       expect(createEngine('kafkajs', { brokers }).name).toBe('kafkajs')

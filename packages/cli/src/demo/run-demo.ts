@@ -28,7 +28,7 @@ export interface DemoOptions {
   readonly brokers?: readonly string[] | undefined
   /** An existing registry; when unset the demo serves one on a file store in a scratch folder. */
   readonly registryUrl?: string | undefined
-  /** Kafka client engine (default: $KAFKIT_ENGINE, else kafkajs). */
+  /** Kafka client engine (default: $KAFKIT_ENGINE, else platformatic). */
   readonly engine?: EngineName | undefined
   /** Typed events to produce in the first step. */
   readonly events?: number | undefined

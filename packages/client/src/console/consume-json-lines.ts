@@ -12,7 +12,7 @@ import { unframe } from '../serdes/wire-format'
 export interface ConsumeJsonLinesOptions extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
   readonly engine?: EngineName | undefined
   /** Needed to decode Confluent-framed Avro; without it framed payloads print as base64. */
   readonly registry?: SchemaRegistry | string | undefined

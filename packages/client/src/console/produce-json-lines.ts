@@ -19,7 +19,7 @@ import { genericAvroSerde } from './generic-serde'
 export interface ProduceJsonLinesOptions extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
   readonly engine?: EngineName | undefined
   readonly registry?: SchemaRegistry | string | undefined
   readonly topic: string

@@ -24,7 +24,7 @@ export interface ExactlyOnceOptions<
 > extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
   readonly engine?: EngineName | undefined
   readonly registry?: SchemaRegistry | string | undefined
   readonly groupId: string

@@ -19,7 +19,7 @@ export interface ReplayFilter {
 export interface ReplayOptions extends SecurityOptions {
   readonly brokers?: readonly string[] | undefined
   readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else kafkajs). */
+  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
   readonly engine?: EngineName | undefined
   /** The dead-letter topic to read (from the beginning up to its end when the replay starts). */
   readonly deadLetterTopic: string

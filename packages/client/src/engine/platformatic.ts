@@ -862,6 +862,23 @@ function platformaticAdmin(base: BaseOptions, requestTimeoutMs: number | undefin
       })
     },
     describeTopicConfigs,
+    async describeBrokerConfigs(names) {
+      // One broker's view, as the kafkajs engine gives (kafkit produce asks for auto.create.topics.enable).
+      const [broker] = (await admin.metadata({ topics: [] })).brokers.keys()
+      if (broker === undefined) return Object.fromEntries(names.map((n) => [n, null]))
+      const [res] = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          {
+            resourceType: ConfigResourceTypes.BROKER,
+            resourceName: String(broker),
+            configurationKeys: [...names],
+          },
+        ],
+      })
+      const entries = new Map((res?.configs ?? []).map((c) => [c.name, c.value ?? null] as const))
+      return Object.fromEntries(names.map((n) => [n, entries.get(n) ?? null]))
+    },
     async createTopics(topics) {
       // One request per topic: configs in a CreateTopics call of this library apply to all its topics.
       await Promise.all(

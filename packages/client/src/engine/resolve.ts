@@ -13,7 +13,7 @@ export const ENGINE_NAMES = ['kafkajs', 'platformatic'] as const
 export type EngineName = (typeof ENGINE_NAMES)[number]
 
 /** The engine used when a factory gets `brokers` and no `engine`. */
-export const DEFAULT_ENGINE: EngineName = 'kafkajs'
+export const DEFAULT_ENGINE: EngineName = 'platformatic'
 
 export function isEngineOption(v: unknown): v is EngineOption {
   if (typeof v !== 'object' || v === null) return false
@@ -53,7 +53,7 @@ export interface CreateEngineOptions {
   readonly sasl?: SaslOptions | undefined
 }
 
-/** The engine called `name` (default: `KAFKIT_ENGINE`, else kafkajs) on these brokers. */
+/** The engine called `name` (default: `KAFKIT_ENGINE`, else platformatic) on these brokers. */
 export function createEngine(name: EngineName | undefined, options: CreateEngineOptions): KafkaEngine {
   const engine = name ?? engineFromEnv()
   if (engine === 'platformatic') {
