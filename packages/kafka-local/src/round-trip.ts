@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
+import { fixKafkajsRequestQueue } from '@kafkit/common'
 import kafkajs from 'kafkajs'
+// kafkajs 2.2.4 ships no types for its internals.
+// @ts-expect-error untyped CommonJS module inside kafkajs (version pinned in package.json)
+import RequestQueue from 'kafkajs/src/network/requestQueue/index.js'
 
 const { Kafka, logLevel } = kafkajs
+// No TimeoutNegativeWarning from kafkajs' idle request queue on Node 24+.
+fixKafkajsRequestQueue(RequestQueue)
 
 export interface RoundTripOptions {
   readonly count?: number

@@ -1,7 +1,13 @@
+import { fixKafkajsRequestQueue } from '@kafkit/common'
 import kafkajs from 'kafkajs'
+// kafkajs 2.2.4 ships no types for its internals.
+// @ts-expect-error untyped CommonJS module inside kafkajs (version pinned in package.json)
+import RequestQueue from 'kafkajs/src/network/requestQueue/index.js'
 
 // kafkajs is CommonJS: under Node's ESM loader its values come from the default export.
 const { Kafka, logLevel } = kafkajs
+// No TimeoutNegativeWarning from kafkajs' idle request queue on Node 24+.
+fixKafkajsRequestQueue(RequestQueue)
 
 /**
  * Consumer-group lag on one topic: for each partition, the log end offset minus the group's

@@ -1,9 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fixKafkajsRequestQueue } from '@kafkit/common'
 import { type Admin, Kafka, logLevel, Partitioners, type Producer, type SASLOptions } from 'kafkajs'
+// kafkajs 2.2.4 ships no types for its internals.
+// @ts-expect-error untyped CommonJS module inside kafkajs (version pinned in package.json)
+import RequestQueue from 'kafkajs/src/network/requestQueue/index.js'
 import { RegistryApiError, RegistryStoreError } from '../errors'
 import type { RegistryLogger } from '../server/types'
 import type { LogRecord } from '../state/types'
 import type { OnLogRecord, RegistryLog } from './types'
+
+// No TimeoutNegativeWarning from kafkajs' idle request queue on Node 24+.
+fixKafkajsRequestQueue(RequestQueue)
 
 export interface KafkaRegistryLogOptions {
   brokers: string[]
