@@ -5,14 +5,17 @@ import { type AvroDefinitions, avroSchemaOf, avroTypeOptions, type LongMode } fr
 import {
   AVRO_NAMED_KINDS,
   AVRO_PRIMITIVES,
+  type AvroNode,
   avroFullName,
   childPointer,
-  isValidAvroFullName,
-  isValidAvroName,
+  fromPlain,
   JsonSyntaxError,
   namespaceOf,
+  type ParseContext,
   parseJsonText,
+  parseNode,
   pointerText,
+  splitAvroName,
 } from '@kafkit/common/avro-schema'
 import avro from 'avsc'
 import { CodegenError } from './errors'
@@ -116,7 +119,7 @@ async function readRoots(file: string): Promise<Root[]> {
   return [{ file, json: parseJson(text, file), namespace: '', place: '', idl: false }]
 }
 
-/** A primitive name is never qualified (so a named type called `int` is caught below). */
+/** A primitive name is never qualified. */
 function qualify(name: string, namespace: string): string {
   return AVRO_PRIMITIVES.has(name) ? name : avroFullName(name, namespace)
 }
@@ -136,7 +139,41 @@ interface DefaultUse {
   readonly place: string
 }
 
-/** Walks one schema: collects named definitions (flattened), references and defaults; checks structure. */
+/** Codegen's wording and places where its users and tests rely on them; the core's otherwise. */
+function coreFailure(root: Root, path: string, problem: string): CodegenError {
+  let place = path === '/' ? '' : path
+  let what = problem
+  if (problem.startsWith("an array needs 'items'")) what = 'array without "items"'
+  else if (problem.startsWith("a map needs 'values'")) what = 'map without "values"'
+  // Codegen points at the missing attribute itself.
+  else if (/^record \S+ needs a 'fields' array/.test(problem)) place = childPointer(place, 'fields')
+  return new CodegenError('KAFKIT_CODEGEN_INVALID_SCHEMA', what, {
+    file: root.file,
+    place: pointerText(place),
+  })
+}
+
+/**
+ * Stands for a type defined later or in another file while the core checks one root: codegen resolves
+ * names across all files itself (references below), so the core only checks the structure.
+ */
+function placeholder(fullName: string): AvroNode {
+  return {
+    kind: 'record',
+    error: false,
+    name: splitAvroName(fullName, undefined),
+    doc: undefined,
+    aliases: [],
+    props: new Map(),
+    external: true,
+    fields: [],
+  }
+}
+
+/**
+ * Walks one schema: collects named definitions (flattened), references and defaults. The structure (names,
+ * namespaces, fields, symbols, sizes, unions, items, values) is checked by the Avro core first.
+ */
 class Walker {
   readonly definitions = new Map<string, NamedDefinition & { idl: boolean }>()
   readonly references: Reference[] = []
@@ -151,9 +188,32 @@ class Walker {
   ) {}
 
   addRoot(root: Root): void {
+    const duplicate = this.check(root)
     const flattened = this.walk(root.json, root.namespace, root.place, root)
+    // The walk reports a duplicate name as codegen's own error; should it not, the core's stands.
+    if (duplicate) throw duplicate
     if (typeof flattened !== 'string' || AVRO_PRIMITIVES.has(flattened))
       this.unnamedRoots.push({ root, flattened })
+  }
+
+  /** The core's structural checks on one root; a duplicate name is returned for the walk to report. */
+  private check(root: Root): CodegenError | undefined {
+    const ctx: ParseContext = {
+      names: new Map(),
+      defined: [],
+      external: false,
+      where: '',
+      checkDefaults: false,
+      unresolved: placeholder,
+      error: (_message, details, problem) => coreFailure(root, details.path, problem),
+    }
+    try {
+      parseNode(ctx, fromPlain(root.json), root.namespace || undefined, root.place)
+      return undefined
+    } catch (error) {
+      if (error instanceof CodegenError && error.message.includes(': duplicate name: ')) return error
+      throw error
+    }
   }
 
   private fail(root: Root, place: string, what: string): never {
@@ -166,58 +226,27 @@ class Walker {
   private walk(node: unknown, ns: string, place: string, root: Root): unknown {
     if (typeof node === 'string') {
       if (AVRO_PRIMITIVES.has(node)) return node
-      if (!isValidAvroFullName(node)) this.fail(root, place, `invalid type name ${JSON.stringify(node)}`)
       const fullName = qualify(node, ns)
       this.references.push({ fullName, written: node, file: root.file, place: pointerText(place) })
       return fullName
     }
-    if (Array.isArray(node)) {
-      if (node.length === 0) this.fail(root, place, 'empty union: a union needs at least one branch')
+    if (Array.isArray(node))
       return node.map((branch, i) => this.walk(branch, ns, childPointer(place, i), root))
-    }
-    if (typeof node !== 'object' || node === null) {
-      this.fail(
-        root,
-        place,
-        `expected a type name, a union array or a schema object, got ${JSON.stringify(node)}`,
-      )
-    }
     const o = node as Record<string, unknown>
-    const type = o.type
-    if (type === undefined) this.fail(root, place, 'schema object without "type"')
-    if (typeof type === 'string' && AVRO_NAMED_KINDS.has(type))
-      return this.walkNamed(o, type, ns, place, root)
-    if (type === 'array') {
-      if (o.items === undefined) this.fail(root, place, 'array without "items"')
-      return { ...o, items: this.walk(o.items, ns, childPointer(place, 'items'), root) }
-    }
-    if (type === 'map') {
-      if (o.values === undefined) this.fail(root, place, 'map without "values"')
-      return { ...o, values: this.walk(o.values, ns, childPointer(place, 'values'), root) }
-    }
-    if (typeof type === 'string' && AVRO_PRIMITIVES.has(type)) return o
+    const type = o.type as string
+    if (AVRO_NAMED_KINDS.has(type)) return this.walkNamed(o, type, ns, place, root)
+    if (type === 'array') return { ...o, items: this.walk(o.items, ns, childPointer(place, 'items'), root) }
+    if (type === 'map') return { ...o, values: this.walk(o.values, ns, childPointer(place, 'values'), root) }
+    if (AVRO_PRIMITIVES.has(type)) return o
     return { ...o, type: this.walk(type, ns, childPointer(place, 'type'), root) }
   }
 
   private walkNamed(o: Record<string, unknown>, kind: string, ns: string, place: string, root: Root): string {
-    if (!isValidAvroFullName(o.name)) {
-      this.fail(
-        root,
-        childPointer(place, 'name'),
-        `invalid or missing name ${JSON.stringify(o.name)} (letters, digits, _; dots between)`,
-      )
-    }
-    const name = o.name
+    const name = o.name as string
     const explicitNs = o.namespace
-    if (explicitNs !== undefined && explicitNs !== '' && !isValidAvroFullName(explicitNs)) {
-      this.fail(root, childPointer(place, 'namespace'), `invalid namespace ${JSON.stringify(explicitNs)}`)
-    }
     const fullName = name.includes('.')
       ? name
       : qualify(name, typeof explicitNs === 'string' ? explicitNs : ns)
-    if (AVRO_PRIMITIVES.has(fullName.split('.').at(-1)!) && !fullName.includes('.')) {
-      this.fail(root, childPointer(place, 'name'), `a named type cannot be called ${fullName}`)
-    }
     const innerNs = namespaceOf(fullName)
     const flattened: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(o)) {
@@ -241,28 +270,12 @@ class Walker {
     // Registered before walking fields: a record may refer to itself.
     this.definitions.set(fullName, definition)
     if (kind === 'record' || kind === 'error') {
-      if (!Array.isArray(o.fields))
-        this.fail(root, childPointer(place, 'fields'), `record ${fullName} needs a "fields" array`)
-      const names = new Set<string>()
-      flattened.fields = o.fields.map((f: unknown, i: number) => {
+      flattened.fields = (o.fields as Record<string, unknown>[]).map((field, i) => {
         const fp = childPointer(childPointer(place, 'fields'), i)
-        if (typeof f !== 'object' || f === null) this.fail(root, fp, 'a field must be an object')
-        const field = f as Record<string, unknown>
-        if (typeof field.name !== 'string' || !isValidAvroName(field.name)) {
-          this.fail(
-            root,
-            childPointer(fp, 'name'),
-            `invalid or missing field name ${JSON.stringify(field.name)}`,
-          )
-        }
-        if (names.has(field.name))
-          this.fail(root, childPointer(fp, 'name'), `duplicate field name ${field.name} in ${fullName}`)
-        names.add(field.name)
-        if (field.type === undefined) this.fail(root, fp, `field ${field.name} has no "type"`)
         if (field.default !== undefined) {
           this.defaults.push({
             owner: fullName,
-            field: field.name,
+            field: field.name as string,
             index: i,
             file: root.file,
             place: pointerText(childPointer(fp, 'default')),
@@ -270,34 +283,9 @@ class Walker {
         }
         return { ...field, type: this.walk(field.type, innerNs, childPointer(fp, 'type'), root) }
       })
-    } else if (kind === 'enum') {
-      const symbols = o.symbols
-      if (!Array.isArray(symbols) || symbols.length === 0) {
-        this.fail(root, childPointer(place, 'symbols'), `enum ${fullName} needs a non-empty "symbols" array`)
-      }
-      const seen = new Set<string>()
-      symbols.forEach((s: unknown, i: number) => {
-        if (typeof s !== 'string' || !isValidAvroName(s))
-          this.fail(
-            root,
-            childPointer(childPointer(place, 'symbols'), i),
-            `invalid enum symbol ${JSON.stringify(s)}`,
-          )
-        if (seen.has(s))
-          this.fail(root, childPointer(childPointer(place, 'symbols'), i), `duplicate enum symbol ${s}`)
-        seen.add(s)
-      })
-      if (o.default !== undefined && !seen.has(o.default as string)) {
-        this.fail(
-          root,
-          childPointer(place, 'default'),
-          `enum default ${JSON.stringify(o.default)} is not one of its symbols`,
-        )
-      }
-    } else if (kind === 'fixed') {
-      if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 0) {
-        this.fail(root, childPointer(place, 'size'), `fixed ${fullName} needs a non-negative integer "size"`)
-      }
+    } else if (kind === 'enum' && (o.symbols as unknown[]).length === 0) {
+      // Stricter than Avro (which allows none): an enum with no symbols has no TypeScript type to emit.
+      this.fail(root, childPointer(place, 'symbols'), `enum ${fullName} needs a non-empty "symbols" array`)
     }
     return fullName
   }

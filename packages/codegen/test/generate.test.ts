@@ -352,6 +352,64 @@ describe('bad input: typed CodegenError with file, place and what is wrong', { t
     expect(e.place).toBe('/fields')
   })
 
+  it('structural checks are the Avro core rules, with types from other files still resolved', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-codegen-core-'))
+    const rec = (fields: string) => `{"type": "record", "name": "R", "namespace": "x", "fields": [${fields}]}`
+    const cases: [string, string, string, RegExp][] = [
+      [
+        'duplicate field',
+        rec('{"name": "a", "type": "int"}, {"name": "a", "type": "long"}'),
+        '/fields/1/name',
+        /duplicate field "a" in record x\.R/,
+      ],
+      ['bad field name', rec('{"name": "1a", "type": "int"}'), '/fields/0/name', /invalid field name "1a"/],
+      ['field without type', rec('{"name": "a"}'), '/fields/0', /field "a" needs a 'type'/],
+      ['union in a union', rec('{"name": "a", "type": ["null", ["int"]]}'), '/fields/0/type/1', /union/],
+      ['empty union', rec('{"name": "a", "type": []}'), '/fields/0/type', /at least one branch/],
+      ['bad type name', rec('{"name": "a", "type": "x-y"}'), '/fields/0/type', /invalid type name "x-y"/],
+      [
+        'enum default not a symbol',
+        '{"type": "enum", "name": "E", "symbols": ["A"], "default": "B"}',
+        '/default',
+        /not one of the symbols/,
+      ],
+      ['fixed without size', '{"type": "fixed", "name": "F"}', '/size', /non-negative integer 'size'/],
+      [
+        'bad namespace',
+        '{"type": "fixed", "name": "F", "namespace": "a.1b", "size": 1}',
+        '/name',
+        /namespace/,
+      ],
+    ]
+    try {
+      for (const [what, schema, place, message] of cases) {
+        await writeFile(join(dir, 'a.avsc'), schema)
+        const e = await failure(join(dir, 'a.avsc'))
+        expect(e.code, what).toBe('KAFKIT_CODEGEN_INVALID_SCHEMA')
+        expect(e.place, what).toBe(place)
+        expect(e.message, what).toMatch(message)
+      }
+      // Twice in one file is still codegen's duplicate-name error.
+      await writeFile(
+        join(dir, 'a.avsc'),
+        rec('{"name": "a", "type": "R"}, {"name": "b", "type": {"type": "fixed", "name": "R", "size": 1}}'),
+      )
+      expect((await failure(join(dir, 'a.avsc'))).code).toBe('KAFKIT_CODEGEN_DUPLICATE_NAME')
+      // A type defined in a later file (and later in the same file) is no error for the core's checks.
+      await writeFile(
+        join(dir, 'a.avsc'),
+        rec(
+          '{"name": "b", "type": ["null", "y.B"]}, {"name": "c", "type": "C"}, {"name": "d", "type": {"type": "enum", "name": "C", "symbols": ["K"]}}',
+        ),
+      )
+      await writeFile(join(dir, 'b.avsc'), '{"type": "record", "name": "B", "namespace": "y", "fields": []}')
+      const ok = await generate({ schemas: dir })
+      expect(ok.types).toEqual(expect.arrayContaining(['x.R', 'x.C', 'y.B']))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('a union avsc could not dispatch is refused up front', async () => {
     const e = await failure(bad('ambiguous-union.avsc'))
     expect(e.code).toBe('KAFKIT_CODEGEN_AMBIGUOUS_UNION')

@@ -8,6 +8,7 @@
 export { coerceFloatText, defaultProblem, describeValue } from './avro/defaults'
 export { javaDouble, javaFloat } from './avro/java-numbers'
 export {
+  fromPlain,
   isJsonObject,
   JsonNumber,
   type JsonObject,

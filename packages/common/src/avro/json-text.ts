@@ -205,3 +205,15 @@ export function toPlain(v: JsonValue): unknown {
   }
   return v
 }
+
+/** The reader's form of a plain JS value (as JSON.parse or avsc's IDL reader gives it), for the parser. */
+export function fromPlain(v: unknown): JsonValue {
+  if (typeof v === 'number') return new JsonNumber(String(v))
+  if (Array.isArray(v)) return v.map(fromPlain)
+  if (typeof v === 'object' && v !== null) {
+    const out: JsonObject = new Map()
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out.set(k, fromPlain(x))
+    return out
+  }
+  return v as JsonValue
+}

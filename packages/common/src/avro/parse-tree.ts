@@ -1,6 +1,13 @@
 import { coerceFloatText, defaultProblem } from './defaults'
 import { isJsonObject, JsonNumber, type JsonObject, type JsonValue } from './json-text'
-import { AVRO_PRIMITIVES, type AvroName, type AvroPrimitive, isValidAvroName, splitAvroName } from './names'
+import {
+  AVRO_PRIMITIVES,
+  type AvroName,
+  type AvroPrimitive,
+  isValidAvroFullName,
+  isValidAvroName,
+  splitAvroName,
+} from './names'
 import type {
   AvroEnumNode,
   AvroField,
@@ -46,17 +53,31 @@ export interface ParseContext {
   readonly external: boolean
   /** e.g. "reference 'Address' (subject addr, version 1)"; empty for the main schema. */
   readonly where: string
-  /** Makes the error thrown for an invalid schema (each package throws its own typed error). */
-  readonly error: (message: string, details: AvroSchemaErrorDetails) => Error
+  /**
+   * Makes the error thrown for an invalid schema (each package throws its own typed error). `problem` is
+   * what is wrong without the place, for callers that word the place themselves.
+   */
+  readonly error: (message: string, details: AvroSchemaErrorDetails, problem: string) => Error
+  /**
+   * For readers of many files (codegen), where a type may be defined later or in another file: a reference
+   * to a valid full name not defined before this point is answered by this callback (`fullName` resolved
+   * against the enclosing namespace) instead of failing; the caller then resolves it itself. Unset: Avro
+   * Java's rule, define before use.
+   */
+  readonly unresolved?: (fullName: string, path: string) => AvroNode
+  /** false: field defaults are not checked here (codegen checks them itself, with its own error code). */
+  readonly checkDefaults?: boolean
 }
 
 /** The error for `what` is wrong at `path`: "Invalid Avro schema at /fields/0: ...". */
 export function schemaError(ctx: ParseContext, path: string, what: string, hint?: string): Error {
   const at = `${ctx.where ? `${ctx.where}, ` : ''}at ${path || '/'}`
-  return ctx.error(`Invalid Avro schema ${at}: ${what}${hint ? ` (${hint})` : ''}`, {
-    path: path || '/',
-    ...(ctx.where ? { in: ctx.where } : {}),
-  })
+  const problem = `${what}${hint ? ` (${hint})` : ''}`
+  return ctx.error(
+    `Invalid Avro schema ${at}: ${problem}`,
+    { path: path || '/', ...(ctx.where ? { in: ctx.where } : {}) },
+    problem,
+  )
 }
 
 /**
@@ -140,6 +161,18 @@ function lookup(ctx: ParseContext, ref: string, space: string | undefined): Avro
   return ctx.names.get(ref)
 }
 
+/** A reference nothing defines yet: the caller's answer when it resolves names itself, else undefined. */
+function unresolved(
+  ctx: ParseContext,
+  ref: string,
+  space: string | undefined,
+  path: string,
+): AvroNode | undefined {
+  if (!ctx.unresolved) return undefined
+  if (!isValidAvroFullName(ref)) throw schemaError(ctx, path, `invalid type name ${JSON.stringify(ref)}`)
+  return ctx.unresolved(splitAvroName(ref, space).full, path)
+}
+
 function primitive(type: AvroPrimitive, p: AvroProps): AvroNode {
   return { kind: 'primitive', type, props: p }
 }
@@ -153,7 +186,7 @@ export function parseNode(
 ): AvroNode {
   if (typeof json === 'string') {
     if (AVRO_PRIMITIVES.has(json)) return primitive(json as AvroPrimitive, NO_PROPS)
-    const hit = lookup(ctx, json, space)
+    const hit = lookup(ctx, json, space) ?? unresolved(ctx, json, space, path)
     if (hit) return hit
     throw schemaError(
       ctx,
@@ -224,7 +257,7 @@ export function parseNode(
     }
     default: {
       // {"type": "com.example.Named"} refers to a defined named type, as Avro allows.
-      const hit = lookup(ctx, type, space)
+      const hit = lookup(ctx, type, space) ?? unresolved(ctx, type, space, `${path}/type`)
       if (hit) return hit
       throw schemaError(
         ctx,
@@ -324,7 +357,7 @@ function parseRecord(
     }
     const type = parseNode(ctx, ftype, name.space, `${fp}/type`)
     let def = f.get('default')
-    if (def !== undefined) {
+    if (def !== undefined && ctx.checkDefaults !== false) {
       def = coerceFloatText(type, def)
       const problem = defaultProblem(type, def)
       if (problem) {
