@@ -7,13 +7,16 @@ import {
   avroFullName,
   bytesToUnscaled,
   childPointer,
+  fromPlain,
   isAvroPrimitive,
   isValidAvroFullName,
   isValidAvroName,
   type JsonNumber,
   JsonSyntaxError,
   namespaceOf,
+  type ParseContext,
   parseJsonText,
+  parseNode,
   pointerText,
   shortNameOf,
   splitAvroName,
@@ -143,6 +146,66 @@ describe('@kafkit/common/avro-schema: JSON reader', () => {
       }
       expect(ours, text).toBe(native)
     }
+  })
+})
+
+describe('@kafkit/common/avro-schema: parser options for readers of many files (codegen)', () => {
+  const context = (options: Partial<ParseContext>): ParseContext => ({
+    names: new Map(),
+    defined: [],
+    external: false,
+    where: '',
+    error: (message, details, problem) => Object.assign(new Error(message), { details, problem }),
+    ...options,
+  })
+  const schema = fromPlain({
+    type: 'record',
+    name: 'R',
+    namespace: 'x',
+    fields: [
+      { name: 'later', type: ['null', 'Later'], default: null },
+      { name: 'bad', type: 'int', default: 'not an int' },
+    ],
+  })
+
+  it('without them: define before use, defaults checked (Avro Java)', () => {
+    expect(() => parseNode(context({}), schema, undefined, '')).toThrow(/unknown type "Later"/)
+  })
+
+  it('unresolved answers a valid name nothing defines yet; checkDefaults false leaves defaults alone', () => {
+    const asked: string[] = []
+    const ctx = context({
+      checkDefaults: false,
+      unresolved: (full, path) => {
+        asked.push(`${full} at ${path}`)
+        return { kind: 'primitive', type: 'string', props: new Map() }
+      },
+    })
+    expect(parseNode(ctx, schema, undefined, '').kind).toBe('record')
+    expect(asked).toEqual(['x.Later at /fields/0/type/1'])
+    expect(() => parseNode(context({ unresolved: ctx.unresolved }), schema, undefined, '')).toThrow(
+      /invalid default for field "bad"/,
+    )
+  })
+
+  it('a reference that is not a valid name is still an error, with the problem apart from the place', () => {
+    const ctx = context({ unresolved: () => ({ kind: 'primitive', type: 'null', props: new Map() }) })
+    const error = (() => {
+      try {
+        parseNode(ctx, fromPlain(['null', 'a-b']), undefined, '/types/2')
+      } catch (e) {
+        return e as Error & { details: unknown; problem: string }
+      }
+    })()
+    expect(error?.message).toBe('Invalid Avro schema at /types/2/1: invalid type name "a-b"')
+    expect(error?.details).toEqual({ path: '/types/2/1' })
+    expect(error?.problem).toBe('invalid type name "a-b"')
+  })
+
+  it("fromPlain turns JSON.parse output into the reader's form", () => {
+    const text = '{"a": [1, 2.5, "s", null, true, {"b": {}}]}'
+    expect(toPlain(fromPlain(JSON.parse(text)))).toEqual(JSON.parse(text))
+    expect(fromPlain(JSON.parse(text))).toEqual(parseJsonText(text))
   })
 })
 
