@@ -174,16 +174,14 @@ describe('@kafkit/common/avro-schema: parser options for readers of many files (
 
   it('unresolved answers a valid name nothing defines yet; checkDefaults false leaves defaults alone', () => {
     const asked: string[] = []
-    const ctx = context({
-      checkDefaults: false,
-      unresolved: (full, path) => {
-        asked.push(`${full} at ${path}`)
-        return { kind: 'primitive', type: 'string', props: new Map() }
-      },
-    })
+    const unresolved: ParseContext['unresolved'] & {} = (full, path) => {
+      asked.push(`${full} at ${path}`)
+      return { kind: 'primitive', type: 'string', props: new Map() }
+    }
+    const ctx = context({ checkDefaults: false, unresolved })
     expect(parseNode(ctx, schema, undefined, '').kind).toBe('record')
     expect(asked).toEqual(['x.Later at /fields/0/type/1'])
-    expect(() => parseNode(context({ unresolved: ctx.unresolved }), schema, undefined, '')).toThrow(
+    expect(() => parseNode(context({ unresolved }), schema, undefined, '')).toThrow(
       /invalid default for field "bad"/,
     )
   })
@@ -196,6 +194,7 @@ describe('@kafkit/common/avro-schema: parser options for readers of many files (
       } catch (e) {
         return e as Error & { details: unknown; problem: string }
       }
+      return undefined
     })()
     expect(error?.message).toBe('Invalid Avro schema at /types/2/1: invalid type name "a-b"')
     expect(error?.details).toEqual({ path: '/types/2/1' })
