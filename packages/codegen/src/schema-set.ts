@@ -198,6 +198,7 @@ class Walker {
 
   /** The core's structural checks on one root; a duplicate name is returned for the walk to report. */
   private check(root: Root): CodegenError | undefined {
+    let duplicate: CodegenError | undefined
     const ctx: ParseContext = {
       names: new Map(),
       defined: [],
@@ -205,15 +206,18 @@ class Walker {
       where: '',
       checkDefaults: false,
       unresolved: placeholder,
-      error: (_message, details, problem) => coreFailure(root, details.path, problem),
+      error: (_message, details, problem) => {
+        const error = coreFailure(root, details.path, problem)
+        if (problem.startsWith('duplicate name:')) duplicate = error
+        return error
+      },
     }
     try {
       parseNode(ctx, fromPlain(root.json), root.namespace || undefined, root.place)
-      return undefined
     } catch (error) {
-      if (error instanceof CodegenError && error.message.includes(': duplicate name: ')) return error
-      throw error
+      if (error !== duplicate) throw error
     }
+    return duplicate
   }
 
   private fail(root: Root, place: string, what: string): never {
