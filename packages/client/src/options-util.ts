@@ -103,7 +103,7 @@ export const engineWithBrokers = [
 /** For `.refine`: exactly one way to reach Kafka. */
 export const oneConnection = [
   (o: { brokers?: unknown; kafka?: unknown }) => (o.brokers === undefined) !== (o.kafka === undefined),
-  { message: 'pass exactly one of `brokers` (host:port list) or `kafka` (an engine)' },
+  { message: 'pass exactly one of `brokers` or `kafka`: `brokers` is a host:port list, `kafka` an engine' },
 ] as const
 
 /** For `.refine`: `tls` and `sasl` secure the connection to `brokers`; an engine instance has its own. */

@@ -1,16 +1,25 @@
 import { randomBytes } from 'node:crypto'
 import type { TopicDescriptor } from '@kafkit/common'
+import { z } from 'zod'
 import { createDecodeStep } from '../consumer/decode-step'
 import type { ConsumerMessage } from '../consumer/types'
-import { createEngine, type EngineName } from '../engine/resolve'
-import type { SecurityOptions } from '../engine/security'
+import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, EngineTransaction, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
+import {
+  connectionShape,
+  engineWithBrokers,
+  functionOption,
+  type OptionsInput,
+  oneConnection,
+  parseOptions,
+  registryOption,
+  topicDescriptor,
+} from '../options-util'
 import { assertAcknowledged } from '../producer/delivery'
 import type { ProducerOptions } from '../producer/options'
 import { Producer } from '../producer/producer'
 import type { ProducerRecord } from '../producer/types'
-import type { SchemaRegistry } from '../serdes/registry'
 import { deadLetterHeaders, deadLetterTopicName, ensureErrorTopics } from './dead-letter'
 
 export interface TransformOutput<Out extends readonly TopicDescriptor[]> {
@@ -18,32 +27,48 @@ export interface TransformOutput<Out extends readonly TopicDescriptor[]> {
   send<T extends Out[number]>(topic: T, record: ProducerRecord<T>): Promise<void>
 }
 
+export const exactlyOnceOptionsSchema = z
+  .object({
+    ...connectionShape,
+    /** Needed when a topic has an Avro key or value: a URL or a `SchemaRegistry`. */
+    registry: registryOption(['getSchemaById']),
+    groupId: z.string().min(1, 'groupId is required'),
+    /** Stable per instance (a restarted instance must reuse it, so the broker fences its zombie). */
+    transactionalId: z.string().min(1).optional(),
+    from: z.array(topicDescriptor).min(1, 'give at least one input topic descriptor').readonly(),
+    to: z.array(topicDescriptor).readonly(),
+    fromBeginning: z.boolean().default(false),
+    /** Most input records per transaction (default 500). */
+    maxRecordsPerTransaction: z.number().int().min(1).default(500),
+    /** Poison pills go to `<topic>-dlt` inside the transaction (default true); false fails instead. */
+    deadLetter: z.boolean().default(true),
+    /** Passed to the typed producer (validate, autoRegister, subjectNameStrategy, ...), which checks them. */
+    producer: z.record(z.string(), z.unknown()).optional(),
+    transform: functionOption('transform'),
+  })
+  .strict()
+  .refine(...oneConnection)
+  .refine(...engineWithBrokers)
+
+/** Options of `createExactlyOnceTransformer`: the schema's input, typed per topic descriptor on both sides. */
 export interface ExactlyOnceOptions<
   In extends readonly TopicDescriptor[],
   Out extends readonly TopicDescriptor[],
-> extends SecurityOptions {
-  readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
-  readonly engine?: EngineName | undefined
-  readonly registry?: SchemaRegistry | string | undefined
-  readonly groupId: string
-  /** Stable per instance (a restarted instance must reuse it, so the broker fences its zombie). */
-  readonly transactionalId?: string | undefined
+> extends OptionsInput<typeof exactlyOnceOptionsSchema, 'from' | 'to' | 'producer' | 'transform'> {
   readonly from: In
   readonly to: Out
-  readonly fromBeginning?: boolean | undefined
-  /** Most input records per transaction (default 500). */
-  readonly maxRecordsPerTransaction?: number | undefined
-  /** Poison pills go to `<topic>-dlt` inside the transaction (default true); false fails instead. */
-  readonly deadLetter?: boolean | undefined
-  /** Passed to the typed producer (validate, autoRegister, subjectNameStrategy, ...). */
   readonly producer?: Omit<ProducerOptions<Out>, 'brokers' | 'kafka' | 'registry' | 'topics'> | undefined
   readonly transform: (
     message: ConsumerMessage<In[number]>,
     out: TransformOutput<Out>,
   ) => Promise<void> | void
 }
+
+type ResolvedExactlyOnceOptions<
+  In extends readonly TopicDescriptor[],
+  Out extends readonly TopicDescriptor[],
+> = Omit<z.output<typeof exactlyOnceOptionsSchema>, 'from' | 'to' | 'producer' | 'transform'> &
+  Pick<ExactlyOnceOptions<In, Out>, 'from' | 'to' | 'producer' | 'transform'>
 
 /**
  * Exactly-once consume-transform-produce on Kafka transactions: for each chunk of a fetched batch,
@@ -55,7 +80,7 @@ export class ExactlyOnceTransformer<
   In extends readonly TopicDescriptor[],
   Out extends readonly TopicDescriptor[],
 > {
-  readonly #o: ExactlyOnceOptions<In, Out>
+  readonly #o: Readonly<ResolvedExactlyOnceOptions<In, Out>>
   readonly #engine: KafkaEngine
   #consumer: EngineConsumer | undefined
   #current: EngineTransaction | undefined
@@ -66,21 +91,9 @@ export class ExactlyOnceTransformer<
   #committedTransactions = 0
 
   constructor(options: ExactlyOnceOptions<In, Out>) {
-    if ((options.brokers === undefined) === (options.kafka === undefined)) {
-      throw new ClientError('KAFKIT_INVALID_OPTIONS', 'pass exactly one of `brokers` or `kafka`')
-    }
-    if (typeof options.transform !== 'function') {
-      throw new ClientError('KAFKIT_INVALID_OPTIONS', '`transform` must be a function')
-    }
-    if (!options.groupId) throw new ClientError('KAFKIT_INVALID_OPTIONS', 'groupId is required')
-    this.#o = options
-    this.#engine =
-      options.kafka ??
-      createEngine(options.engine, {
-        brokers: options.brokers ?? [],
-        tls: options.tls,
-        sasl: options.sasl,
-      })
+    const o = parseOptions(exactlyOnceOptionsSchema, options, 'exactly-once transformer')
+    this.#o = o as unknown as ResolvedExactlyOnceOptions<In, Out>
+    this.#engine = o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], tls: o.tls, sasl: o.sasl })
     this.#stopped = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject }
     })
@@ -102,7 +115,7 @@ export class ExactlyOnceTransformer<
       transactionalId: o.transactionalId ?? `kafkit-eos-${o.groupId}-${randomBytes(4).toString('hex')}`,
       timeoutMs: 60_000,
     })
-    const deadLetter = o.deadLetter ?? true
+    const { deadLetter } = o
     // The typed producer encodes, guards and partitions; its sends go into the open transaction.
     const inTransaction: KafkaEngine = {
       name: `${engine.name}+transaction`,
@@ -133,7 +146,7 @@ export class ExactlyOnceTransformer<
     const decode = createDecodeStep(o.from as unknown as readonly In[number][], {
       registry: producer.registry,
     })
-    const max = o.maxRecordsPerTransaction ?? 500
+    const max = o.maxRecordsPerTransaction
     if (deadLetter) {
       const admin = engine.admin()
       await admin.connect()
@@ -213,7 +226,7 @@ export class ExactlyOnceTransformer<
     }
     try {
       await consumer.connect()
-      await consumer.subscribe({ topics: o.from.map((t) => t.name), fromBeginning: o.fromBeginning ?? false })
+      await consumer.subscribe({ topics: o.from.map((t) => t.name), fromBeginning: o.fromBeginning })
       await consumer.run({ partitionsConsumedConcurrently: 1, eachBatch: handle })
     } catch (error) {
       await consumer.disconnect().catch(() => {})

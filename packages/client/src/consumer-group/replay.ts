@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { createEngine, type EngineName } from '../engine/resolve'
-import type { SecurityOptions } from '../engine/security'
-import type { EngineHeaders, EngineRecord, KafkaEngine } from '../engine/types'
+import { z } from 'zod'
+import { createEngine } from '../engine/resolve'
+import type { EngineHeaders, EngineRecord } from '../engine/types'
 import { ClientError } from '../errors'
+import {
+  connectionShape,
+  engineWithBrokers,
+  functionOption,
+  type OptionsInput,
+  oneConnection,
+  parseOptions,
+} from '../options-util'
 import { partitionForKey } from '../partitioners'
 import { reliableEngineProducer } from '../producer/delivery'
 import { DLT_HEADERS } from './dead-letter'
@@ -14,22 +22,6 @@ export interface ReplayFilter {
   /** A DLT header name without the `kafkit-dlt-` prefix (`error-class`, `original-partition`, ...), or `key`. */
   readonly field: string
   readonly value: string
-}
-
-export interface ReplayOptions extends SecurityOptions {
-  readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
-  readonly engine?: EngineName | undefined
-  /** The dead-letter topic to read (from the beginning up to its end when the replay starts). */
-  readonly deadLetterTopic: string
-  /** Target topic; default: each record's `kafkit-dlt-original-topic` header. */
-  readonly to?: string | undefined
-  /** All must match (exact string comparison). */
-  readonly filters?: readonly ReplayFilter[] | undefined
-  /** List what would be replayed, send nothing. */
-  readonly dryRun?: boolean | undefined
-  readonly onRecord?: ((r: ReplayedRecord) => void) | undefined
 }
 
 export interface ReplayedRecord {
@@ -64,6 +56,37 @@ const FILTER_FIELDS = new Set([
   ...Object.values(DLT_HEADERS).map((h) => h.slice('kafkit-dlt-'.length)),
 ])
 
+const replayFilterSchema = z
+  .object({
+    /** A DLT header name without the `kafkit-dlt-` prefix (`error-class`, `original-partition`, ...), or `key`. */
+    field: z.string().refine((f) => FILTER_FIELDS.has(f), {
+      error: (issue) =>
+        `unknown filter field '${String(issue.input)}': use one of ${[...FILTER_FIELDS].join(', ')}`,
+    }),
+    value: z.string(),
+  })
+  .strict()
+
+export const replayOptionsSchema = z
+  .object({
+    ...connectionShape,
+    /** The dead-letter topic to read (from the beginning up to its end when the replay starts). */
+    deadLetterTopic: z.string().min(1, 'deadLetterTopic is required'),
+    /** Target topic; default: each record's `kafkit-dlt-original-topic` header. */
+    to: z.string().min(1).optional(),
+    /** All must match (exact string comparison). */
+    filters: z.array(replayFilterSchema).readonly().default([]),
+    /** List what would be replayed, send nothing. */
+    dryRun: z.boolean().default(false),
+    onRecord: functionOption<(r: ReplayedRecord) => void>('onRecord').optional(),
+  })
+  .strict()
+  .refine(...oneConnection)
+  .refine(...engineWithBrokers)
+
+/** Options of `replayDeadLetters`, derived from the schema that validates them. */
+export type ReplayOptions = OptionsInput<typeof replayOptionsSchema>
+
 function fieldOf(record: EngineRecord, field: string): string | undefined {
   if (field === 'key') return record.key?.toString('utf8')
   return record.headers[`kafkit-dlt-${field}`]?.toString('utf8')
@@ -75,18 +98,8 @@ function fieldOf(record: EngineRecord, field: string): string | undefined {
  * original topic, or to `to`. Records keep their original partition when the target is the original
  * topic; otherwise they are partitioned by key (Java-compatible murmur2).
  */
-export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayResult> {
-  if ((options.brokers === undefined) === (options.kafka === undefined)) {
-    throw new ClientError('KAFKIT_INVALID_OPTIONS', 'pass exactly one of `brokers` or `kafka`')
-  }
-  for (const f of options.filters ?? []) {
-    if (!FILTER_FIELDS.has(f.field)) {
-      throw new ClientError(
-        'KAFKIT_INVALID_OPTIONS',
-        `unknown filter field '${f.field}': use one of ${[...FILTER_FIELDS].join(', ')}`,
-      )
-    }
-  }
+export async function replayDeadLetters(input: ReplayOptions): Promise<ReplayResult> {
+  const options = parseOptions(replayOptionsSchema, input, 'replay')
   const engine =
     options.kafka ??
     createEngine(options.engine, {
@@ -156,7 +169,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
             for (const r of batch.records) {
               if (BigInt(r.offset) >= end) break
               scanned++
-              const matches = (options.filters ?? []).every((f) => fieldOf(r, f.field) === f.value)
+              const matches = options.filters.every((f) => fieldOf(r, f.field) === f.value)
               if (!matches) {
                 skipped++
               } else {
