@@ -1,34 +1,48 @@
 import { randomBytes } from 'node:crypto'
-import { createEngine, type EngineName } from '../engine/resolve'
-import type { SecurityOptions } from '../engine/security'
-import type { EngineRecord, KafkaEngine } from '../engine/types'
+import { z } from 'zod'
+import { createEngine } from '../engine/resolve'
+import type { EngineRecord } from '../engine/types'
 import { ClientError } from '../errors'
-import type { Logger } from '../logger'
+import {
+  connectionShape,
+  engineWithBrokers,
+  loggerOption,
+  type OptionsInput,
+  oneConnection,
+  parseOptions,
+  registryOption,
+} from '../options-util'
 import { SchemaCache } from '../serdes/avro'
 import { avroToJson, type GenericAvroSchema, genericAvroSchema } from '../serdes/json-form'
-import { type SchemaRegistry, toSchemaRegistry } from '../serdes/registry'
+import type { SchemaRegistry } from '../serdes/registry'
 import { unframe } from '../serdes/wire-format'
 
-export interface ConsumeJsonLinesOptions extends SecurityOptions {
-  readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
-  readonly engine?: EngineName | undefined
-  /** Needed to decode Confluent-framed Avro; without it framed payloads print as base64. */
-  readonly registry?: SchemaRegistry | string | undefined
-  readonly topic: string
-  readonly fromBeginning?: boolean | undefined
-  /** Stop after this many records. */
-  readonly max?: number | undefined
-  /** Consumer group (default: a new random group, so nothing is committed for others). */
-  readonly groupId?: string | undefined
-  /** Stop when no record arrived for this long (default: run until `signal` aborts). */
-  readonly timeoutMs?: number | undefined
-  readonly signal?: AbortSignal | undefined
-  readonly logger?: Logger | undefined
-  /** Add each record's headers (`headers: { name: text }`), e.g. to see why a record was dead-lettered. */
-  readonly headers?: boolean | undefined
-}
+export const consumeJsonLinesOptionsSchema = z
+  .object({
+    ...connectionShape,
+    /** Needed to decode Confluent-framed Avro; without it framed payloads print as base64. */
+    registry: registryOption(['getSchemaById']),
+    topic: z.string().min(1, 'topic is required'),
+    fromBeginning: z.boolean().default(false),
+    /** Stop after this many records. */
+    max: z.number().int().min(0).optional(),
+    /** Consumer group (default: a new random group, so nothing is committed for others). */
+    groupId: z.string().min(1).optional(),
+    /** Stop when no record arrived for this long (default: run until `signal` aborts). */
+    timeoutMs: z.number().int().min(0).optional(),
+    signal: z
+      .custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal')
+      .optional(),
+    logger: loggerOption,
+    /** Add each record's headers (`headers: { name: text }`), e.g. to see why a record was dead-lettered. */
+    headers: z.boolean().default(false),
+  })
+  .strict()
+  .refine(...oneConnection)
+  .refine(...engineWithBrokers)
+
+/** Options of `consumeJsonLines`, derived from the schema that validates them. */
+export type ConsumeJsonLinesOptions = OptionsInput<typeof consumeJsonLinesOptionsSchema>
 
 /** One printed record: the documented console consumer output. */
 export interface JsonLineRecord {
@@ -52,8 +66,9 @@ export interface JsonLineRecord {
  */
 export async function consumeJsonLines(
   onRecord: (record: JsonLineRecord) => void,
-  options: ConsumeJsonLinesOptions,
+  input: ConsumeJsonLinesOptions,
 ): Promise<{ count: number }> {
+  const options = parseOptions(consumeJsonLinesOptionsSchema, input, 'consumeJsonLines')
   const engine =
     options.kafka ??
     createEngine(options.engine, {
@@ -63,7 +78,7 @@ export async function consumeJsonLines(
       tls: options.tls,
       sasl: options.sasl,
     })
-  const registry = options.registry === undefined ? undefined : toSchemaRegistry(options.registry)
+  const { registry } = options
   const decoder = new GenericDecoder(registry)
   const max = options.max ?? Number.POSITIVE_INFINITY
   if (max <= 0 || options.signal?.aborted) return { count: 0 }
@@ -90,13 +105,13 @@ export async function consumeJsonLines(
   options.signal?.addEventListener('abort', onAbort)
   try {
     await consumer.connect()
-    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? false })
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning })
     await consumer.run({
       partitionsConsumedConcurrently: 1,
       eachBatch: async (batch) => {
         for (const record of batch.records) {
           if (count >= max || !batch.isActive()) return
-          onRecord(await decoder.decode(record, { headers: options.headers ?? false }))
+          onRecord(await decoder.decode(record, { headers: options.headers }))
           count++
           batch.resolveOffset(record.offset)
           armIdle()

@@ -5,46 +5,66 @@ import {
   subjectName,
   type TopicDescriptor,
 } from '@kafkit/common'
-import { createEngine, type EngineName } from '../engine/resolve'
-import type { SecurityOptions } from '../engine/security'
+import { z } from 'zod'
+import { createEngine } from '../engine/resolve'
 import type { KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
-import type { Logger } from '../logger'
+import {
+  connectionShape,
+  engineWithBrokers,
+  functionOption,
+  loggerOption,
+  type OptionsInput,
+  oneConnection,
+  parseOptions,
+  registryOption,
+} from '../options-util'
 import { Producer } from '../producer/producer'
 import type { ProducerRecord } from '../producer/types'
 import { genericAvroSchema, jsonToAvro } from '../serdes/json-form'
-import type { SchemaRegistry } from '../serdes/registry'
 import { genericAvroSerde } from './generic-serde'
 
-export interface ProduceJsonLinesOptions extends SecurityOptions {
-  readonly brokers?: readonly string[] | undefined
-  readonly kafka?: KafkaEngine | undefined
-  /** The engine to build on `brokers` (default: `KAFKIT_ENGINE`, else platformatic). */
-  readonly engine?: EngineName | undefined
-  readonly registry?: SchemaRegistry | string | undefined
-  readonly topic: string
-  /** Avro schema (JSON) of values; without one the value is sent as UTF-8 text (strings as is, else JSON). */
-  readonly valueSchema?: unknown
-  /** Avro schema (JSON) of keys; without one the key is a UTF-8 string (or null). */
-  readonly keySchema?: unknown
-  readonly subjectNameStrategy?: 'topic' | 'record' | 'topic-record' | undefined
-  /** Default true, as in development; false requires the schemas to be registered already. */
-  readonly autoRegister?: boolean | undefined
-  /**
-   * Like Kafka's own console producer (default false): a missing topic is created when the broker has
-   * `auto.create.topics.enable=true` (Kafka's default), with the broker's num.partitions and
-   * default.replication.factor. When the broker does not allow it, sending fails with
-   * KAFKIT_CLIENT_TOPIC_NOT_FOUND as usual.
-   */
-  readonly autoCreateTopic?: boolean | undefined
-  /** Records per produce request (default 500). */
-  readonly batchSize?: number | undefined
-  /** Requests awaiting acknowledgement before reading pauses (default 8); they merge into one in flight. */
-  readonly maxPendingRequests?: number | undefined
-  readonly logger?: Logger | undefined
-  /** Called after each acknowledged request with the running counts (for progress output). */
-  readonly onProgress?: ((sent: number, pending: ProducePending) => void) | undefined
-}
+export const produceJsonLinesOptionsSchema = z
+  .object({
+    ...connectionShape,
+    /** Needed when a key or value schema is given: a URL or a `SchemaRegistry`. */
+    registry: registryOption([
+      'register',
+      'lookup',
+      'getSchemaById',
+      'getVersion',
+      'testCompatibility',
+      'getConfig',
+    ]),
+    topic: z.string().min(1, 'topic is required'),
+    /** Avro schema (JSON) of values; without one the value is sent as UTF-8 text (strings as is, else JSON). */
+    valueSchema: z.unknown().optional(),
+    /** Avro schema (JSON) of keys; without one the key is a UTF-8 string (or null). */
+    keySchema: z.unknown().optional(),
+    subjectNameStrategy: z.enum(['topic', 'record', 'topic-record']).default('topic'),
+    /** Default true, as in development; false requires the schemas to be registered already. */
+    autoRegister: z.boolean().default(true),
+    /**
+     * Like Kafka's own console producer (default false): a missing topic is created when the broker has
+     * `auto.create.topics.enable=true` (Kafka's default), with the broker's num.partitions and
+     * default.replication.factor. When the broker does not allow it, sending fails with
+     * KAFKIT_CLIENT_TOPIC_NOT_FOUND as usual.
+     */
+    autoCreateTopic: z.boolean().default(false),
+    /** Records per produce request (default 500). */
+    batchSize: z.number().int().min(1).default(500),
+    /** Requests awaiting acknowledgement before reading pauses (default 8); they merge into one in flight. */
+    maxPendingRequests: z.number().int().min(1).default(8),
+    logger: loggerOption,
+    /** Called after each acknowledged request with the running counts (for progress output). */
+    onProgress: functionOption<(sent: number, pending: ProducePending) => void>('onProgress').optional(),
+  })
+  .strict()
+  .refine(...oneConnection)
+  .refine(...engineWithBrokers)
+
+/** Options of `produceJsonLines`, derived from the schema that validates them. */
+export type ProduceJsonLinesOptions = OptionsInput<typeof produceJsonLinesOptionsSchema>
 
 /** Records the producer holds: handed to Kafka and not yet acknowledged, and queued behind those. */
 export interface ProducePending {
@@ -110,8 +130,9 @@ async function createTopicIfBrokerWould(engine: KafkaEngine, topic: string): Pro
  */
 export async function produceJsonLines(
   lines: AsyncIterable<string> | Iterable<string>,
-  options: ProduceJsonLinesOptions,
+  given: ProduceJsonLinesOptions,
 ): Promise<ProduceJsonLinesResult> {
+  const options = parseOptions(produceJsonLinesOptionsSchema, given, 'produceJsonLines')
   // Iterate from the start, before anything awaits: a readline interface drops lines it emits while
   // nobody iterates (stdin can be read to its end during the topic check).
   const input = Symbol.asyncIterator in lines ? reading(lines) : lines
@@ -121,7 +142,7 @@ export async function produceJsonLines(
     options.keySchema === undefined ? { kind: 'string' } : genericAvroSerde(options.keySchema)
   const value: SerdeDescriptor =
     options.valueSchema === undefined ? { kind: 'string' } : genericAvroSerde(options.valueSchema)
-  const strategy = options.subjectNameStrategy ?? 'topic'
+  const strategy = options.subjectNameStrategy
   const subject = (side: 'key' | 'value', s: SerdeDescriptor) => {
     if (s.kind !== 'avro') return undefined
     try {
@@ -138,29 +159,26 @@ export async function produceJsonLines(
     subjects: { key: subject('key', key), value: subject('value', value) },
     partitionKey: undefined,
   }
-  // Without brokers (or an engine) the Producer's own validation says what is missing.
   const engine =
     options.kafka ??
-    (options.brokers
-      ? createEngine(options.engine, {
-          brokers: options.brokers,
-          clientId: 'kafkit-console-producer',
-          logger: options.logger,
-          tls: options.tls,
-          sasl: options.sasl,
-        })
-      : undefined)
-  if (options.autoCreateTopic && engine) await createTopicIfBrokerWould(engine, options.topic)
+    createEngine(options.engine, {
+      brokers: options.brokers ?? [],
+      clientId: 'kafkit-console-producer',
+      logger: options.logger,
+      tls: options.tls,
+      sasl: options.sasl,
+    })
+  if (options.autoCreateTopic) await createTopicIfBrokerWould(engine, options.topic)
   const producer = new Producer({
-    ...(engine ? { kafka: engine } : { brokers: options.brokers }),
+    kafka: engine,
     registry: options.registry,
-    autoRegister: options.autoRegister ?? true,
+    autoRegister: options.autoRegister,
     validate: false,
     clientId: 'kafkit-console-producer',
     logger: options.logger,
   })
-  const batchSize = options.batchSize ?? 500
-  const maxPending = options.maxPendingRequests ?? 8
+  const batchSize = options.batchSize
+  const maxPending = options.maxPendingRequests
   const bad: BadLine[] = []
   const failures: DeliveryFailure[] = []
   let fatal: { error: unknown } | undefined
