@@ -1,7 +1,15 @@
 import { parseOptions as parseKafkitOptions, type TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
-import { ENGINE_NAMES, type EngineOption, isEngineOption, toEngine } from './engine/resolve'
+import {
+  createEngine,
+  ENGINE_NAMES,
+  type EngineName,
+  type EngineOption,
+  isEngineOption,
+  toEngine,
+} from './engine/resolve'
 import { saslSchema, tlsSchema } from './engine/security'
+import type { KafkaEngine } from './engine/types'
 import { ClientError } from './errors'
 import type { Logger } from './logger'
 import { type SchemaRegistry, toSchemaRegistry } from './serdes/registry'
@@ -92,6 +100,25 @@ export const connectionShape = {
   tls: tlsOption,
   /** SASL to `brokers`: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`. */
   sasl: saslOption,
+}
+
+/** Resolved `connectionShape` options (plus the logger and client id an engine built on them gets). */
+interface ResolvedConnection {
+  readonly kafka?: KafkaEngine | undefined
+  readonly engine?: EngineName | undefined
+  readonly brokers?: readonly string[] | undefined
+  readonly tls?: z.output<typeof tlsOption>
+  readonly sasl?: z.output<typeof saslOption>
+  readonly logger?: Logger | undefined
+  readonly clientId?: string | undefined
+}
+
+/** The engine resolved connection options name: the `kafka` engine, else one built on `brokers`. */
+export function engineOf(o: ResolvedConnection, clientId = o.clientId): KafkaEngine {
+  return (
+    o.kafka ??
+    createEngine(o.engine, { brokers: o.brokers ?? [], clientId, logger: o.logger, tls: o.tls, sasl: o.sasl })
+  )
 }
 
 /** For `.refine`: `engine` names the engine built on `brokers`; a `kafka` engine is already one. */

@@ -1,4 +1,3 @@
-import { createEngine } from '../engine/resolve'
 import type {
   EngineAdmin,
   EngineTopicConfigEntry,
@@ -8,6 +7,7 @@ import type {
 import { ClientError, isAuthFailure } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
+import { engineOf } from '../options-util'
 import {
   type ResolvedTopicAdminOptions,
   resolveTopicAdminOptions,
@@ -35,15 +35,7 @@ export class TopicAdmin {
     this.options = resolveTopicAdminOptions(options)
     const o = this.options
     this.#logger = o.logger ?? silentLogger
-    this.#engine =
-      o.kafka ??
-      createEngine(o.engine, {
-        brokers: o.brokers ?? [],
-        clientId: o.clientId,
-        logger: o.logger,
-        tls: o.tls,
-        sasl: o.sasl,
-      })
+    this.#engine = engineOf(o)
   }
 
   get declarations(): readonly TopicDeclaration[] {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { createEngine } from '../engine/resolve'
 import type { EngineRecord } from '../engine/types'
 import { ClientError } from '../errors'
 import {
   connectionShape,
+  engineOf,
   engineWithBrokers,
   loggerOption,
   type OptionsInput,
@@ -69,15 +69,7 @@ export async function consumeJsonLines(
   input: ConsumeJsonLinesOptions,
 ): Promise<{ count: number }> {
   const options = parseOptions(consumeJsonLinesOptionsSchema, input, 'consumeJsonLines')
-  const engine =
-    options.kafka ??
-    createEngine(options.engine, {
-      brokers: options.brokers ?? [],
-      clientId: 'kafkit-console-consumer',
-      logger: options.logger,
-      tls: options.tls,
-      sasl: options.sasl,
-    })
+  const engine = engineOf(options, 'kafkit-console-consumer')
   const { registry } = options
   const decoder = new GenericDecoder(registry)
   const max = options.max ?? Number.POSITIVE_INFINITY

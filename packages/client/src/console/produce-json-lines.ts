@@ -6,11 +6,11 @@ import {
   type TopicDescriptor,
 } from '@kafkit/common'
 import { z } from 'zod'
-import { createEngine } from '../engine/resolve'
 import type { KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import {
   connectionShape,
+  engineOf,
   engineWithBrokers,
   functionOption,
   loggerOption,
@@ -159,15 +159,7 @@ export async function produceJsonLines(
     subjects: { key: subject('key', key), value: subject('value', value) },
     partitionKey: undefined,
   }
-  const engine =
-    options.kafka ??
-    createEngine(options.engine, {
-      brokers: options.brokers ?? [],
-      clientId: 'kafkit-console-producer',
-      logger: options.logger,
-      tls: options.tls,
-      sasl: options.sasl,
-    })
+  const engine = engineOf(options, 'kafkit-console-producer')
   if (options.autoCreateTopic) await createTopicIfBrokerWould(engine, options.topic)
   const producer = new Producer({
     kafka: engine,

@@ -3,11 +3,11 @@ import type { TopicDescriptor } from '@kafkit/common'
 import { z } from 'zod'
 import { createDecodeStep } from '../consumer/decode-step'
 import type { ConsumerMessage } from '../consumer/types'
-import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, EngineTransaction, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import {
   connectionShape,
+  engineOf,
   engineWithBrokers,
   functionOption,
   type OptionsInput,
@@ -93,7 +93,7 @@ export class ExactlyOnceTransformer<
   constructor(options: ExactlyOnceOptions<In, Out>) {
     const o = parseOptions(exactlyOnceOptionsSchema, options, 'exactly-once transformer')
     this.#o = o as unknown as ResolvedExactlyOnceOptions<In, Out>
-    this.#engine = o.kafka ?? createEngine(o.engine, { brokers: o.brokers ?? [], tls: o.tls, sasl: o.sasl })
+    this.#engine = engineOf(o)
     this.#stopped = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject }
     })

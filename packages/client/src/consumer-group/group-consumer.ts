@@ -1,11 +1,11 @@
 import type { TopicDescriptor } from '@kafkit/common'
 import { createDecodeStep, type DecodeOutcome } from '../consumer/decode-step'
 import type { ConsumerMessage } from '../consumer/types'
-import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, EngineRecord, KafkaEngine } from '../engine/types'
 import { ClientError } from '../errors'
 import { markClosed, markOpen, openHandles, warnIfStillOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
+import { engineOf } from '../options-util'
 import { reliableEngineProducer } from '../producer/delivery'
 import { sleep } from './backoff'
 import { ABANDONED, BatchRun } from './batch-run'
@@ -91,15 +91,7 @@ export class GroupConsumer<Topics extends readonly TopicDescriptor[] = readonly 
     this.options = resolveGroupConsumerOptions(options)
     const o = this.options
     this.#logger = o.logger ?? silentLogger
-    this.#engine =
-      o.kafka ??
-      createEngine(o.engine, {
-        brokers: o.brokers ?? [],
-        clientId: o.clientId,
-        logger: o.logger,
-        tls: o.tls,
-        sasl: o.sasl,
-      })
+    this.#engine = engineOf(o)
     this.#decode = createDecodeStep(o.topics as unknown as readonly Topics[number][], {
       registry: o.registry,
       validate: o.validate,

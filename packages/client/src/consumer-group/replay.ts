@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { createEngine } from '../engine/resolve'
 import type { EngineHeaders, EngineRecord } from '../engine/types'
 import { ClientError } from '../errors'
 import {
   connectionShape,
+  engineOf,
   engineWithBrokers,
   functionOption,
   type OptionsInput,
@@ -100,13 +100,7 @@ function fieldOf(record: EngineRecord, field: string): string | undefined {
  */
 export async function replayDeadLetters(input: ReplayOptions): Promise<ReplayResult> {
   const options = parseOptions(replayOptionsSchema, input, 'replay')
-  const engine =
-    options.kafka ??
-    createEngine(options.engine, {
-      brokers: options.brokers ?? [],
-      tls: options.tls,
-      sasl: options.sasl,
-    })
+  const engine = engineOf(options)
   const admin = engine.admin()
   await admin.connect()
   let ends: Map<number, bigint>

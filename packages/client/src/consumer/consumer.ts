@@ -1,9 +1,9 @@
 import type { TopicDescriptor } from '@kafkit/common'
-import { createEngine } from '../engine/resolve'
 import type { EngineBatch, EngineConsumer, KafkaEngine } from '../engine/types'
 import { ClientError, isAuthFailure } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
+import { engineOf } from '../options-util'
 import { createDecodeStep, type DecodeOutcome } from './decode-step'
 import { createInvalidRecordStep } from './invalid-policy'
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './options'
@@ -34,15 +34,7 @@ export class Consumer<Topics extends readonly TopicDescriptor[] = readonly Topic
     this.options = resolveConsumerOptions(options)
     const o = this.options
     this.#logger = o.logger ?? silentLogger
-    this.#engine =
-      o.kafka ??
-      createEngine(o.engine, {
-        brokers: o.brokers ?? [],
-        clientId: o.clientId,
-        logger: o.logger,
-        tls: o.tls,
-        sasl: o.sasl,
-      })
+    this.#engine = engineOf(o)
     this.#decode = createDecodeStep(o.topics as unknown as readonly Topics[number][], {
       registry: o.registry,
       validate: o.validate,

@@ -1,9 +1,9 @@
 import type { AvroSerdeDescriptor, SerdeDescriptor, TopicDescriptor } from '@kafkit/common'
-import { createEngine } from '../engine/resolve'
 import type { EngineAdmin, EngineMessage, EngineProducer, KafkaEngine } from '../engine/types'
 import { ClientError, isAuthFailure } from '../errors'
 import { markClosed, markOpen } from '../handles'
 import { type Logger, silentLogger } from '../logger'
+import { engineOf } from '../options-util'
 import {
   checkPartition,
   type Partitioner,
@@ -58,15 +58,7 @@ export class Producer<Topics extends readonly TopicDescriptor[] = readonly Topic
     this.options = resolveProducerOptions(options)
     const o = this.options
     this.#logger = o.logger ?? silentLogger
-    this.#engine =
-      o.kafka ??
-      createEngine(o.engine, {
-        brokers: o.brokers ?? [],
-        clientId: o.clientId,
-        logger: o.logger,
-        tls: o.tls,
-        sasl: o.sasl,
-      })
+    this.#engine = engineOf(o)
     for (const t of o.topics as unknown as readonly TopicDescriptor[]) this.#byName.set(t.name, t)
     this.#registry = o.registry
     this.#guard = o.registry
